@@ -1,0 +1,62 @@
+// Package accountjoin resolves the user of transactions whose CDC row has no
+// user_id, from core banking's accounts table. State is kept per account id:
+// the latest account row, and the transactions that arrived before it, which
+// wait (never dropped) and are released when the account arrives.
+package accountjoin
+
+import "finstream/processors/cdc"
+
+// State is the finstream-accounts table value for one account id.
+type State struct {
+	Account *cdc.Account    `json:"account,omitempty"`
+	Pos     cdc.Position    `json:"pos"`
+	Pending []cdc.TxnChange `json:"pending,omitempty"`
+}
+
+// UserID is the account's user, "" while unknown.
+func (s *State) UserID() string {
+	if s.Account == nil {
+		return ""
+	}
+	return s.Account.UserID
+}
+
+// ApplyAccount records a change of the account row and returns the waiting
+// transactions it releases, with their user id filled in. A change at or
+// before the position already applied is ignored. A delete keeps the last
+// known user: transactions of a closed account still belong to its user.
+func (s *State) ApplyAccount(ch cdc.AccountChange) (released []cdc.TxnChange) {
+	if s.Account != nil && !ch.Pos.After(s.Pos) {
+		return nil
+	}
+	s.Pos = ch.Pos
+	if ch.Deleted && s.Account != nil {
+		return nil
+	}
+	if !ch.Deleted || ch.Row.UserID != "" {
+		row := ch.Row
+		s.Account = &row
+	}
+	uid := s.UserID()
+	if uid == "" {
+		return nil
+	}
+	released = s.Pending
+	s.Pending = nil
+	for i := range released {
+		released[i].Row.UserID = uid
+	}
+	return released
+}
+
+// ApplyTxn resolves a transaction's user. It returns the change with its
+// user id and true when the account is known; otherwise the change waits in
+// the state and ApplyTxn returns false.
+func (s *State) ApplyTxn(ch cdc.TxnChange) (cdc.TxnChange, bool) {
+	if uid := s.UserID(); uid != "" {
+		ch.Row.UserID = uid
+		return ch, true
+	}
+	s.Pending = append(s.Pending, ch)
+	return ch, false
+}

@@ -1,0 +1,34 @@
+package accountjoin
+
+import (
+	"testing"
+
+	"finstream/processors/cdc"
+)
+
+func TestTransactionsWaitForTheirAccount(t *testing.T) {
+	var s State
+	t1 := cdc.TxnChange{Op: cdc.OpCreate, Row: cdc.Txn{ID: "T1", AccountID: "ACC-1"}, Pos: cdc.Position{LSN: 5}}
+	t2 := cdc.TxnChange{Op: cdc.OpUpdate, Row: cdc.Txn{ID: "T1", AccountID: "ACC-1"}, Pos: cdc.Position{LSN: 6}}
+	if _, ok := s.ApplyTxn(t1); ok {
+		t.Fatal("resolved without an account")
+	}
+	s.ApplyTxn(t2)
+	rel := s.ApplyAccount(cdc.AccountChange{Op: cdc.OpSnapshot, Row: cdc.Account{ID: "ACC-1", UserID: "USR-1"}, Pos: cdc.Position{LSN: 1}})
+	if len(rel) != 2 || rel[0].Row.UserID != "USR-1" || rel[1].Pos.LSN != 6 {
+		t.Fatalf("released %+v", rel)
+	}
+	if len(s.Pending) != 0 {
+		t.Fatalf("pending left: %v", s.Pending)
+	}
+	got, ok := s.ApplyTxn(cdc.TxnChange{Row: cdc.Txn{ID: "T2"}})
+	if !ok || got.Row.UserID != "USR-1" {
+		t.Fatalf("known account: %+v %v", got, ok)
+	}
+	// A stale account change is ignored; a delete keeps the user.
+	s.ApplyAccount(cdc.AccountChange{Row: cdc.Account{ID: "ACC-1", UserID: "USR-OLD"}, Pos: cdc.Position{LSN: 0}})
+	s.ApplyAccount(cdc.AccountChange{Op: cdc.OpDelete, Deleted: true, Row: cdc.Account{ID: "ACC-1"}, Pos: cdc.Position{LSN: 9}})
+	if s.UserID() != "USR-1" {
+		t.Fatalf("user %q after stale change and delete", s.UserID())
+	}
+}

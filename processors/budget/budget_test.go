@@ -1,0 +1,238 @@
+package budget
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"finstream/processors/cdc"
+)
+
+var bkk = mustZone("Asia/Bangkok")
+
+func mustZone(n string) *time.Location {
+	l, err := time.LoadLocation(n)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}
+
+func at(day, hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, bkk) }
+
+func txn(id string, amount int64, status string, posted time.Time) cdc.Txn {
+	return cdc.Txn{
+		ID: id, AccountID: "ACC-1", UserID: "USR-789", Direction: "DEBIT", Type: "PURCHASE",
+		Status: status, AmountMinor: amount, Currency: "THB", MerchantName: "Tesco Lotus",
+		MerchantID: "M-TESCO", MCC: 5411, Channel: "PROMPTPAY", PostedAt: posted, UpdatedAt: posted,
+	}
+}
+
+func change(row cdc.Txn, lsn int64) cdc.TxnChange {
+	return cdc.TxnChange{Op: cdc.OpUpdate, Row: row, Pos: cdc.Position{LSN: lsn}}
+}
+
+func known(c string) bool { return c == "THB" || c == "USD" }
+
+func groceries(t *testing.T, s *State, limit int64) {
+	t.Helper()
+	b, err := ValidateBudget("groceries", limit, "THB", "monthly", nil, known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetBudget(*b, at(1, 9))
+}
+
+// The seed's worked example: ฿16,000 groceries budget with ฿13,500 spent; a
+// POSTED DEBIT of ฿1,500 at Tesco Lotus crosses 90%.
+func TestWorkedExample(t *testing.T) {
+	s := &State{UserID: "USR-789"}
+	groceries(t, s, 1_600_000)
+	e1 := s.ApplyTxn(change(txn("T1", 1_000_000, "POSTED", at(5, 10)), 10))
+	e2 := s.ApplyTxn(change(txn("T2", 350_000, "POSTED", at(12, 10)), 20))
+	if got := alertThresholds(e1, e2); !reflect.DeepEqual(got, []int64{5000, 8000}) {
+		t.Fatalf("alerts while reaching ฿13,500: %v, want [5000 8000]", got)
+	}
+
+	tesco := change(txn("T3", 150_000, "POSTED", at(19, 10)), 30)
+	eff := s.ApplyTxn(tesco)
+	if len(eff.Alerts) != 1 || eff.Alerts[0].ThresholdBP != 9000 {
+		t.Fatalf("alerts %+v, want exactly one for 9000", eff.Alerts)
+	}
+	if want := "93.75% of your groceries budget used, ฿1,000 left for 12 days"; eff.Alerts[0].Text != want {
+		t.Errorf("alert text %q, want %q", eff.Alerts[0].Text, want)
+	}
+	v := s.Views(at(19, 12))[0]
+	if v.SpentMinor != 1_500_000 || v.UsedBP != 9375 || v.RemainingMinor != 100_000 || v.DaysLeft != 12 {
+		t.Fatalf("view %+v", v)
+	}
+	if !reflect.DeepEqual(v.CrossedBP, []int64{5000, 8000, 9000}) {
+		t.Fatalf("crossed %v", v.CrossedBP)
+	}
+	u := eff.Updates[0]
+	if u.AmountMinor != 150_000 || u.Merchant != "Tesco Lotus" || u.TxnID != "T3" || !reflect.DeepEqual(u.ThresholdCrossedBP, []int64{9000}) || !u.Alert {
+		t.Fatalf("update attribution %+v", u)
+	}
+
+	// The same CDC record again changes nothing.
+	version := s.Version
+	if again := s.ApplyTxn(tesco); again.Changed() || s.Version != version {
+		t.Fatalf("duplicate changed state: %+v", again)
+	}
+
+	// REVERSED brings used_bp back to 8437.
+	rev := txn("T3", 150_000, "REVERSED", at(19, 10))
+	eff = s.ApplyTxn(change(rev, 40))
+	if len(eff.Alerts) != 0 || len(eff.Updates) != 1 || eff.Updates[0].AmountMinor != -150_000 {
+		t.Fatalf("reversal effects %+v", eff)
+	}
+	if v := s.Views(at(19, 12))[0]; v.UsedBP != 8437 || v.SpentMinor != 1_350_000 {
+		t.Fatalf("after reversal %+v", v)
+	}
+	// A late redelivery of the older POSTED record is stale.
+	if late := s.ApplyTxn(tesco); late.Changed() {
+		t.Fatalf("stale redelivery changed state: %+v", late)
+	}
+}
+
+func alertThresholds(effs ...Effects) []int64 {
+	var out []int64
+	for _, e := range effs {
+		for _, a := range e.Alerts {
+			out = append(out, a.ThresholdBP)
+		}
+	}
+	return out
+}
+
+func TestDifferences(t *testing.T) {
+	cases := []struct {
+		name  string
+		steps []cdc.TxnChange
+		want  int64
+	}{
+		{"pending does not count", []cdc.TxnChange{change(txn("A", 500, "PENDING", at(3, 9)), 1)}, 0},
+		{"pending then posted", []cdc.TxnChange{change(txn("A", 500, "PENDING", at(3, 9)), 1), change(txn("A", 500, "POSTED", at(3, 9)), 2)}, 500},
+		{"out of order: posted first, pending late", []cdc.TxnChange{change(txn("A", 500, "POSTED", at(3, 9)), 2), change(txn("A", 500, "PENDING", at(3, 9)), 1)}, 500},
+		{"amount change", []cdc.TxnChange{change(txn("A", 500, "POSTED", at(3, 9)), 1), change(txn("A", 700, "POSTED", at(3, 9)), 2)}, 700},
+		{"failed", []cdc.TxnChange{change(txn("A", 500, "POSTED", at(3, 9)), 1), change(txn("A", 500, "FAILED", at(3, 9)), 2)}, 0},
+		{"delete", []cdc.TxnChange{change(txn("A", 500, "POSTED", at(3, 9)), 1), {Op: cdc.OpDelete, Row: cdc.Txn{ID: "A"}, Deleted: true, Pos: cdc.Position{LSN: 2}}}, 0},
+		{"delete before create arrives", []cdc.TxnChange{{Op: cdc.OpDelete, Row: cdc.Txn{ID: "A"}, Deleted: true, Pos: cdc.Position{LSN: 2}}, change(txn("A", 500, "POSTED", at(3, 9)), 1)}, 0},
+		{"snapshot replay of same row", []cdc.TxnChange{change(txn("A", 500, "POSTED", at(3, 9)), 1), {Op: cdc.OpSnapshot, Row: txn("A", 500, "POSTED", at(3, 9)), Pos: cdc.Position{LSN: 9}}}, 500},
+		{"credit does not count", []cdc.TxnChange{change(func() cdc.Txn { r := txn("A", 500, "POSTED", at(3, 9)); r.Direction = "CREDIT"; return r }(), 1)}, 0},
+		{"moved to next month", []cdc.TxnChange{change(txn("A", 500, "POSTED", at(30, 23)), 1), change(txn("A", 500, "POSTED", at(30, 23).Add(2*time.Hour)), 2)}, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := &State{UserID: "USR-1"}
+			for _, st := range c.steps {
+				s.ApplyTxn(st)
+			}
+			if got := s.SpentIn("groceries", "THB", "monthly", at(15, 0)); got != c.want {
+				t.Fatalf("spent %d, want %d (buckets %v)", got, c.want, s.Spend)
+			}
+		})
+	}
+}
+
+func TestBudgetCreatedMidPeriodShowsSpendWithoutAlert(t *testing.T) {
+	s := &State{UserID: "USR-1"}
+	s.ApplyTxn(change(txn("A", 900_000, "POSTED", at(3, 9)), 1))
+	b, _ := ValidateBudget("groceries", 1_000_000, "THB", "", nil, known)
+	eff := s.SetBudget(*b, at(4, 9))
+	if len(eff.Alerts) != 0 || len(eff.Updates) != 1 {
+		t.Fatalf("effects %+v", eff)
+	}
+	v := s.Views(at(4, 9))[0]
+	if v.SpentMinor != 900_000 || v.UsedBP != 9000 || !reflect.DeepEqual(v.CrossedBP, []int64{5000, 8000, 9000}) {
+		t.Fatalf("view %+v", v)
+	}
+	eff = s.ApplyTxn(change(txn("B", 100_000, "POSTED", at(5, 9)), 2))
+	if got := alertThresholds(eff); !reflect.DeepEqual(got, []int64{10000}) {
+		t.Fatalf("alerts %v, want [10000]", got)
+	}
+}
+
+func TestRecategorizeMovesSpendAndTeachesRule(t *testing.T) {
+	s := &State{UserID: "USR-1"}
+	groceries(t, s, 1_000_000)
+	b, _ := ValidateBudget("dining", 100_000, "THB", "monthly", nil, known)
+	s.SetBudget(*b, at(1, 9))
+	s.ApplyTxn(change(txn("A", 60_000, "POSTED", at(3, 9)), 1))
+	eff, err := s.Recategorize("A", "dining", at(3, 10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := alertThresholds(eff); len(eff.Updates) != 2 || !reflect.DeepEqual(got, []int64{5000}) {
+		t.Fatalf("effects %+v", eff)
+	}
+	if g, d := s.SpentIn("groceries", "THB", "monthly", at(3, 9)), s.SpentIn("dining", "THB", "monthly", at(3, 9)); g != 0 || d != 60_000 {
+		t.Fatalf("groceries %d dining %d", g, d)
+	}
+	next := s.ApplyTxn(change(txn("B", 10_000, "POSTED", at(4, 9)), 2))
+	if c := next.Categorized[0]; c.Category != "dining" || c.Source != "user_rule" {
+		t.Fatalf("next transaction at the merchant: %+v", c)
+	}
+	if _, err := s.Recategorize("nope", "dining", at(4, 9)); err == nil {
+		t.Fatal("want not found")
+	}
+	if _, err := s.Recategorize("A", "pets", at(4, 9)); err == nil {
+		t.Fatal("want invalid category")
+	}
+}
+
+func TestWeeklyBudgetAndTimeZone(t *testing.T) {
+	s := &State{UserID: "USR-1"}
+	b, _ := ValidateBudget("groceries", 10_000, "THB", "weekly", []int64{10000, 5000}, known)
+	if !reflect.DeepEqual(b.ThresholdsBP, []int64{5000, 10000}) {
+		t.Fatalf("thresholds not sorted: %v", b.ThresholdsBP)
+	}
+	s.SetBudget(*b, at(16, 9))
+	// Sunday 22 Nov 23:30 Bangkok is in ISO week 47; Monday 00:30 in week 48.
+	s.ApplyTxn(change(txn("A", 6_000, "POSTED", time.Date(2026, 11, 22, 23, 30, 0, 0, bkk)), 1))
+	if v := s.Views(at(22, 12))[0]; v.SpentMinor != 6_000 || v.DaysLeft != 1 {
+		t.Fatalf("week 47 view %+v", v)
+	}
+	// In UTC that instant is Sunday 16:30: still week 47; in Tokyo it is Monday.
+	if err := s.SetTimeZone("Asia/Tokyo"); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.SpentIn("groceries", "THB", "weekly", time.Date(2026, 11, 23, 12, 0, 0, 0, bkk)); got != 6_000 {
+		t.Fatalf("after moving to Tokyo the spend belongs to week 48, got %d", got)
+	}
+	if err := s.SetTimeZone("Nowhere/Land"); err == nil {
+		t.Fatal("want error for unknown zone")
+	}
+}
+
+func TestValidateBudget(t *testing.T) {
+	bad := []struct {
+		cat, cur, period string
+		limit            int64
+		ts               []int64
+	}{
+		{"pets", "THB", "monthly", 1, nil},
+		{"groceries", "THB", "monthly", 0, nil},
+		{"groceries", "XXX", "monthly", 1, nil},
+		{"groceries", "THB", "yearly", 1, nil},
+		{"groceries", "THB", "monthly", 1, []int64{0}},
+		{"groceries", "THB", "monthly", 1, []int64{5000, 5000}},
+	}
+	for _, c := range bad {
+		if _, err := ValidateBudget(c.cat, c.limit, c.cur, c.period, c.ts, known); err == nil {
+			t.Errorf("%+v: want error", c)
+		}
+	}
+}
+
+func TestUsedBP(t *testing.T) {
+	cases := [][3]int64{{1_500_000, 1_600_000, 9375}, {1_350_000, 1_600_000, 8437}, {0, 100, 0}, {5, 0, 0}}
+	for _, c := range cases {
+		if got := UsedBP(c[0], c[1]); got != c[2] {
+			t.Errorf("UsedBP(%d,%d) = %d, want %d", c[0], c[1], got, c[2])
+		}
+	}
+	if got := UsedBP(1<<62, 1<<40); got <= 0 {
+		t.Errorf("UsedBP overflow guard gave %d", got)
+	}
+}

@@ -1,0 +1,143 @@
+package budget
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"finstream/processors/category"
+	"finstream/processors/event"
+	"finstream/processors/period"
+)
+
+// Validation errors of commands. The API maps them to 422/404.
+var (
+	ErrInvalid     = errors.New("invalid")
+	ErrNotFound    = errors.New("not found")
+)
+
+// ValidateBudget checks a budget's settings and fills defaults: period
+// monthly, thresholds DefaultThresholdsBP (sorted, unique, 1..100000).
+func ValidateBudget(cat string, limit int64, currency string, kind string, thresholds []int64, knownCurrency func(string) bool) (*Budget, error) {
+	if !category.Valid(cat) {
+		return nil, fmt.Errorf("%w: unknown category %q", ErrInvalid, cat)
+	}
+	if limit <= 0 {
+		return nil, fmt.Errorf("%w: limit_minor must be > 0", ErrInvalid)
+	}
+	if !knownCurrency(currency) {
+		return nil, fmt.Errorf("%w: unknown currency %q", ErrInvalid, currency)
+	}
+	k := period.Kind(kind)
+	if kind == "" {
+		k = period.Monthly
+	}
+	if !k.Valid() {
+		return nil, fmt.Errorf("%w: period must be monthly or weekly, not %q", ErrInvalid, kind)
+	}
+	ts := DefaultThresholdsBP
+	if len(thresholds) > 0 {
+		ts = sortedThresholds(thresholds)
+		for i, t := range ts {
+			if t <= 0 || t > 100000 {
+				return nil, fmt.Errorf("%w: threshold %d bp out of range 1..100000", ErrInvalid, t)
+			}
+			if i > 0 && ts[i-1] == t {
+				return nil, fmt.Errorf("%w: threshold %d bp repeated", ErrInvalid, t)
+			}
+		}
+	}
+	return &Budget{Category: cat, Period: k, Currency: currency, LimitMinor: limit, ThresholdsBP: append([]int64{}, ts...)}, nil
+}
+
+// SetBudget creates or replaces the budget on b.Category. Spend already in
+// the period counts at once; thresholds it has already reached are shown as
+// crossed without an alert (nothing crossed them: the limit moved).
+func (s *State) SetBudget(b Budget, at time.Time) Effects {
+	s.init()
+	old := s.Budgets[b.Category]
+	if old != nil {
+		if old.Period == b.Period && old.Currency == b.Currency && old.LimitMinor == b.LimitMinor && equal(old.ThresholdsBP, b.ThresholdsBP) {
+			return Effects{} // the same command again
+		}
+		b.Version = old.Version
+	}
+	b.Version++
+	s.Budgets[b.Category] = &b
+	s.Version++
+	p := period.Of(b.Period, at, s.location())
+	return Effects{Updates: []event.BudgetUpdate{s.update(&b, p, at)}}
+}
+
+// DeleteBudget removes the budget on cat; spend keeps being tracked.
+func (s *State) DeleteBudget(cat string) Effects {
+	s.init()
+	if _, ok := s.Budgets[cat]; !ok {
+		return Effects{}
+	}
+	delete(s.Budgets, cat)
+	s.Version++
+	return Effects{Categorized: nil, Updates: nil, Alerts: nil}
+}
+
+// Recategorize moves transaction txnID to category cat and teaches the
+// user's rule for its merchant, so later transactions there follow. The
+// transaction's spend moves between the budgets at once.
+func (s *State) Recategorize(txnID, cat string, at time.Time) (Effects, error) {
+	s.init()
+	e, ok := s.Txns[txnID]
+	if !ok {
+		return Effects{}, fmt.Errorf("transaction %q: %w", txnID, ErrNotFound)
+	}
+	if !category.Valid(cat) {
+		return Effects{}, fmt.Errorf("%w: unknown category %q", ErrInvalid, cat)
+	}
+	key := category.MerchantKey(e.Row.MerchantID, e.Row.MerchantName)
+	if e.Category == cat && e.Source == string(category.SourceUserRule) && (key == "" || s.Rules[key] == cat) {
+		return Effects{}, nil
+	}
+	if key != "" {
+		s.Rules[key] = cat
+	}
+	e.Category, e.Source, e.Confidence = cat, string(category.SourceUserRule), 1
+	return s.recount(e, e.Row.ID, e.Row.MerchantName, at), nil
+}
+
+// SetTimeZone changes the user's time zone and re-buckets every counted
+// transaction into the periods of the new zone.
+func (s *State) SetTimeZone(name string) error {
+	s.init()
+	if _, err := period.Zone(name); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if name == s.TimeZone {
+		return nil
+	}
+	s.TimeZone = name
+	loc := s.location()
+	s.Spend = map[string]int64{}
+	for _, e := range s.Txns {
+		c := e.Counted
+		if c.Amount == 0 {
+			continue
+		}
+		c.Month = period.Of(period.Monthly, e.Row.PostedAt, loc).Key
+		c.Week = period.Of(period.Weekly, e.Row.PostedAt, loc).Key
+		e.Counted = c
+		s.add(c, +1)
+	}
+	s.Version++
+	return nil
+}
+
+func equal(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,108 @@
+// Package event defines the records finstream writes to its internal topics.
+// They are plain structs; their Avro schemas are derived from them (package
+// avro) and their json tags are the field names of the contract.
+package event
+
+import "time"
+
+// Categorized is a transaction as finstream understands it, written to
+// finstream.txn.categorized (key user_id) each time its state changes, for
+// sinks and history. SpendMinor is what it counts as spend now (0 unless a
+// POSTED DEBIT); Version increases with every change of the transaction.
+type Categorized struct {
+	TxnID        string    `json:"txn_id"`
+	UserID       string    `json:"user_id"`
+	AccountID    string    `json:"account_id"`
+	Direction    string    `json:"direction"`
+	Type         string    `json:"type"`
+	Status       string    `json:"status"`
+	AmountMinor  int64     `json:"amount_minor"`
+	SpendMinor   int64     `json:"spend_minor"`
+	Currency     string    `json:"currency"`
+	MerchantName string    `json:"merchant_name"`
+	MerchantID   string    `json:"merchant_id"`
+	MCC          int       `json:"mcc"`
+	Channel      string    `json:"channel"`
+	BudgetID     string    `json:"budget_id"`
+	Category     string    `json:"category"`
+	Confidence   float64   `json:"confidence"`
+	Source       string    `json:"source"`
+	Deleted      bool      `json:"deleted"`
+	PostedAt     time.Time `json:"posted_at"`
+	LSN          int64     `json:"lsn"`
+	Version      int64     `json:"version"`
+}
+
+// BudgetUpdate is a change of a budget's state, written to
+// finstream.budget.updates keyed by BudgetID. For personal budgets BudgetID
+// is "<user_id>:<category>". TxnID, Merchant and AmountMinor attribute the
+// change (AmountMinor is the signed change of spend it caused).
+type BudgetUpdate struct {
+	BudgetID           string    `json:"budget_id"`
+	UserID             string    `json:"user_id"`
+	Category           string    `json:"category"`
+	Period             string    `json:"period"`
+	PeriodKey          string    `json:"period_key"`
+	PeriodStart        time.Time `json:"period_start"`
+	PeriodEnd          time.Time `json:"period_end"`
+	Currency           string    `json:"currency"`
+	LimitMinor         int64     `json:"limit_minor"`
+	SpentMinor         int64     `json:"spent_minor"`
+	RemainingMinor     int64     `json:"remaining_minor"`
+	UsedBP             int64     `json:"used_bp"`
+	ThresholdsBP       []int64   `json:"thresholds_bp"`
+	CrossedBP          []int64   `json:"crossed_bp"`
+	ThresholdCrossedBP []int64   `json:"threshold_crossed_bp"`
+	Alert              bool      `json:"alert"`
+	Version            int64     `json:"version"`
+	TxnID              string    `json:"txn_id"`
+	Merchant           string    `json:"merchant"`
+	AmountMinor        int64     `json:"amount_minor"`
+	EventTime          time.Time `json:"event_time"`
+}
+
+// Alert is one upward crossing of a budget threshold, written to
+// finstream.budget.alerts keyed by UserID. AlertID is deterministic (user,
+// category, period, threshold, transaction), so a consumer can de-duplicate.
+type Alert struct {
+	AlertID        string    `json:"alert_id"`
+	UserID         string    `json:"user_id"`
+	BudgetID       string    `json:"budget_id"`
+	Category       string    `json:"category"`
+	PeriodKey      string    `json:"period_key"`
+	ThresholdBP    int64     `json:"threshold_bp"`
+	UsedBP         int64     `json:"used_bp"`
+	SpentMinor     int64     `json:"spent_minor"`
+	LimitMinor     int64     `json:"limit_minor"`
+	RemainingMinor int64     `json:"remaining_minor"`
+	Currency       string    `json:"currency"`
+	DaysLeft       int64     `json:"days_left"`
+	TxnID          string    `json:"txn_id"`
+	Merchant       string    `json:"merchant"`
+	Text           string    `json:"text"`
+	EventTime      time.Time `json:"event_time"`
+}
+
+// Command kinds on finstream.commands.user.
+const (
+	CmdSetBudget    = "set_budget"
+	CmdDeleteBudget = "delete_budget"
+	CmdRecategorize = "recategorize"
+	CmdSetTimeZone  = "set_time_zone"
+)
+
+// UserCommand is a command from the API, applied by the user's processor,
+// written to finstream.commands.user keyed by UserID.
+type UserCommand struct {
+	CommandID    string    `json:"command_id"`
+	UserID       string    `json:"user_id"`
+	Kind         string    `json:"kind"`
+	Category     string    `json:"category"`
+	LimitMinor   int64     `json:"limit_minor"`
+	Currency     string    `json:"currency"`
+	Period       string    `json:"period"`
+	ThresholdsBP []int64   `json:"thresholds_bp"`
+	TxnID        string    `json:"txn_id"`
+	TimeZone     string    `json:"time_zone"`
+	IssuedAt     time.Time `json:"issued_at"`
+}

@@ -1,0 +1,87 @@
+// Package period computes budget periods — calendar months and ISO weeks — in
+// a user's time zone. All functions are pure: the instant is always passed in.
+package period
+
+import (
+	"fmt"
+	"time"
+)
+
+// Kind is a budget period kind.
+type Kind string
+
+// Period kinds.
+const (
+	Monthly Kind = "monthly"
+	Weekly  Kind = "weekly"
+)
+
+// DefaultZone is the time zone of a user who has not chosen one.
+const DefaultZone = "Asia/Bangkok"
+
+// Valid reports whether k is a known period kind.
+func (k Kind) Valid() bool { return k == Monthly || k == Weekly }
+
+// Period is one calendar month or ISO week in a time zone: [Start, End).
+type Period struct {
+	Kind  Kind
+	Key   string // "2026-11" or "2026-W47"
+	Start time.Time
+	End   time.Time
+}
+
+// Of returns the period of kind k that contains t in loc.
+func Of(k Kind, t time.Time, loc *time.Location) Period {
+	lt := t.In(loc)
+	switch k {
+	case Weekly:
+		// ISO weeks start on Monday.
+		offset := (int(lt.Weekday()) + 6) % 7
+		start := time.Date(lt.Year(), lt.Month(), lt.Day()-offset, 0, 0, 0, 0, loc)
+		y, w := lt.ISOWeek()
+		return Period{Kind: Weekly, Key: fmt.Sprintf("%04d-W%02d", y, w), Start: start, End: start.AddDate(0, 0, 7)}
+	default:
+		start := time.Date(lt.Year(), lt.Month(), 1, 0, 0, 0, 0, loc)
+		return Period{Kind: Monthly, Key: fmt.Sprintf("%04d-%02d", lt.Year(), int(lt.Month())), Start: start, End: start.AddDate(0, 1, 0)}
+	}
+}
+
+// DaysLeft counts the calendar days from t's date to the end of the period,
+// t's own day included: on 19 November a monthly period has 12 days left.
+// It is 0 once t is at or past End.
+func (p Period) DaysLeft(t time.Time) int {
+	loc := p.Start.Location()
+	lt := t.In(loc)
+	if !lt.Before(p.End) {
+		return 0
+	}
+	day := time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, time.UTC)
+	end := time.Date(p.End.Year(), p.End.Month(), p.End.Day(), 0, 0, 0, 0, time.UTC)
+	return int(end.Sub(day).Hours() / 24)
+}
+
+// Zone loads a time zone by IANA name, with DefaultZone for "".
+func Zone(name string) (*time.Location, error) {
+	if name == "" {
+		name = DefaultZone
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("time zone %q: %w", name, err)
+	}
+	return loc, nil
+}
+
+// ParseKey is the inverse of Of(...).Key: "2026-11" or "2026-W47" in loc.
+func ParseKey(key string, loc *time.Location) (Period, bool) {
+	var y, n int
+	if _, err := fmt.Sscanf(key, "%d-W%d", &y, &n); err == nil && len(key) == 8 {
+		// ISO week 1 contains 4 January.
+		jan4 := time.Date(y, 1, 4, 12, 0, 0, 0, loc)
+		return Of(Weekly, jan4.AddDate(0, 0, 7*(n-1)), loc), true
+	}
+	if _, err := fmt.Sscanf(key, "%d-%d", &y, &n); err == nil && n >= 1 && n <= 12 {
+		return Of(Monthly, time.Date(y, time.Month(n), 1, 12, 0, 0, 0, loc), loc), true
+	}
+	return Period{}, false
+}

@@ -1,0 +1,87 @@
+// Package topics names every Kafka topic finstream reads or writes, with its
+// partitions, cleanup policy and codec, and creates them (EnsureTopics).
+//
+// Every keyed topic finstream writes is partitioned with Kafka's murmur2
+// partitioner (Hasher), so Java, librdkafka (murmur2_random) and franz-go
+// clients agree with goka on where a key lives.
+package topics
+
+// CDC topics written by core banking's Debezium connector.
+const (
+	CDCTransactions = "core.public.transactions"
+	CDCAccounts     = "core.public.accounts"
+)
+
+// Internal topics. The comment names the key.
+const (
+	TxnByAccount            = "finstream.txn.by-account"  // account_id: transactions whose user_id must be resolved
+	AccountsByID            = "finstream.accounts.by-id"  // account_id: accounts re-keyed with murmur2
+	TxnByUser               = "finstream.txn.by-user"     // user_id
+	TxnCategorized          = "finstream.txn.categorized" // user_id
+	BudgetUpdates           = "finstream.budget.updates"  // budget_id
+	BudgetAlerts            = "finstream.budget.alerts"   // user_id
+	SharedSpend             = "finstream.shared.spend"    // budget_id
+	Insights                = "finstream.insights"        // user_id
+	GoalEvents              = "finstream.goal.events"     // user_id
+	Notifications           = "finstream.notifications"   // user_id
+	CommandsUser            = "finstream.commands.user"   // user_id
+	CommandsShared          = "finstream.commands.shared" // budget_id
+	DLQ                     = "finstream.dlq"             // source key
+	Schemas                 = "_schemas"                  // schema registry log
+	GroupRekey              = "finstream-rekey"           // stateless: CDC → by-user / by-account / accounts.by-id
+	GroupAccounts           = "finstream-accounts"        // keyed by account_id
+	GroupUsers              = "finstream-users"           // keyed by user_id
+	TableAccounts           = GroupAccounts + "-table"    // compacted
+	TableUsers              = GroupUsers + "-table"       // compacted
+	DefaultPartitions int32 = 8
+)
+
+// Codec names the encoding of a topic's values.
+type Codec string
+
+// Codecs.
+const (
+	CodecDebezium Codec = "debezium" // Debezium JSON (with or without schema) or Confluent-framed Avro
+	CodecAvro     Codec = "avro"     // Confluent-framed Avro, schema in the registry
+	CodecJSON     Codec = "json"     // JSON (group tables, registry log)
+	CodecRaw      Codec = "raw"      // original bytes (DLQ)
+)
+
+// Topic describes one topic.
+type Topic struct {
+	Name       string
+	Partitions int32
+	Compacted  bool
+	Codec      Codec
+}
+
+// All lists every topic finstream uses with the given partition count
+// (0 means DefaultPartitions). The registry log always has one partition.
+func All(partitions int32) []Topic {
+	if partitions <= 0 {
+		partitions = DefaultPartitions
+	}
+	t := func(name string, compacted bool, c Codec) Topic {
+		return Topic{Name: name, Partitions: partitions, Compacted: compacted, Codec: c}
+	}
+	return []Topic{
+		t(CDCTransactions, false, CodecDebezium),
+		t(CDCAccounts, false, CodecDebezium),
+		t(TxnByAccount, false, CodecAvro),
+		t(AccountsByID, false, CodecAvro),
+		t(TxnByUser, false, CodecAvro),
+		t(TxnCategorized, false, CodecAvro),
+		t(BudgetUpdates, false, CodecAvro),
+		t(BudgetAlerts, false, CodecAvro),
+		t(SharedSpend, false, CodecAvro),
+		t(Insights, false, CodecAvro),
+		t(GoalEvents, false, CodecAvro),
+		t(Notifications, false, CodecAvro),
+		t(CommandsUser, false, CodecAvro),
+		t(CommandsShared, false, CodecAvro),
+		t(DLQ, false, CodecRaw),
+		t(TableAccounts, true, CodecJSON),
+		t(TableUsers, true, CodecJSON),
+		{Name: Schemas, Partitions: 1, Compacted: true, Codec: CodecJSON},
+	}
+}
