@@ -211,8 +211,8 @@ func (s *State) update(b *Budget, p period.Period, at time.Time) event.BudgetUpd
 func (s *State) alert(b *Budget, p period.Period, t int64, u event.BudgetUpdate, at time.Time) event.Alert {
 	days := int64(p.DaysLeft(at))
 	return event.Alert{
-		AlertID:  fmt.Sprintf("%s|%s|%s|%d|%s", s.UserID, b.Category, p.Key, t, u.TxnID),
-		UserID:   s.UserID, BudgetID: u.BudgetID, Category: b.Category, PeriodKey: p.Key,
+		AlertID: fmt.Sprintf("%s|%s|%s|%d|%s", s.UserID, b.Category, p.Key, t, u.TxnID),
+		UserID:  s.UserID, BudgetID: u.BudgetID, Category: b.Category, PeriodKey: p.Key,
 		ThresholdBP: t, UsedBP: u.UsedBP, SpentMinor: u.SpentMinor, LimitMinor: u.LimitMinor,
 		RemainingMinor: u.RemainingMinor, Currency: b.Currency, DaysLeft: days,
 		TxnID: u.TxnID, Merchant: u.Merchant, EventTime: at,

@@ -12,8 +12,8 @@ import (
 
 // Validation errors of commands. The API maps them to 422/404.
 var (
-	ErrInvalid     = errors.New("invalid")
-	ErrNotFound    = errors.New("not found")
+	ErrInvalid  = errors.New("invalid")
+	ErrNotFound = errors.New("not found")
 )
 
 // ValidateBudget checks a budget's settings and fills defaults: period

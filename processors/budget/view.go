@@ -2,6 +2,7 @@ package budget
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"finstream/processors/period"
@@ -50,4 +51,44 @@ func (s *State) Views(now time.Time) []View {
 // kind k containing at, whether or not a budget exists.
 func (s *State) SpentIn(cat, currency string, k period.Kind, at time.Time) int64 {
 	return s.Spend[bucket(period.Of(k, at, s.location()).Key, cat, currency)]
+}
+
+// CategorySpend is a user's spend on one category in one currency.
+type CategorySpend struct {
+	Category   string `json:"category"`
+	Currency   string `json:"currency"`
+	SpentMinor int64  `json:"spent_minor"`
+}
+
+// SpendingIn lists the user's spend per category and currency in the
+// period with the given key ("2026-11" or "2026-W47"), sorted.
+func (s *State) SpendingIn(periodKey string) []CategorySpend {
+	out := []CategorySpend{}
+	for k, v := range s.Spend {
+		p, cat, cur, ok := splitBucket(k)
+		if !ok || p != periodKey || v == 0 {
+			continue
+		}
+		out = append(out, CategorySpend{Category: cat, Currency: cur, SpentMinor: v})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Category != out[j].Category {
+			return out[i].Category < out[j].Category
+		}
+		return out[i].Currency < out[j].Currency
+	})
+	return out
+}
+
+// PeriodKey is the key of the period of kind k containing t for this user.
+func (s *State) PeriodKey(k period.Kind, t time.Time) string {
+	return period.Of(k, t, s.location()).Key
+}
+
+func splitBucket(k string) (periodKey, cat, cur string, ok bool) {
+	parts := strings.SplitN(k, "|", 3)
+	if len(parts) != 3 {
+		return "", "", "", false
+	}
+	return parts[0], parts[1], parts[2], true
 }

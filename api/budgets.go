@@ -1,0 +1,116 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"finstream/processors/budget"
+	"finstream/processors/cdc"
+	"finstream/processors/event"
+	"finstream/processors/period"
+)
+
+func (s *Server) getBudgets(w http.ResponseWriter, r *http.Request, user string) {
+	st, err := s.state(user)
+	if err != nil {
+		s.unavailable(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"budgets": st.Views(s.cfg.Now()), "version": st.Version})
+}
+
+func (s *Server) putBudget(w http.ResponseWriter, r *http.Request, user string) {
+	var req struct {
+		LimitMinor   *int64  `json:"limit_minor"`
+		Currency     string  `json:"currency"`
+		Period       string  `json:"period"`
+		ThresholdsBP []int64 `json:"thresholds_bp"`
+	}
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	if req.LimitMinor == nil {
+		writeError(w, http.StatusUnprocessableEntity, "invalid", "limit_minor is required")
+		return
+	}
+	cat := r.PathValue("category")
+	b, err := budget.ValidateBudget(cat, *req.LimitMinor, req.Currency, req.Period, req.ThresholdsBP, knownCurrency)
+	if err != nil {
+		writeError(w, http.StatusUnprocessableEntity, "invalid", err.Error())
+		return
+	}
+	s.send(r.Context(), w, event.UserCommand{
+		UserID: user, Kind: event.CmdSetBudget, Category: b.Category, LimitMinor: b.LimitMinor,
+		Currency: b.Currency, Period: string(b.Period), ThresholdsBP: b.ThresholdsBP,
+	})
+}
+
+func (s *Server) deleteBudget(w http.ResponseWriter, r *http.Request, user string) {
+	cat := r.PathValue("category")
+	st, err := s.state(user)
+	if err != nil {
+		s.unavailable(w, err)
+		return
+	}
+	if _, ok := st.Budgets[cat]; !ok {
+		writeError(w, http.StatusNotFound, "not_found", "no budget on category "+cat)
+		return
+	}
+	s.send(r.Context(), w, event.UserCommand{UserID: user, Kind: event.CmdDeleteBudget, Category: cat})
+}
+
+func (s *Server) recategorize(w http.ResponseWriter, r *http.Request, user string) {
+	var req struct {
+		Category string `json:"category"`
+	}
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	id := r.PathValue("id")
+	st, err := s.state(user)
+	if err != nil {
+		s.unavailable(w, err)
+		return
+	}
+	// Check against the current state at once with the processor's own
+	// logic; st is this request's private copy, decoded from the view.
+	if _, err := st.Recategorize(id, req.Category, s.cfg.Now()); err != nil {
+		if errors.Is(err, budget.ErrNotFound) {
+			writeError(w, http.StatusNotFound, "not_found", "no transaction "+id+" of yours")
+			return
+		}
+		writeError(w, http.StatusUnprocessableEntity, "invalid", err.Error())
+		return
+	}
+	s.send(r.Context(), w, event.UserCommand{UserID: user, Kind: event.CmdRecategorize, TxnID: id, Category: req.Category})
+}
+
+func (s *Server) unavailable(w http.ResponseWriter, err error) {
+	s.cfg.Logger.Error("read state", "err", err)
+	writeError(w, http.StatusServiceUnavailable, "unavailable", "state is not available, retry")
+}
+
+func knownCurrency(c string) bool {
+	_, ok := cdc.CurrencyExponent(c)
+	return ok
+}
+
+// getSpending answers GET /v1/me/spending?period=2026-11 (default: the
+// current month in the user's zone): spend per category whether or not a
+// budget exists.
+func (s *Server) getSpending(w http.ResponseWriter, r *http.Request, user string) {
+	st, err := s.state(user)
+	if err != nil {
+		s.unavailable(w, err)
+		return
+	}
+	key := r.URL.Query().Get("period")
+	if key == "" {
+		key = st.PeriodKey(period.Monthly, s.cfg.Now())
+	} else if _, ok := period.ParseKey(key, time.UTC); !ok {
+		writeError(w, http.StatusBadRequest, "bad_period", "period must look like 2026-11 or 2026-W47")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"period": key, "spending": st.SpendingIn(key), "version": st.Version})
+}

@@ -1,0 +1,182 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/lovoo/goka"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"finstream/processors/budget"
+	"finstream/processors/event"
+)
+
+// Config configures the API. cmd/ builds it.
+type Config struct {
+	// Users is a view of finstream-users-table. Required.
+	Users *goka.View
+	// Commands emits to finstream.commands.user. Required.
+	Commands *goka.Emitter
+	// Secret verifies HS256 tokens. Required.
+	Secret []byte
+	// Dev enables POST /v1/dev/token.
+	Dev bool
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Ready reports readiness for /readyz (default: the view has recovered).
+	Ready func() bool
+	// Gatherer serves /metrics (nil: prometheus.DefaultGatherer).
+	Gatherer prometheus.Gatherer
+	// Logger (default slog.Default()).
+	Logger *slog.Logger
+}
+
+// Validate checks the configuration and fills defaults.
+func (c *Config) Validate() error {
+	switch {
+	case c.Users == nil:
+		return errors.New("api: no users view")
+	case c.Commands == nil:
+		return errors.New("api: no command emitter")
+	case len(c.Secret) == 0:
+		return errors.New("api: no JWT secret (set FINSTREAM_JWT_SECRET, or --dev)")
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Ready == nil {
+		c.Ready = c.Users.Recovered
+	}
+	if c.Gatherer == nil {
+		c.Gatherer = prometheus.DefaultGatherer
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return nil
+}
+
+// Server is finstream's REST API: reads from goka views, commands through
+// Kafka. Safe for concurrent use.
+type Server struct {
+	cfg Config
+	mux *http.ServeMux
+}
+
+// New builds the API server.
+func New(cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// Handle adds a route to the server's mux (the WebSocket hub and pages).
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if !s.cfg.Ready() {
+			writeError(w, http.StatusServiceUnavailable, "not_ready", "tables are still being restored")
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Gatherer, promhttp.HandlerOpts{}))
+	if s.cfg.Dev {
+		s.mux.HandleFunc("POST /v1/dev/token", s.devToken)
+	}
+	s.mux.HandleFunc("GET /v1/me/budgets", s.auth(s.getBudgets))
+	s.mux.HandleFunc("PUT /v1/me/budgets/{category}", s.auth(s.putBudget))
+	s.mux.HandleFunc("DELETE /v1/me/budgets/{category}", s.auth(s.deleteBudget))
+	s.mux.HandleFunc("POST /v1/me/transactions/{id}/category", s.auth(s.recategorize))
+	s.mux.HandleFunc("GET /v1/me/spending", s.auth(s.getSpending))
+	s.mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "not_found", "no such endpoint: "+r.Method+" "+r.URL.Path)
+	})
+}
+
+type authed func(w http.ResponseWriter, r *http.Request, userID string)
+
+func (s *Server) auth(h authed) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		sub, err := Subject(s.cfg.Secret, r, s.cfg.Now())
+		if err != nil {
+			writeError(w, http.StatusUnauthorized, "unauthorized", err.Error())
+			return
+		}
+		h(w, r, sub)
+	}
+}
+
+func (s *Server) devToken(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		UserID string `json:"user_id"`
+	}
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	if req.UserID == "" {
+		writeError(w, http.StatusUnprocessableEntity, "invalid", "user_id is required")
+		return
+	}
+	now := s.cfg.Now()
+	tok, err := Token(s.cfg.Secret, req.UserID, now, 24*time.Hour)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "internal", "sign token")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"token": tok, "user_id": req.UserID, "expires_at": now.Add(24 * time.Hour)})
+}
+
+// state reads a user's state from the view; a user never seen has an empty
+// state.
+func (s *Server) state(userID string) (*budget.State, error) {
+	v, err := s.cfg.Users.Get(userID)
+	if err != nil {
+		return nil, fmt.Errorf("read user %q: %w", userID, err)
+	}
+	if st, ok := v.(budget.State); ok {
+		return &st, nil
+	}
+	return &budget.State{UserID: userID}, nil
+}
+
+// send emits a command and answers 202 with its id once Kafka acked it.
+func (s *Server) send(ctx context.Context, w http.ResponseWriter, cmd event.UserCommand) {
+	var id [16]byte
+	_, _ = rand.Read(id[:])
+	cmd.CommandID = hex.EncodeToString(id[:])
+	cmd.IssuedAt = s.cfg.Now()
+	p, err := s.cfg.Commands.Emit(cmd.UserID, cmd)
+	if err == nil {
+		acked := make(chan error, 1)
+		p.Then(func(err error) { acked <- err })
+		select {
+		case err = <-acked:
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+	}
+	if err != nil {
+		s.cfg.Logger.Error("emit command", "kind", cmd.Kind, "err", err)
+		writeError(w, http.StatusServiceUnavailable, "unavailable", "could not accept the command, retry")
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]string{"command_id": cmd.CommandID})
+}

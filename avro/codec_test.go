@@ -1,0 +1,273 @@
+package avro
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/linkedin/goavro/v2"
+	"github.com/lovoo/goka"
+	"github.com/twmb/franz-go/pkg/sr/srfake"
+)
+
+// Both codecs are goka codecs.
+var (
+	_ goka.Codec = (*Codec[Example])(nil)
+	_ goka.Codec = JSONCodec[Example]{}
+)
+
+// newFakeRegistry serves srfake's handler on an httptest.Server and returns
+// a Client talking to it over HTTP.
+func newFakeRegistry(t testing.TB) *Client {
+	t.Helper()
+	srv := httptest.NewServer(srfake.NewRegistry().Handler())
+	t.Cleanup(srv.Close)
+	c, err := NewClient(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func fullExample() Example {
+	note := "shared with Ann"
+	closed := time.Date(2026, 3, 1, 8, 30, 0, 123456000, time.UTC)
+	return Example{
+		ID: "txn-1", Active: true, Count: -42, Small: 7, Amount: 150000, Ratio: 0.25, Score: 1.5,
+		At:       time.Date(2026, 2, 14, 19, 5, 6, 789123000, time.FixedZone("ICT", 7*3600)),
+		Raw:      []byte{0, 1, 2, 255},
+		Tags:     []string{"groceries", "weekly"},
+		Limits:   map[string]int64{"THB": 500000, "USD": 10000},
+		Owner:    Party{UserID: "u1", Role: "owner"},
+		Members:  []Party{{UserID: "u2", Role: "contributor"}, {UserID: "u3"}},
+		ByRole:   map[string]Party{"viewer": {UserID: "u4", Role: "viewer"}},
+		Note:     &note,
+		Sponsor:  &Party{UserID: "u9"},
+		ClosedAt: &closed,
+		Kind:     Kind("shared"),
+		NoTag:    "kept",
+	}
+}
+
+// normalizeTimes makes times comparable with reflect.DeepEqual: decoded
+// times are in UTC.
+func normalizeTimes(e *Example) {
+	e.At = e.At.UTC()
+	if e.ClosedAt != nil {
+		c := e.ClosedAt.UTC()
+		e.ClosedAt = &c
+	}
+}
+
+func TestCodecRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	codec, err := NewCodec[Example](ctx, newFakeRegistry(t), "finstream.example-value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := fullExample()
+	tests := []struct {
+		name  string
+		value any
+		want  Example
+	}{
+		{"value", full, full},
+		{"pointer", &full, full},
+		{"zero value", Example{}, Example{}},
+		{"sub-millisecond time", Example{At: time.Date(2026, 1, 2, 3, 4, 5, 6000, time.UTC)}, Example{At: time.Date(2026, 1, 2, 3, 4, 5, 6000, time.UTC)}},
+		{"empty collections decode as nil", Example{Tags: []string{}, Limits: map[string]int64{}, Raw: []byte{}}, Example{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := codec.Encode(tt.value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id, _, err := Unframe(b)
+			if err != nil || id != codec.SchemaID() {
+				t.Fatalf("frame id = %d (%v), want %d", id, err, codec.SchemaID())
+			}
+			got, err := codec.Decode(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gotEx, ok := got.(Example)
+			if !ok {
+				t.Fatalf("Decode returned %T, want Example", got)
+			}
+			want := tt.want
+			normalizeTimes(&want)
+			if !reflect.DeepEqual(gotEx, want) {
+				t.Fatalf("round trip:\n got %+v\nwant %+v", gotEx, want)
+			}
+			if tt.want.At.IsZero() && !gotEx.At.IsZero() {
+				t.Fatalf("zero time decoded as %v", gotEx.At)
+			}
+		})
+	}
+}
+
+func TestCodecIdempotentRegistration(t *testing.T) {
+	ctx := context.Background()
+	reg := newFakeRegistry(t)
+	a, err := NewCodec[Example](ctx, reg, "s-value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := NewCodec[Example](ctx, reg, "s-value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.SchemaID() != b.SchemaID() {
+		t.Fatalf("same schema got ids %d and %d", a.SchemaID(), b.SchemaID())
+	}
+}
+
+func TestCodecEncodeErrors(t *testing.T) {
+	codec, err := NewCodec[Example](context.Background(), newFakeRegistry(t), "s-value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []any{nil, (*Example)(nil), "text", Party{}} {
+		if _, err := codec.Encode(v); err == nil {
+			t.Errorf("Encode(%T) succeeded", v)
+		}
+	}
+	type wide struct {
+		N int `json:"n"`
+	}
+	wc, err := NewCodec[wide](context.Background(), newFakeRegistry(t), "w-value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wc.Encode(wide{N: 1 << 40}); err == nil {
+		t.Error("Encode of an int beyond 32 bits succeeded")
+	}
+}
+
+// exampleV1 is an older writer of Example: fewer fields, one field T no
+// longer has, a narrower integer, and nullability that changed since.
+const exampleV1 = `{"type":"record","name":"Example","namespace":"finstream","fields":[
+ {"name":"id","type":"string"},
+ {"name":"count","type":"int"},
+ {"name":"amount_minor","type":"int"},
+ {"name":"gone","type":"string"},
+ {"name":"note","type":"string"},
+ {"name":"kind","type":["null","string"]},
+ {"name":"owner","type":{"type":"record","name":"Party","fields":[{"name":"user_id","type":"string"}]}}]}`
+
+func TestCodecDecodesOlderSchema(t *testing.T) {
+	ctx := context.Background()
+	reg := newFakeRegistry(t)
+	oldID, err := reg.Register(ctx, "finstream.example-value", exampleV1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codec, err := NewCodec[Example](ctx, reg, "finstream.example-value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if codec.SchemaID() == oldID {
+		t.Fatal("new schema got the old id")
+	}
+	old, err := goavro.NewCodec(exampleV1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, err := old.BinaryFromNative(nil, map[string]any{
+		"id": "txn-7", "count": int32(3), "amount_minor": int32(9900), "gone": "dropped",
+		"note": "hello", "kind": goavro.Union("string", "personal"),
+		"owner": map[string]any{"user_id": "u1"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := codec.Decode(Frame(oldID, payload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := "hello"
+	want := Example{ID: "txn-7", Count: 3, Amount: 9900, Note: &note, Kind: "personal", Owner: Party{UserID: "u1"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("decode of v1 record:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestCodecDecodeErrors(t *testing.T) {
+	codec, err := NewCodec[Example](context.Background(), newFakeRegistry(t), "s-value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		data []byte
+		is   error
+	}{
+		{"unknown schema id", Frame(codec.SchemaID()+100, []byte{0}), ErrUnknownSchemaID},
+		{"not framed", []byte(`{"id":"x"}`), ErrNotFramed},
+		{"empty", nil, ErrNotFramed},
+		{"truncated payload", Frame(codec.SchemaID(), []byte{0x10, 'a'}), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := codec.Decode(tt.data)
+			if err == nil {
+				t.Fatal("Decode succeeded")
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Fatalf("error = %v, want %v", err, tt.is)
+			}
+		})
+	}
+}
+
+func TestCodecRejectsIncompatibleWriter(t *testing.T) {
+	ctx := context.Background()
+	reg := newFakeRegistry(t)
+	id, err := reg.Register(ctx, "other-value", `{"type":"record","name":"Example","fields":[{"name":"id","type":"long"}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codec, err := NewCodec[Example](ctx, reg, "s-value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // the second answer comes from the cached plan
+		if _, err := codec.Decode(Frame(id, []byte{2})); err == nil {
+			t.Fatal("decoded a long into a string field")
+		}
+	}
+}
+
+func BenchmarkCodec(b *testing.B) {
+	codec, err := NewCodec[Example](context.Background(), newFakeRegistry(b), "bench-value")
+	if err != nil {
+		b.Fatal(err)
+	}
+	v := fullExample()
+	data, err := codec.Encode(&v)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("Encode", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if _, err := codec.Encode(&v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Decode", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if _, err := codec.Decode(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

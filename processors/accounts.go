@@ -1,0 +1,55 @@
+package processors
+
+import (
+	"github.com/lovoo/goka"
+
+	"finstream/processors/accountjoin"
+	"finstream/processors/cdc"
+	"finstream/topics"
+)
+
+// GroupAccounts resolves transactions without user_id from the accounts
+// table, keyed by account id. Its table is finstream-accounts-table.
+const GroupAccounts goka.Group = topics.GroupAccounts
+
+type accounts struct {
+	cfg *Config
+	m   *Metrics
+}
+
+func (a *accounts) define() *goka.GroupGraph {
+	return goka.DefineGroup(GroupAccounts,
+		goka.Input(goka.Stream(topics.AccountsByID), a.cfg.Codecs.AccountsByID, a.account),
+		goka.Input(goka.Stream(topics.TxnByAccount), a.cfg.Codecs.TxnByAccount, a.txn),
+		goka.Output(goka.Stream(topics.TxnByUser), a.cfg.Codecs.TxnByUser),
+		goka.Persist(a.cfg.Codecs.AccountsTable),
+	)
+}
+
+func (a *accounts) state(ctx goka.Context) accountjoin.State {
+	if v, ok := ctx.Value().(accountjoin.State); ok {
+		return v
+	}
+	return accountjoin.State{}
+}
+
+func (a *accounts) account(ctx goka.Context, msg any) {
+	a.m.Processed.WithLabelValues(string(GroupAccounts), topics.AccountsByID).Inc()
+	s := a.state(ctx)
+	released := s.ApplyAccount(msg.(cdc.AccountChange))
+	ctx.SetValue(s)
+	for _, ch := range released {
+		ctx.Emit(topics.TxnByUser, ch.Row.UserID, ch)
+	}
+}
+
+func (a *accounts) txn(ctx goka.Context, msg any) {
+	a.m.Processed.WithLabelValues(string(GroupAccounts), topics.TxnByAccount).Inc()
+	s := a.state(ctx)
+	ch, ok := s.ApplyTxn(msg.(cdc.TxnChange))
+	if ok {
+		ctx.Emit(topics.TxnByUser, ch.Row.UserID, ch)
+		return
+	}
+	ctx.SetValue(s) // waits for its account
+}

@@ -1,0 +1,75 @@
+package cdc
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+// FuzzDecodeTxn asserts the decoder never panics, fails only with
+// ErrTombstone or *Error, and returns only rows that honour the contract.
+func FuzzDecodeTxn(f *testing.F) {
+	reg := newRegistry(f)
+	dec := NewDecoder(reg)
+	f.Add([]byte(samplePayload))
+	f.Add([]byte(sampleWithSchema))
+	f.Add([]byte(sampleMicros))
+	f.Add([]byte(`{"op":"d","before":{"id":"x"}}`))
+	f.Add([]byte(`{"schema":{},"payload":null}`))
+	for _, format := range formats {
+		enc, err := NewEncoder(context.Background(), format, reg, "core.public.transactions")
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, op := range []Op{OpCreate, OpSnapshot} {
+			_, v, err := enc.EncodeTxn(op, nil, &sampleTxn, samplePos)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(v)
+		}
+		_, v, err := enc.EncodeTxn(OpDelete, &Txn{ID: "k"}, nil, samplePos)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, value []byte) {
+		got, err := dec.DecodeTxn(context.Background(), value)
+		if _, aerr := dec.DecodeAccount(context.Background(), value); aerr != nil {
+			checkDecodeError(t, aerr)
+		}
+		if err != nil {
+			checkDecodeError(t, err)
+			return
+		}
+		switch got.Op {
+		case OpCreate, OpUpdate, OpSnapshot, OpDelete:
+		default:
+			t.Fatalf("accepted op %q", got.Op)
+		}
+		if got.Row.ID == "" {
+			t.Fatalf("accepted a row without id: %+v", got)
+		}
+		if got.Deleted != (got.Op == OpDelete) {
+			t.Fatalf("Deleted %v for op %s", got.Deleted, got.Op)
+		}
+		if got.Op == OpDelete {
+			return
+		}
+		if got.Row.AmountMinor <= 0 || got.Row.AccountID == "" || got.Row.PostedAt.IsZero() {
+			t.Fatalf("accepted an invalid row: %+v", got.Row)
+		}
+		if _, ok := CurrencyExponent(got.Row.Currency); !ok {
+			t.Fatalf("accepted currency %q", got.Row.Currency)
+		}
+	})
+}
+
+func checkDecodeError(t *testing.T, err error) {
+	t.Helper()
+	var e *Error
+	if !errors.Is(err, ErrTombstone) && !errors.As(err, &e) {
+		t.Fatalf("error is neither ErrTombstone nor *Error: %T %v", err, err)
+	}
+}

@@ -1,0 +1,67 @@
+package processors
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/lovoo/goka"
+
+	"finstream/avro"
+	"finstream/processors/accountjoin"
+	"finstream/processors/budget"
+	"finstream/processors/cdc"
+	"finstream/processors/event"
+	"finstream/topics"
+)
+
+// Codecs are the codecs of finstream's topics and tables: Confluent-framed
+// Avro for internal topics (schemas registered under "<topic>-value"), JSON
+// for group tables, and the CDC decoder for Debezium input.
+type Codecs struct {
+	TxnByUser     goka.Codec // cdc.TxnChange
+	TxnByAccount  goka.Codec // cdc.TxnChange
+	AccountsByID  goka.Codec // cdc.AccountChange
+	Categorized   goka.Codec // event.Categorized
+	BudgetUpdates goka.Codec // event.BudgetUpdate
+	BudgetAlerts  goka.Codec // event.Alert
+	CommandsUser  goka.Codec // event.UserCommand
+	UsersTable    goka.Codec // budget.State
+	AccountsTable goka.Codec // accountjoin.State
+	// CDC decodes Debezium records (JSON, JSON with schema, Avro).
+	CDC *cdc.Decoder
+}
+
+// NewCodecs registers the internal topics' schemas with reg and returns the
+// codecs that use them.
+func NewCodecs(ctx context.Context, reg *avro.Client) (*Codecs, error) {
+	c := &Codecs{
+		UsersTable:    avro.JSONCodec[budget.State]{},
+		AccountsTable: avro.JSONCodec[accountjoin.State]{},
+		CDC:           cdc.NewDecoder(reg),
+	}
+	var err error
+	reg1 := func(dst *goka.Codec, topic string, mk func(context.Context, *avro.Client, string) (goka.Codec, error)) {
+		if err != nil {
+			return
+		}
+		*dst, err = mk(ctx, reg, topic+"-value")
+		if err != nil {
+			err = fmt.Errorf("codec for %s: %w", topic, err)
+		}
+	}
+	reg1(&c.TxnByUser, topics.TxnByUser, codecOf[cdc.TxnChange])
+	reg1(&c.TxnByAccount, topics.TxnByAccount, codecOf[cdc.TxnChange])
+	reg1(&c.AccountsByID, topics.AccountsByID, codecOf[cdc.AccountChange])
+	reg1(&c.Categorized, topics.TxnCategorized, codecOf[event.Categorized])
+	reg1(&c.BudgetUpdates, topics.BudgetUpdates, codecOf[event.BudgetUpdate])
+	reg1(&c.BudgetAlerts, topics.BudgetAlerts, codecOf[event.Alert])
+	reg1(&c.CommandsUser, topics.CommandsUser, codecOf[event.UserCommand])
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func codecOf[T any](ctx context.Context, reg *avro.Client, subject string) (goka.Codec, error) {
+	return avro.NewCodec[T](ctx, reg, subject)
+}

@@ -1,0 +1,103 @@
+package processors
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/lovoo/goka"
+	"github.com/lovoo/goka/storage"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"finstream/topics"
+)
+
+// Config configures finstream's processors. cmd/ builds it from flags.
+type Config struct {
+	// Brokers to connect to. Required.
+	Brokers []string
+	// StorageDir holds goka's local table storage (leveldb). "" keeps tables
+	// in memory (they are then restored from their changelog at each start).
+	StorageDir string
+	// FlushInterval is the producer's linger. Zero means 5ms: goka's default
+	// of 100ms per hop dominates end-to-end latency.
+	FlushInterval time.Duration
+	// Codecs of the internal topics. Required.
+	Codecs *Codecs
+	// Now is the clock for command timestamps (default time.Now). Transaction
+	// logic uses event time only.
+	Now func() time.Time
+	// Logger (default slog.Default()).
+	Logger *slog.Logger
+	// Metrics registers the processors' metrics (nil: not registered).
+	Metrics prometheus.Registerer
+	// Options are appended to every processor's options (tests: goka.WithTester).
+	Options []goka.ProcessorOption
+}
+
+// Validate checks the configuration and fills defaults.
+func (c *Config) Validate() error {
+	if len(c.Brokers) == 0 && len(c.Options) == 0 {
+		return errors.New("processors: no brokers")
+	}
+	if c.Codecs == nil {
+		return errors.New("processors: no codecs")
+	}
+	if c.FlushInterval <= 0 {
+		c.FlushInterval = 5 * time.Millisecond
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return nil
+}
+
+// SaramaConfig is the Kafka client configuration of finstream's goka
+// processors, views and emitters: a recent protocol version, new groups start
+// at the oldest offset (nothing produced before a first start is missed),
+// and a short producer flush interval.
+func SaramaConfig(flush time.Duration) *sarama.Config {
+	c := goka.DefaultConfig()
+	c.Version = sarama.V3_6_0_0
+	c.Consumer.Offsets.Initial = sarama.OffsetOldest
+	c.Producer.Flush.Frequency = flush
+	c.Producer.Compression = sarama.CompressionNone
+	c.Producer.RequiredAcks = sarama.WaitForAll
+	c.Metadata.RefreshFrequency = time.Minute
+	return c
+}
+
+func (c *Config) options(group goka.Group) []goka.ProcessorOption {
+	tm := goka.NewTopicManagerConfig()
+	tm.Table.Replication = 1
+	tm.Stream.Replication = 1
+	opts := []goka.ProcessorOption{
+		goka.WithHasher(topics.Hasher()),
+		goka.WithProducerBuilder(goka.ProducerBuilderWithConfig(SaramaConfig(c.FlushInterval))),
+		goka.WithConsumerGroupBuilder(goka.ConsumerGroupBuilderWithConfig(SaramaConfig(c.FlushInterval))),
+		goka.WithConsumerSaramaBuilder(goka.SaramaConsumerBuilderWithConfig(SaramaConfig(c.FlushInterval))),
+		goka.WithTopicManagerBuilder(goka.TopicManagerBuilderWithConfig(SaramaConfig(c.FlushInterval), tm)),
+		goka.WithLogger(gokaLogger{c.Logger.With("group", string(group))}),
+	}
+	if c.StorageDir != "" {
+		opts = append(opts, goka.WithStorageBuilder(storage.DefaultBuilder(filepath.Join(c.StorageDir, "goka"))))
+	} else {
+		opts = append(opts, goka.WithStorageBuilder(storage.MemoryBuilder()))
+	}
+	return append(opts, c.Options...)
+}
+
+// gokaLogger sends goka's informational logs to slog at debug level.
+type gokaLogger struct{ l *slog.Logger }
+
+func (g gokaLogger) Print(args ...any)   { g.l.Debug(fmt.Sprint(args...)) }
+func (g gokaLogger) Println(args ...any) { g.l.Debug(fmt.Sprint(args...)) }
+func (g gokaLogger) Printf(format string, args ...any) {
+	g.l.Debug(fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,120 @@
+package processors_test
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"finstream/processors/cdc"
+	"finstream/processors/event"
+	"finstream/processors/processorstest"
+	"finstream/topics"
+)
+
+var bkk, _ = time.LoadLocation("Asia/Bangkok")
+
+func tesco(id string, amount int64, status string, day int) cdc.Txn {
+	at := time.Date(2026, 11, day, 10, 0, 0, 0, bkk)
+	return cdc.Txn{ID: id, AccountID: "ACC-789", UserID: "USR-789", Direction: "DEBIT", Type: "PURCHASE",
+		Status: status, AmountMinor: amount, Currency: "THB", MerchantName: "Tesco Lotus", MerchantID: "M-TESCO",
+		MCC: 5411, Channel: "PROMPTPAY", PostedAt: at, UpdatedAt: at}
+}
+
+func TestWorkedExampleThroughProcessors(t *testing.T) {
+	h := processorstest.Start(t)
+	alerts := h.Tester.NewQueueTracker(topics.BudgetAlerts)
+	updates := h.Tester.NewQueueTracker(topics.BudgetUpdates)
+	categorized := h.Tester.NewQueueTracker(topics.TxnCategorized)
+
+	h.Tester.Consume(topics.CommandsUser, "USR-789", event.UserCommand{CommandID: "c1", UserID: "USR-789", Kind: event.CmdSetBudget,
+		Category: "groceries", LimitMinor: 1_600_000, Currency: "THB", Period: "monthly", IssuedAt: time.Date(2026, 11, 1, 9, 0, 0, 0, bkk)})
+	h.Txn(cdc.OpCreate, tesco("T1", 1_350_000, "POSTED", 10))
+	processorstest.Drain(alerts)
+	_, raw := h.Txn(cdc.OpCreate, tesco("T3", 150_000, "POSTED", 19))
+
+	got := processorstest.Drain(alerts)
+	if len(got) != 1 || got[0].(event.Alert).ThresholdBP != 9000 {
+		t.Fatalf("alerts %+v, want exactly one for 9000", got)
+	}
+	s := h.User("USR-789")
+	v := s.Views(time.Date(2026, 11, 19, 12, 0, 0, 0, bkk))[0]
+	if v.SpentMinor != 1_500_000 || v.UsedBP != 9375 || v.RemainingMinor != 100_000 || !reflect.DeepEqual(v.CrossedBP, []int64{5000, 8000, 9000}) {
+		t.Fatalf("budget %+v", v)
+	}
+	c := processorstest.Drain(categorized)
+	if last := c[len(c)-1].(event.Categorized); last.Category != "groceries" || last.Source != "mcc" || last.SpendMinor != 150_000 {
+		t.Fatalf("categorized %+v", last)
+	}
+	processorstest.Drain(updates)
+
+	// The same CDC record again changes nothing and emits nothing.
+	h.Tester.Consume(topics.CDCTransactions, "x", raw)
+	if n := len(processorstest.Drain(alerts)) + len(processorstest.Drain(updates)); n != 0 {
+		t.Fatalf("duplicate emitted %d records", n)
+	}
+	if again := h.User("USR-789"); again.Version != s.Version {
+		t.Fatalf("duplicate changed the state version %d → %d", s.Version, again.Version)
+	}
+
+	h.Txn(cdc.OpUpdate, tesco("T3", 150_000, "REVERSED", 19))
+	s = h.User("USR-789")
+	if v := s.Views(time.Date(2026, 11, 19, 12, 0, 0, 0, bkk))[0]; v.UsedBP != 8437 {
+		t.Fatalf("after reversal used_bp %d, want 8437", v.UsedBP)
+	}
+	if len(processorstest.Drain(alerts)) != 0 {
+		t.Fatal("reversal fired an alert")
+	}
+}
+
+func TestTransactionWithoutUserWaitsForItsAccount(t *testing.T) {
+	h := processorstest.Start(t)
+	row := tesco("T9", 25_000, "POSTED", 5)
+	row.UserID, row.AccountID = "", "ACC-LATE"
+	h.Txn(cdc.OpCreate, row)
+	if s := h.User("USR-LATE"); s.Version != 0 {
+		t.Fatalf("counted before the account is known: %+v", s)
+	}
+	h.Account(cdc.OpSnapshot, cdc.Account{ID: "ACC-LATE", UserID: "USR-LATE", Type: "CHECKING", Currency: "THB", Status: "ACTIVE"})
+	s := h.User("USR-LATE")
+	if got := s.SpentIn("groceries", "THB", "monthly", row.PostedAt); got != 25_000 {
+		t.Fatalf("spend after the account arrived: %d", got)
+	}
+	// Now the account is known: the next one resolves at once.
+	row2 := tesco("T10", 5_000, "POSTED", 6)
+	row2.UserID, row2.AccountID = "", "ACC-LATE"
+	h.Txn(cdc.OpCreate, row2)
+	if got := h.User("USR-LATE").SpentIn("groceries", "THB", "monthly", row.PostedAt); got != 30_000 {
+		t.Fatalf("spend %d, want 30000", got)
+	}
+}
+
+func TestBadRecordsGoToDLQAndThePipelineGoesOn(t *testing.T) {
+	h := processorstest.Start(t)
+	dlq := h.Tester.NewQueueTracker(topics.DLQ)
+	bad := []string{
+		`{not json`,
+		`{"before":null,"after":{"id":"B1","account_id":"A","user_id":"U","direction":"DEBIT","type":"PURCHASE","status":"POSTED","amount_minor":0,"currency":"THB","posted_at":"2026-11-01T00:00:00Z"},"op":"c","ts_ms":1}`,
+		`{"before":null,"after":{"id":"B2","account_id":"A","user_id":"U","direction":"DEBIT","type":"PURCHASE","status":"POSTED","amount_minor":5,"currency":"THB","posted_at":"2026-11-01T00:00:00Z"},"op":"x","ts_ms":1}`,
+		`{"before":null,"after":{"id":"B3","account_id":"A","user_id":"U","direction":"DEBIT","type":"PURCHASE","status":"POSTED","amount_minor":5,"currency":"ZZZ","posted_at":"2026-11-01T00:00:00Z"},"op":"c","ts_ms":1}`,
+		`{"before":null,"after":{"id":"B4","account_id":"A","user_id":"U","direction":"DEBIT","type":"PURCHASE","status":"POSTED","amount_minor":5,"currency":"THB","posted_at":"yesterday"},"op":"c","ts_ms":1}`,
+	}
+	for i, b := range bad {
+		h.Tester.Consume(topics.CDCTransactions, "k", []byte(b))
+		key, val, ok := dlq.Next()
+		if !ok {
+			t.Fatalf("record %d did not reach the DLQ", i)
+		}
+		if key != "k" || string(val.([]byte)) != b {
+			t.Fatalf("DLQ record %d: key %q value %q", i, key, val)
+		}
+	}
+	h.Txn(cdc.OpCreate, tesco("OK1", 1_000, "POSTED", 3))
+	if got := h.User("USR-789").SpentIn("groceries", "THB", "monthly", time.Date(2026, 11, 3, 0, 0, 0, 0, bkk)); got != 1_000 {
+		t.Fatalf("pipeline stopped after bad records: spend %d", got)
+	}
+	// A tombstone is skipped silently.
+	h.Tester.Consume(topics.CDCTransactions, "k", nil)
+	if _, _, ok := dlq.Next(); ok {
+		t.Fatal("tombstone went to the DLQ")
+	}
+}

@@ -1,0 +1,118 @@
+// Package processorstest runs every finstream processor on goka's tester,
+// with an in-process schema registry, for tests of the processors and of
+// what reads their tables (the API).
+package processorstest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/lovoo/goka"
+	"github.com/lovoo/goka/tester"
+	"github.com/twmb/franz-go/pkg/sr/srfake"
+
+	"finstream/avro"
+	"finstream/processors"
+	"finstream/processors/budget"
+	"finstream/processors/cdc"
+	"finstream/topics"
+)
+
+// Harness runs every finstream processor on goka's tester.
+type Harness struct {
+	t      *testing.T
+	Tester *tester.Tester
+	Codecs *processors.Codecs
+	enc    *cdc.Encoder
+	acc    *cdc.Encoder
+	lsn    int64
+}
+
+// Start runs the processors until the test ends.
+func Start(t *testing.T) *Harness {
+	t.Helper()
+	fake := srfake.New()
+	t.Cleanup(fake.Close)
+	reg, err := avro.NewClient(fake.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	codecs, err := processors.NewCodecs(ctx, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tt := tester.New(t)
+	procs, err := processors.New(processors.Config{Codecs: codecs, Options: []goka.ProcessorOption{goka.WithTester(tt)}}, processors.NewMetrics(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, len(procs))
+	for _, p := range procs {
+		go func() { done <- p.Run(runCtx) }()
+	}
+	t.Cleanup(func() {
+		cancel()
+		for range procs {
+			if err := <-done; err != nil {
+				t.Errorf("processor: %v", err)
+			}
+		}
+	})
+	enc, err := cdc.NewEncoder(ctx, cdc.FormatJSON, nil, topics.CDCTransactions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, err := cdc.NewEncoder(ctx, cdc.FormatJSON, nil, topics.CDCAccounts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Harness{t: t, Tester: tt, Codecs: codecs, enc: enc, acc: acc}
+}
+
+// Txn delivers a transaction row as Debezium JSON at the next LSN and
+// returns the raw record, so a test can deliver it again.
+func (h *Harness) Txn(op cdc.Op, row cdc.Txn) (key, value []byte) {
+	h.t.Helper()
+	h.lsn += 10
+	key, value, err := h.enc.EncodeTxn(op, nil, &row, cdc.Position{LSN: h.lsn, TsMs: row.UpdatedAt.UnixMilli()})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.Tester.Consume(topics.CDCTransactions, string(key), value)
+	return key, value
+}
+
+// User is the user's state in finstream-users-table (zero if none).
+func (h *Harness) User(id string) *budget.State {
+	v := h.Tester.TableValue(goka.Table(topics.TableUsers), id)
+	if v == nil {
+		return &budget.State{UserID: id}
+	}
+	s := v.(budget.State)
+	return &s
+}
+
+// Account delivers an accounts row as Debezium JSON.
+func (h *Harness) Account(op cdc.Op, row cdc.Account) {
+	h.t.Helper()
+	h.lsn += 10
+	key, value, err := h.acc.EncodeAccount(op, nil, &row, cdc.Position{LSN: h.lsn})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.Tester.Consume(topics.CDCAccounts, string(key), value)
+}
+
+// Drain returns every record q has not returned yet.
+func Drain(q *tester.QueueTracker) []any {
+	var out []any
+	for {
+		_, v, ok := q.Next()
+		if !ok {
+			return out
+		}
+		out = append(out, v)
+	}
+}

@@ -1,0 +1,103 @@
+package processors
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/lovoo/goka"
+	"github.com/lovoo/goka/codec"
+
+	"finstream/processors/cdc"
+	"finstream/topics"
+)
+
+// Groups of the stateless re-keying stage. CDC producers partition as they
+// like; this stage decodes and validates every CDC record and re-keys it with
+// murmur2 onto finstream's own topics. One group per CDC topic, so the two
+// external topics need not have the same partition count.
+const (
+	GroupRekeyTxns     goka.Group = "finstream-rekey-transactions"
+	GroupRekeyAccounts goka.Group = "finstream-rekey-accounts"
+)
+
+type rekey struct {
+	cfg *Config
+	m   *Metrics
+}
+
+// DefineRekeyTransactions: core.public.transactions → by-user (user_id
+// known) or by-account (user_id null); bad records → DLQ.
+func (r *rekey) defineTxns() *goka.GroupGraph {
+	return goka.DefineGroup(GroupRekeyTxns,
+		goka.Input(goka.Stream(topics.CDCTransactions), new(codec.Bytes), r.txn),
+		goka.Output(goka.Stream(topics.TxnByUser), r.cfg.Codecs.TxnByUser),
+		goka.Output(goka.Stream(topics.TxnByAccount), r.cfg.Codecs.TxnByAccount),
+		goka.Output(goka.Stream(topics.DLQ), new(codec.Bytes)),
+	)
+}
+
+// defineAccounts: core.public.accounts → accounts.by-id; bad records → DLQ.
+func (r *rekey) defineAccounts() *goka.GroupGraph {
+	return goka.DefineGroup(GroupRekeyAccounts,
+		goka.Input(goka.Stream(topics.CDCAccounts), new(codec.Bytes), r.account),
+		goka.Output(goka.Stream(topics.AccountsByID), r.cfg.Codecs.AccountsByID),
+		goka.Output(goka.Stream(topics.DLQ), new(codec.Bytes)),
+	)
+}
+
+func (r *rekey) txn(ctx goka.Context, msg any) {
+	raw, _ := msg.([]byte)
+	r.m.Processed.WithLabelValues(string(GroupRekeyTxns), topics.CDCTransactions).Inc()
+	ch, err := r.cfg.Codecs.CDC.DecodeTxn(ctx.Context(), raw)
+	switch {
+	case errors.Is(err, cdc.ErrTombstone):
+		return
+	case err != nil:
+		r.dlq(ctx, raw, err)
+	case ch.Row.UserID != "":
+		ctx.Emit(topics.TxnByUser, ch.Row.UserID, ch)
+	case ch.Row.AccountID != "":
+		ctx.Emit(topics.TxnByAccount, ch.Row.AccountID, ch)
+	default:
+		// A delete whose before image carries only the key (REPLICA IDENTITY
+		// DEFAULT) cannot be routed to its user: see README.
+		r.dlq(ctx, raw, &cdc.Error{Reason: "unroutable", Field: "account_id", Err: errors.New("change carries neither user_id nor account_id (set REPLICA IDENTITY FULL on the transactions table)")})
+	}
+}
+
+func (r *rekey) account(ctx goka.Context, msg any) {
+	raw, _ := msg.([]byte)
+	r.m.Processed.WithLabelValues(string(GroupRekeyAccounts), topics.CDCAccounts).Inc()
+	ch, err := r.cfg.Codecs.CDC.DecodeAccount(ctx.Context(), raw)
+	switch {
+	case errors.Is(err, cdc.ErrTombstone):
+	case err != nil:
+		r.dlq(ctx, raw, err)
+	default:
+		ctx.Emit(topics.AccountsByID, ch.Row.ID, ch)
+	}
+}
+
+// dlq sends the original bytes to finstream.dlq with the reason and the
+// source position in headers, counts it, and lets the pipeline go on.
+func (r *rekey) dlq(ctx goka.Context, raw []byte, err error) {
+	reason := "invalid"
+	var ce *cdc.Error
+	if errors.As(err, &ce) && ce.Reason != "" {
+		reason = ce.Reason
+	}
+	topic := string(ctx.Topic())
+	r.m.DLQ.WithLabelValues(reason, topic).Inc()
+	ctx.Emit(topics.DLQ, ctx.Key(), raw, goka.WithCtxEmitHeaders(DLQHeaders(reason, err, topic, ctx.Partition(), ctx.Offset())))
+}
+
+// DLQHeaders are the headers of a finstream.dlq record.
+func DLQHeaders(reason string, err error, topic string, partition int32, offset int64) goka.Headers {
+	return goka.Headers{
+		"error":            []byte(err.Error()),
+		"reason":           []byte(reason),
+		"source.topic":     []byte(topic),
+		"source.partition": []byte(strconv.Itoa(int(partition))),
+		"source.offset":    []byte(strconv.FormatInt(offset, 10)),
+	}
+}

@@ -1,0 +1,62 @@
+package processors
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/lovoo/goka"
+	"golang.org/x/sync/errgroup"
+)
+
+// Graphs returns the group graphs of every finstream processor, for Run and
+// for tests.
+func Graphs(cfg *Config, m *Metrics) []*goka.GroupGraph {
+	r := &rekey{cfg: cfg, m: m}
+	return []*goka.GroupGraph{
+		r.defineTxns(),
+		r.defineAccounts(),
+		(&accounts{cfg: cfg, m: m}).define(),
+		(&users{cfg: cfg, m: m}).define(),
+	}
+}
+
+// New builds every processor. The caller runs them (Run does).
+func New(cfg Config, m *Metrics) ([]*goka.Processor, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	var procs []*goka.Processor
+	for _, g := range Graphs(&cfg, m) {
+		p, err := goka.NewProcessor(cfg.Brokers, g, cfg.options(g.Group())...)
+		if err != nil {
+			return nil, fmt.Errorf("processor %s: %w", g.Group(), err)
+		}
+		procs = append(procs, p)
+	}
+	return procs, nil
+}
+
+// Run runs every processor until ctx is cancelled or one fails. On return
+// every processor has stopped, committed and closed its storage.
+func Run(ctx context.Context, cfg Config, m *Metrics, ready func()) error {
+	procs, err := New(cfg, m)
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	for _, p := range procs {
+		g.Go(func() error { return p.Run(gctx) })
+	}
+	if ready != nil {
+		g.Go(func() error {
+			for _, p := range procs {
+				if err := p.WaitForReadyContext(gctx); err != nil {
+					return nil
+				}
+			}
+			ready()
+			return nil
+		})
+	}
+	return g.Wait()
+}

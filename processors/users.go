@@ -1,0 +1,109 @@
+package processors
+
+import (
+	"errors"
+	"time"
+
+	"github.com/lovoo/goka"
+
+	"finstream/processors/budget"
+	"finstream/processors/cdc"
+	"finstream/processors/event"
+	"finstream/topics"
+)
+
+// GroupUsers keeps each user's state (categorization rules, spend, budgets)
+// keyed by user_id, in finstream-users-table. It is the hot path: one hop
+// after re-keying, it categorizes, counts spend, and emits budget updates
+// and alerts; finstream.txn.categorized is an output for sinks, not a hop.
+const GroupUsers goka.Group = topics.GroupUsers
+
+type users struct {
+	cfg *Config
+	m   *Metrics
+}
+
+func (u *users) define() *goka.GroupGraph {
+	return goka.DefineGroup(GroupUsers,
+		goka.Input(goka.Stream(topics.TxnByUser), u.cfg.Codecs.TxnByUser, u.txn),
+		goka.Input(goka.Stream(topics.CommandsUser), u.cfg.Codecs.CommandsUser, u.command),
+		goka.Output(goka.Stream(topics.TxnCategorized), u.cfg.Codecs.Categorized),
+		goka.Output(goka.Stream(topics.BudgetUpdates), u.cfg.Codecs.BudgetUpdates),
+		goka.Output(goka.Stream(topics.BudgetAlerts), u.cfg.Codecs.BudgetAlerts),
+		goka.Persist(u.cfg.Codecs.UsersTable),
+	)
+}
+
+func (u *users) state(ctx goka.Context) *budget.State {
+	if v, ok := ctx.Value().(budget.State); ok {
+		return &v
+	}
+	return &budget.State{UserID: ctx.Key()}
+}
+
+func (u *users) txn(ctx goka.Context, msg any) {
+	u.m.Processed.WithLabelValues(string(GroupUsers), topics.TxnByUser).Inc()
+	ch := msg.(cdc.TxnChange)
+	s := u.state(ctx)
+	eff := s.ApplyTxn(ch)
+	if ch.Pos.TsMs > 0 {
+		u.m.Latency.WithLabelValues(string(GroupUsers)).Observe(time.Since(time.UnixMilli(ch.Pos.TsMs)).Seconds())
+	}
+	u.commit(ctx, s, eff)
+}
+
+func (u *users) command(ctx goka.Context, msg any) {
+	u.m.Processed.WithLabelValues(string(GroupUsers), topics.CommandsUser).Inc()
+	cmd := msg.(event.UserCommand)
+	s := u.state(ctx)
+	var eff budget.Effects
+	var err error
+	switch cmd.Kind {
+	case event.CmdSetBudget:
+		var b *budget.Budget
+		b, err = budget.ValidateBudget(cmd.Category, cmd.LimitMinor, cmd.Currency, cmd.Period, cmd.ThresholdsBP, knownCurrency)
+		if err == nil {
+			eff = s.SetBudget(*b, cmd.IssuedAt)
+		}
+	case event.CmdDeleteBudget:
+		eff = s.DeleteBudget(cmd.Category)
+		ctx.SetValue(*s)
+		return
+	case event.CmdRecategorize:
+		eff, err = s.Recategorize(cmd.TxnID, cmd.Category, cmd.IssuedAt)
+	case event.CmdSetTimeZone:
+		err = s.SetTimeZone(cmd.TimeZone)
+		ctx.SetValue(*s)
+	default:
+		err = errors.New("unknown command kind")
+	}
+	if err != nil {
+		// The API validated the command against the state it saw; the state
+		// moved on since. Nothing to apply.
+		u.cfg.Logger.Warn("command not applied", "kind", cmd.Kind, "command_id", cmd.CommandID, "err", err)
+		return
+	}
+	u.commit(ctx, s, eff)
+}
+
+// commit stores the state and emits the effects of one input.
+func (u *users) commit(ctx goka.Context, s *budget.State, eff budget.Effects) {
+	if !eff.Changed() {
+		return
+	}
+	ctx.SetValue(*s)
+	for _, c := range eff.Categorized {
+		ctx.Emit(topics.TxnCategorized, c.UserID, c)
+	}
+	for _, up := range eff.Updates {
+		ctx.Emit(topics.BudgetUpdates, up.BudgetID, up)
+	}
+	for _, a := range eff.Alerts {
+		ctx.Emit(topics.BudgetAlerts, a.UserID, a)
+	}
+}
+
+func knownCurrency(c string) bool {
+	_, ok := cdc.CurrencyExponent(c)
+	return ok
+}
