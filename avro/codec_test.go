@@ -19,13 +19,23 @@ var (
 	_ goka.Codec = JSONCodec[Example]{}
 )
 
-// newFakeRegistry serves srfake's handler on an httptest.Server and returns
-// a Client talking to it over HTTP.
-func newFakeRegistry(t testing.TB) *Client {
+// fakeRegistryURL serves srfake's handler on an httptest.Server.
+func fakeRegistryURL(t testing.TB) string {
 	t.Helper()
 	srv := httptest.NewServer(srfake.NewRegistry().Handler())
 	t.Cleanup(srv.Close)
-	c, err := NewClient(srv.URL)
+	return srv.URL
+}
+
+// newFakeRegistry returns a Client talking over HTTP to a new srfake.
+func newFakeRegistry(t testing.TB) *Client {
+	t.Helper()
+	return newTestClient(t, fakeRegistryURL(t))
+}
+
+func newTestClient(t testing.TB, url string) *Client {
+	t.Helper()
+	c, err := NewClient(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,4 +280,59 @@ func BenchmarkCodec(b *testing.B) {
 			}
 		}
 	})
+}
+
+func TestCodecConcurrentDecode(t *testing.T) {
+	ctx := context.Background()
+	url := fakeRegistryURL(t)
+	reg := newTestClient(t, url)
+	writer, err := NewCodec[Example](ctx, reg, "s-value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldID, err := reg.Register(ctx, "s-value", exampleV1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := goavro.NewCodec(exampleV1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, err := old.BinaryFromNative(nil, map[string]any{
+		"id": "old", "count": int32(1), "amount_minor": int32(2), "gone": "", "note": "", "kind": nil,
+		"owner": map[string]any{"user_id": "u"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	records := [][]byte{Frame(oldID, payload)}
+	for i := range 4 {
+		b, err := writer.Encode(Example{ID: "new", Count: i})
+		if err != nil {
+			t.Fatal(err)
+		}
+		records = append(records, b)
+	}
+	// A reader on a fresh client misses every cache at once.
+	reader, err := NewCodec[Example](ctx, newTestClient(t, url), "s-value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			var err error
+			for _, rec := range records {
+				if _, e := reader.Decode(rec); e != nil && err == nil {
+					err = e
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -3,7 +3,6 @@ package avro
 import (
 	"fmt"
 	"reflect"
-	"time"
 )
 
 // decodeFn stores goavro's native form of a value into dst, which is
@@ -197,6 +196,7 @@ func (b *decoderBuilder) mapOf(w *wnode, m *model, path string) (decodeFn, error
 		return nil, err
 	}
 	keyType := m.t.Key()
+	plainKey := keyType == reflect.TypeFor[string]()
 	return func(native any, dst reflect.Value) error {
 		in, ok := native.(map[string]any)
 		if !ok {
@@ -212,7 +212,11 @@ func (b *decoderBuilder) mapOf(w *wnode, m *model, path string) (decodeFn, error
 			if err := value(v, tmp); err != nil {
 				return fmt.Errorf("key %q: %w", k, err)
 			}
-			out.SetMapIndex(reflect.ValueOf(k).Convert(keyType), tmp)
+			key := reflect.ValueOf(k)
+			if !plainKey {
+				key = key.Convert(keyType)
+			}
+			out.SetMapIndex(key, tmp)
 		}
 		dst.Set(out)
 		return nil
@@ -253,90 +257,4 @@ func (b *decoderBuilder) record(w *wnode, m *model, path string) (decodeFn, erro
 		}
 		return nil
 	}, nil
-}
-
-func decodeString(native any, dst reflect.Value) error {
-	switch v := native.(type) {
-	case string:
-		dst.SetString(v)
-	case []byte:
-		dst.SetString(string(v))
-	default:
-		return fmt.Errorf("want string, got %T", native)
-	}
-	return nil
-}
-
-func decodeBool(native any, dst reflect.Value) error {
-	v, ok := native.(bool)
-	if !ok {
-		return fmt.Errorf("want boolean, got %T", native)
-	}
-	dst.SetBool(v)
-	return nil
-}
-
-func decodeInt(native any, dst reflect.Value) error {
-	var n int64
-	switch v := native.(type) {
-	case int32:
-		n = int64(v)
-	case int64:
-		n = v
-	default:
-		return fmt.Errorf("want int or long, got %T", native)
-	}
-	if dst.OverflowInt(n) {
-		return fmt.Errorf("%d overflows %v", n, dst.Type())
-	}
-	dst.SetInt(n)
-	return nil
-}
-
-func decodeFloat(native any, dst reflect.Value) error {
-	switch v := native.(type) {
-	case float64:
-		dst.SetFloat(v)
-	case float32:
-		dst.SetFloat(float64(v))
-	case int32:
-		dst.SetFloat(float64(v))
-	case int64:
-		dst.SetFloat(float64(v))
-	default:
-		return fmt.Errorf("want a number, got %T", native)
-	}
-	return nil
-}
-
-// decodeBytes copies: goavro's bytes alias the record being decoded.
-func decodeBytes(native any, dst reflect.Value) error {
-	switch v := native.(type) {
-	case []byte:
-		if len(v) > 0 {
-			dst.SetBytes(append([]byte(nil), v...))
-		}
-	case string:
-		if v != "" {
-			dst.SetBytes([]byte(v))
-		}
-	default:
-		return fmt.Errorf("want bytes, got %T", native)
-	}
-	return nil
-}
-
-// decodeTime accepts goavro's time.Time (timestamp logical types, in UTC) and
-// a plain long, read as microseconds since the Unix epoch.
-func decodeTime(native any, dst reflect.Value) error {
-	p := dst.Addr().Interface().(*time.Time)
-	switch v := native.(type) {
-	case time.Time:
-		*p = v
-	case int64:
-		*p = time.UnixMicro(v).UTC()
-	default:
-		return fmt.Errorf("want timestamp, got %T", native)
-	}
-	return nil
 }

@@ -145,8 +145,10 @@ func (r *Registry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	r.mux.ServeHTTP(w, req)
 }
 
-// Close releases the Kafka client. Stop serving first: a write after Close
-// fails with 500 and leaves nothing behind.
+// Close releases the Kafka client. Stop serving first (a write after Close
+// fails with 500 and leaves nothing behind), and close the Registry before
+// the broker it writes to: closing the client against a stopped broker
+// takes about a second.
 func (r *Registry) Close() {
 	r.kc.Close()
 }

@@ -109,15 +109,17 @@ func TestSchemaOfRecursive(t *testing.T) {
 }
 
 type (
-	withUint      struct{ N uint64 }
-	withIface     struct{ V any }
-	withIntMap    struct{ M map[int]string }
-	withPtrPtr    struct{ P **string }
-	withAnon      struct{ A struct{ X int } }
-	withBadTag    struct{ X int `json:"bad-name"` }
-	withDupTag    struct {
-		A int `json:"x"`
-		B int `json:"x"`
+	withUint   struct{ N uint64 }
+	withIface  struct{ V any }
+	withIntMap struct{ M map[int]string }
+	withPtrPtr struct{ P **string }
+	withAnon   struct{ A struct{ X int } }
+	withBadTag struct {
+		X int `json:"bad-name"`
+	}
+	withDupTag struct {
+		A int `json:"X"`
+		X int
 	}
 	withEmbedded struct{ Party }
 	withArray    struct{ A [3]int }
@@ -137,7 +139,7 @@ func TestSchemaOfRejects(t *testing.T) {
 		{"pointer to pointer", SchemaOf[withPtrPtr], "pointer to pointer"},
 		{"anonymous struct", SchemaOf[withAnon], "needs a name"},
 		{"invalid field name", SchemaOf[withBadTag], "bad-name"},
-		{"duplicate field name", SchemaOf[withDupTag], `"x"`},
+		{"duplicate field name", SchemaOf[withDupTag], `"X"`},
 		{"embedded", SchemaOf[withEmbedded], "embedded"},
 		{"go array", SchemaOf[withArray], "[3]int"},
 	}

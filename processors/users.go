@@ -88,10 +88,12 @@ func (u *users) command(ctx goka.Context, msg any) {
 
 // commit stores the state and emits the effects of one input.
 func (u *users) commit(ctx goka.Context, s *budget.State, eff budget.Effects) {
+	// Stored even when nothing changed: after a crash between the local
+	// store and the changelog, the redelivered input re-writes the changelog.
+	ctx.SetValue(*s)
 	if !eff.Changed() {
 		return
 	}
-	ctx.SetValue(*s)
 	for _, c := range eff.Categorized {
 		ctx.Emit(topics.TxnCategorized, c.UserID, c)
 	}

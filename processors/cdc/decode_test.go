@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -90,6 +91,14 @@ func TestDecodeTxnJSON(t *testing.T) {
 			env["before"] = map[string]any{"id": sampleTxn.ID, "account_id": nil, "direction": "", "type": "",
 				"status": "", "amount_minor": 0, "currency": "", "mcc": nil, "posted_at": nil, "updated_at": nil}
 		}), TxnChange{Op: OpDelete, Deleted: true, Row: Txn{ID: sampleTxn.ID}, Pos: samplePos}},
+		{"escaped strings", []byte(strings.Replace(samplePayload, `"Tops Market Sukhumvit 39"`, `"Caf\u00e9 \"K\" \u0e17\u0e47\u0e2d\u0e1b\u0e2a\u0e4c\/39"`, 1)),
+			TxnChange{Op: OpCreate, Pos: samplePos, Row: at(sampleTxn, func(x *Txn) { x.MerchantName = `Café "K" ท็อปส์/39` })}},
+		{"unknown members and nested values are skipped", mutate(t, samplePayload, func(env map[string]any) {
+			env["transaction"] = map[string]any{"id": "571:53195832", "total_order": 1, "data_collection_order": 1}
+			env["after"].(map[string]any)["tags"] = []any{"a", map[string]any{"b": []any{1.5, true, nil}}}
+			env["source"].(map[string]any)["extra"] = map[string]any{"x": "y"}
+		}), want},
+		{"schema without payload is the envelope itself", []byte(`{"schema":{"type":"struct"},` + samplePayload[1:]), want},
 		{"bigint id", mutate(t, samplePayload, setAfter(map[string]any{"id": 9001})),
 			TxnChange{Op: OpCreate, Pos: samplePos, Row: at(sampleTxn, func(x *Txn) { x.ID = "9001" })}},
 		{"position falls back to envelope ts_ms", mutate(t, samplePayload, func(env map[string]any) {

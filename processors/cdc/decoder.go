@@ -3,7 +3,7 @@ package cdc
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"sync"
 )
 
@@ -156,179 +156,46 @@ func decodeChange[R any, PR rowFields[R]](ctx context.Context, d *Decoder, value
 	return change[R]{}, errorf(ReasonBadJSON, "", "value is neither a JSON object nor Confluent-framed Avro (first byte %#x)", value[i])
 }
 
-// jsonEnvelope is Debezium's envelope (the payload) as read from JSON.
-type jsonEnvelope[R any] struct {
-	before, after         *R
-	op, lsn, srcTs, envTs scalar
-}
-
-// decodeJSON reads a JSON record value: {"schema":..,"payload":envelope}
-// (JsonConverter with schemas.enable=true) or the envelope itself.
-func decodeJSON[R any, PR rowFields[R]](value []byte) (change[R], error) {
-	r := &jsonReader{data: value}
-	var env jsonEnvelope[R]
-	var schema, payload []byte
-	ok, err := r.enter()
-	for ok && err == nil {
-		var k []byte
-		if k, err = r.key(); err != nil {
-			break
-		}
-		switch string(k) {
-		case "schema":
-			schema, err = r.raw()
-		case "payload":
-			payload, err = r.raw()
-		default:
-			err = envelopeMember[R, PR](r, &env, k)
-		}
-		if err == nil {
-			ok, err = r.more()
-		}
-	}
-	if err == nil {
-		err = r.end()
-	}
-	if err != nil {
-		return change[R]{}, jsonError(err)
-	}
-	if schema != nil && payload != nil {
-		if isJSONNull(payload) {
-			return change[R]{}, ErrTombstone
-		}
-		env = jsonEnvelope[R]{}
-		if err := readEnvelope[R, PR](&jsonReader{data: payload}, &env); err != nil {
-			return change[R]{}, jsonError(err)
-		}
-	} else {
-		schema = nil
-	}
-	return change[R]{
-		op: env.op, before: env.before, after: env.after,
-		lsn: env.lsn, srcTs: env.srcTs, envTs: env.envTs,
-		shape: ReasonBadJSON, connectSchema: schema,
-	}, nil
-}
-
-// raw checks and skips a value and returns its text.
-func (r *jsonReader) raw() ([]byte, error) {
-	r.space()
-	start := r.pos
-	if err := r.skip(0); err != nil {
-		return nil, err
-	}
-	return r.data[start:r.pos], nil
-}
-
-// readEnvelope reads an envelope object.
-func readEnvelope[R any, PR rowFields[R]](r *jsonReader, env *jsonEnvelope[R]) error {
-	if r.peek() != '{' {
-		return errorf(ReasonBadJSON, "payload", "payload is not an object")
-	}
-	ok, err := r.enter()
-	for ok && err == nil {
-		var k []byte
-		if k, err = r.key(); err != nil {
-			return err
-		}
-		if err = envelopeMember[R, PR](r, env, k); err != nil {
-			return err
-		}
-		ok, err = r.more()
-	}
-	return err
-}
-
-// envelopeMember reads the value of the envelope member named k.
-func envelopeMember[R any, PR rowFields[R]](r *jsonReader, env *jsonEnvelope[R], k []byte) (err error) {
-	switch string(k) {
-	case "before":
-		env.before, err = readRow[R, PR](r, "before")
-	case "after":
-		env.after, err = readRow[R, PR](r, "after")
-	case "op":
-		env.op, err = r.scalar()
-	case "ts_ms":
-		env.envTs, err = r.scalar()
-	case "source":
-		if r.null() {
-			return nil
-		}
-		if r.peek() != '{' {
-			return errorf(ReasonBadJSON, "source", "source is not an object")
-		}
-		ok, err := r.enter()
-		for ok && err == nil {
-			var sk []byte
-			if sk, err = r.key(); err != nil {
-				return err
-			}
-			switch string(sk) {
-			case "lsn":
-				env.lsn, err = r.scalar()
-			case "ts_ms":
-				env.srcTs, err = r.scalar()
-			default:
-				err = r.skip(0)
-			}
-			if err == nil {
-				ok, err = r.more()
-			}
-		}
-		return err
+// position reads the change's position: source.lsn and source.ts_ms, the
+// latter falling back to the envelope's ts_ms. Absent values are 0.
+func position(shape string, lsn, srcTs, envTs scalar) (Position, error) {
+	var p Position
+	switch lsn.kind {
+	case kindAbsent, kindNull:
+	case kindInt:
+		p.LSN = lsn.i
 	default:
-		err = r.skip(0)
+		return Position{}, errorf(shape, "source.lsn", "want an integer, got %s", lsn.describe())
 	}
-	return err
+	ts, field := srcTs, "source.ts_ms"
+	if !ts.present() {
+		ts, field = envTs, "ts_ms"
+	}
+	switch ts.kind {
+	case kindAbsent, kindNull:
+	case kindInt:
+		p.TsMs = ts.i
+	default:
+		return Position{}, errorf(shape, field, "want an integer, got %s", ts.describe())
+	}
+	return p, nil
 }
 
-// readRow reads a before/after image: null or an object of columns.
-func readRow[R any, PR rowFields[R]](r *jsonReader, name string) (*R, error) {
-	if r.null() {
-		return nil, nil
-	}
-	if r.peek() != '{' {
-		return nil, errorf(ReasonBadJSON, name, "%s is not an object", name)
-	}
-	row := new(R)
-	ok, err := r.enter()
-	for ok && err == nil {
-		var k []byte
-		if k, err = r.key(); err != nil {
-			return nil, err
-		}
-		if f := PR(row).field(k); f != nil {
-			*f, err = r.scalar()
-		} else {
-			err = r.skip(0)
-		}
-		if err == nil {
-			ok, err = r.more()
-		}
-	}
-	return row, err
+// blank reports whether v is absent, null or the empty string.
+func blank(v scalar) bool {
+	return !v.present() || (v.kind == kindString && v.s == "")
 }
 
-// jsonError makes a bad_json *Error of a syntax error; type errors are
-// already *Error naming their field.
-func jsonError(err error) *Error {
-	var e *Error
-	if errors.As(err, &e) {
-		return e
+// checkOp validates the envelope's op.
+func checkOp(v scalar) (Op, error) {
+	if blank(v) {
+		return "", errorf(ReasonMissingField, "op", "op is %s", v.describe())
 	}
-	return newError(ReasonBadJSON, "", err)
-}
-
-func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-// isJSONNull reports whether b is the literal null, possibly padded.
-func isJSONNull(b []byte) bool {
-	i, j := 0, len(b)
-	for i < j && isJSONSpace(b[i]) {
-		i++
+	if v.kind == kindString {
+		switch op := Op(v.s); op {
+		case OpCreate, OpUpdate, OpDelete, OpSnapshot:
+			return op, nil
+		}
 	}
-	for j > i && isJSONSpace(b[j-1]) {
-		j--
-	}
-	return string(b[i:j]) == "null"
+	return "", newError(ReasonUnknownOp, "op", fmt.Errorf("op %s is not one of c, u, d, r", v.describe()))
 }

@@ -1,7 +1,9 @@
 package cdc
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 )
@@ -41,6 +43,9 @@ func FuzzDecodeTxn(f *testing.F) {
 		}
 		if err != nil {
 			checkDecodeError(t, err)
+		}
+		checkAgainstEncodingJSON(t, value, err)
+		if err != nil {
 			return
 		}
 		switch got.Op {
@@ -64,6 +69,23 @@ func FuzzDecodeTxn(f *testing.F) {
 			t.Fatalf("accepted currency %q", got.Row.Currency)
 		}
 	})
+}
+
+// checkAgainstEncodingJSON compares the decoder's JSON reader with
+// encoding/json on what is well-formed JSON.
+func checkAgainstEncodingJSON(t *testing.T, value []byte, err error) {
+	t.Helper()
+	trimmed := bytes.TrimLeft(value, " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return
+	}
+	var syntax *syntaxError
+	switch valid := json.Valid(value); {
+	case !valid && err == nil:
+		t.Fatalf("accepted malformed JSON %q", value)
+	case valid && errors.As(err, &syntax):
+		t.Fatalf("rejected well-formed JSON %q: %v", value, err)
+	}
 }
 
 func checkDecodeError(t *testing.T, err error) {

@@ -146,6 +146,48 @@ func (r *jsonReader) stringBytes() ([]byte, error) {
 	return nil, r.fail("unterminated string")
 }
 
+// skipString checks and skips a string literal without decoding it.
+func (r *jsonReader) skipString() error {
+	r.pos++ // '"'
+	for r.pos < len(r.data) {
+		c := r.data[r.pos]
+		switch {
+		case c == '"':
+			r.pos++
+			return nil
+		case c == '\\':
+			if r.pos+1 >= len(r.data) {
+				return r.fail("unterminated string")
+			}
+			switch r.data[r.pos+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				r.pos += 2
+			case 'u':
+				if len(r.data)-r.pos < 6 || !isHex4(r.data[r.pos+2:r.pos+6]) {
+					return r.fail("bad \\u escape")
+				}
+				r.pos += 6
+			default:
+				return r.fail("bad escape")
+			}
+		case c < 0x20:
+			return r.fail("control character in string")
+		default:
+			r.pos++
+		}
+	}
+	return r.fail("unterminated string")
+}
+
+func isHex4(b []byte) bool {
+	for _, c := range b {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
 // number reads a number literal per RFC 8259 and returns its text.
 func (r *jsonReader) number() ([]byte, error) {
 	start := r.pos
@@ -266,71 +308,9 @@ func (r *jsonReader) skip(depth int) error {
 			}
 		}
 	case '"':
-		_, err := r.stringBytes()
-		return err
+		return r.skipString()
 	default:
 		_, err := r.scalar()
 		return err
 	}
-}
-
-// rowFields is implemented by the row types: it returns the field a
-// column name decodes into, or nil for a column the decoder ignores.
-type rowFields[R any] interface {
-	*R
-	field(name []byte) *scalar
-}
-
-func (f *txnFields) field(name []byte) *scalar {
-	switch string(name) {
-	case "id":
-		return &f.ID
-	case "account_id":
-		return &f.AccountID
-	case "user_id":
-		return &f.UserID
-	case "direction":
-		return &f.Direction
-	case "type":
-		return &f.Type
-	case "status":
-		return &f.Status
-	case "amount_minor":
-		return &f.AmountMinor
-	case "currency":
-		return &f.Currency
-	case "merchant_name":
-		return &f.MerchantName
-	case "merchant_id":
-		return &f.MerchantID
-	case "mcc":
-		return &f.MCC
-	case "channel":
-		return &f.Channel
-	case "budget_id":
-		return &f.BudgetID
-	case "posted_at":
-		return &f.PostedAt
-	case "updated_at":
-		return &f.UpdatedAt
-	}
-	return nil
-}
-
-func (f *accountFields) field(name []byte) *scalar {
-	switch string(name) {
-	case "id":
-		return &f.ID
-	case "user_id":
-		return &f.UserID
-	case "type":
-		return &f.Type
-	case "currency":
-		return &f.Currency
-	case "status":
-		return &f.Status
-	case "goal_id":
-		return &f.GoalID
-	}
-	return nil
 }

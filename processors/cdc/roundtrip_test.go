@@ -28,6 +28,7 @@ func TestRoundTripTxn(t *testing.T) {
 	reg := newRegistry(t)
 	changed := sampleTxn
 	changed.Status, changed.AmountMinor, changed.BudgetID = "REVERSED", 99, "bud-1"
+	changed.MerchantName = "ท็อปส์ \"สุขุมวิท\" <39> & co\n\x01"
 	sparse := Txn{ID: "t-2", AccountID: "a-2", Direction: "CREDIT", Type: "INTEREST", Status: "PENDING",
 		AmountMinor: 1, Currency: "JPY", PostedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 	sparse.UpdatedAt = sparse.PostedAt

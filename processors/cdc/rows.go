@@ -1,7 +1,6 @@
 package cdc
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 )
@@ -269,48 +268,4 @@ func (r rowReader) account(f *accountFields) (Account, error) {
 		return Account{}, err
 	}
 	return a, nil
-}
-
-// position reads the change's position: source.lsn and source.ts_ms, the
-// latter falling back to the envelope's ts_ms. Absent values are 0.
-func position(shape string, lsn, srcTs, envTs scalar) (Position, error) {
-	var p Position
-	switch lsn.kind {
-	case kindAbsent, kindNull:
-	case kindInt:
-		p.LSN = lsn.i
-	default:
-		return Position{}, errorf(shape, "source.lsn", "want an integer, got %s", lsn.describe())
-	}
-	ts, field := srcTs, "source.ts_ms"
-	if !ts.present() {
-		ts, field = envTs, "ts_ms"
-	}
-	switch ts.kind {
-	case kindAbsent, kindNull:
-	case kindInt:
-		p.TsMs = ts.i
-	default:
-		return Position{}, errorf(shape, field, "want an integer, got %s", ts.describe())
-	}
-	return p, nil
-}
-
-// blank reports whether v is absent, null or the empty string.
-func blank(v scalar) bool {
-	return !v.present() || (v.kind == kindString && v.s == "")
-}
-
-// checkOp validates the envelope's op.
-func checkOp(v scalar) (Op, error) {
-	if blank(v) {
-		return "", errorf(ReasonMissingField, "op", "op is %s", v.describe())
-	}
-	if v.kind == kindString {
-		switch op := Op(v.s); op {
-		case OpCreate, OpUpdate, OpDelete, OpSnapshot:
-			return op, nil
-		}
-	}
-	return "", newError(ReasonUnknownOp, "op", fmt.Errorf("op %s is not one of c, u, d, r", v.describe()))
 }

@@ -3,6 +3,7 @@ package cdc
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -17,6 +18,11 @@ func TestDecodeTxnRejects(t *testing.T) {
 		{"not JSON", []byte("hello"), ReasonBadJSON, ""},
 		{"truncated JSON", []byte(samplePayload[:40]), ReasonBadJSON, ""},
 		{"JSON array", []byte(`[1,2]`), ReasonBadJSON, ""},
+		{"payload not an object", []byte(`{"schema":{},"payload":[1]}`), ReasonBadJSON, "payload"},
+		{"source not an object", []byte(`{"op":"c","source":"pg"}`), ReasonBadJSON, "source"},
+		{"trailing data", []byte(samplePayload + ` {}`), ReasonBadJSON, ""},
+		{"bad escape", []byte(strings.Replace(samplePayload, `"CARD"`, `"CA\qRD"`, 1)), ReasonBadJSON, ""},
+		{"unterminated", []byte(`{"op":"c","after":{"id":"t`), ReasonBadJSON, ""},
 		{"after is a string", []byte(`{"op":"c","after":"x"}`), ReasonBadJSON, "after"},
 		{"id is an object", mutate(t, samplePayload, setAfter(map[string]any{"id": map[string]any{"a": 1}})), ReasonBadJSON, "id"},
 		{"user_id is a bool", mutate(t, samplePayload, setAfter(map[string]any{"user_id": true})), ReasonBadJSON, "user_id"},

@@ -1,0 +1,203 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lovoo/goka"
+
+	"finstream/api"
+	"finstream/processors/cdc"
+	"finstream/processors/processorstest"
+	"finstream/topics"
+)
+
+var bkk, _ = time.LoadLocation("Asia/Bangkok")
+var now = time.Date(2026, 11, 19, 12, 0, 0, 0, bkk)
+
+const secret = "test-secret"
+
+type fixture struct {
+	h   *processorstest.Harness
+	srv *httptest.Server
+}
+
+func start(t *testing.T, dev bool) *fixture {
+	t.Helper()
+	h := processorstest.Start(t)
+	view, err := goka.NewView(nil, goka.Table(topics.TableUsers), h.Codecs.UsersTable, goka.WithViewTester(h.Tester))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	viewDone := make(chan error, 1)
+	go func() { viewDone <- view.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-viewDone; err != nil {
+			t.Errorf("view: %v", err)
+		}
+	})
+	em, err := goka.NewEmitter(nil, goka.Stream(topics.CommandsUser), h.Codecs.CommandsUser, goka.WithEmitterTester(h.Tester))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := api.New(api.Config{Users: view, Commands: em, Secret: []byte(secret), Dev: dev, Now: func() time.Time { return now }, Ready: func() bool { return true }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	return &fixture{h: h, srv: srv}
+}
+
+func (f *fixture) do(t *testing.T, method, path, user, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
+	if user != "" {
+		tok, err := api.Token([]byte(secret), user, now, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	// Commands are applied through Kafka: let the processors catch up.
+	f.h.Tester.Catchup()
+	return resp.StatusCode, out
+}
+
+func purchase(id, user string, amount int64, day int) cdc.Txn {
+	at := time.Date(2026, 11, day, 10, 0, 0, 0, bkk)
+	return cdc.Txn{ID: id, AccountID: "ACC-" + user, UserID: user, Direction: "DEBIT", Type: "PURCHASE", Status: "POSTED",
+		AmountMinor: amount, Currency: "THB", MerchantName: "Tesco Lotus", MCC: 5411, Channel: "PROMPTPAY", PostedAt: at, UpdatedAt: at}
+}
+
+func TestBudgetsLifecycle(t *testing.T) {
+	f := start(t, false)
+	f.h.Txn(cdc.OpCreate, purchase("T1", "USR-789", 1_350_000, 10))
+
+	code, body := f.do(t, "PUT", "/v1/me/budgets/groceries", "USR-789", `{"limit_minor":1600000,"currency":"THB","period":"monthly"}`)
+	if code != http.StatusAccepted || body["command_id"] == "" {
+		t.Fatalf("PUT: %d %v", code, body)
+	}
+	f.h.Txn(cdc.OpCreate, purchase("T3", "USR-789", 150_000, 19))
+
+	code, body = f.do(t, "GET", "/v1/me/budgets", "USR-789", "")
+	if code != http.StatusOK {
+		t.Fatalf("GET: %d %v", code, body)
+	}
+	b := body["budgets"].([]any)[0].(map[string]any)
+	want := map[string]float64{"spent_minor": 1_500_000, "used_bp": 9375, "remaining_minor": 100_000, "limit_minor": 1_600_000, "days_left": 12}
+	for k, v := range want {
+		if b[k] != v {
+			t.Errorf("%s = %v, want %v", k, b[k], v)
+		}
+	}
+	if b["budget_id"] != "USR-789:groceries" || b["period"] != "monthly" || b["currency"] != "THB" {
+		t.Errorf("budget %v", b)
+	}
+
+	// Another user sees none of it, and cannot touch it.
+	if code, body = f.do(t, "GET", "/v1/me/budgets", "USR-OTHER", ""); code != 200 || len(body["budgets"].([]any)) != 0 {
+		t.Fatalf("other user: %d %v", code, body)
+	}
+	if code, _ = f.do(t, "POST", "/v1/me/transactions/T3/category", "USR-OTHER", `{"category":"dining"}`); code != http.StatusNotFound {
+		t.Fatalf("recategorize someone else's transaction: %d", code)
+	}
+
+	// Recategorize moves the spend out of groceries.
+	if code, body = f.do(t, "POST", "/v1/me/transactions/T3/category", "USR-789", `{"category":"dining"}`); code != http.StatusAccepted {
+		t.Fatalf("recategorize: %d %v", code, body)
+	}
+	_, body = f.do(t, "GET", "/v1/me/budgets", "USR-789", "")
+	if got := body["budgets"].([]any)[0].(map[string]any)["used_bp"]; got != float64(8437) {
+		t.Fatalf("used_bp after moving T3 to dining: %v", got)
+	}
+	_, body = f.do(t, "GET", "/v1/me/spending?period=2026-11", "USR-789", "")
+	if sp := body["spending"].([]any); len(sp) != 2 {
+		t.Fatalf("spending %v", body)
+	}
+
+	if code, _ = f.do(t, "DELETE", "/v1/me/budgets/groceries", "USR-789", ""); code != http.StatusAccepted {
+		t.Fatalf("DELETE: %d", code)
+	}
+	if _, body = f.do(t, "GET", "/v1/me/budgets", "USR-789", ""); len(body["budgets"].([]any)) != 0 {
+		t.Fatalf("after delete: %v", body)
+	}
+	if code, _ = f.do(t, "DELETE", "/v1/me/budgets/groceries", "USR-789", ""); code != http.StatusNotFound {
+		t.Fatalf("DELETE again: %d", code)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	f := start(t, false)
+	cases := []struct {
+		name, method, path, user, body string
+		code                           int
+		errCode                        string
+	}{
+		{"no token", "GET", "/v1/me/budgets", "", "", 401, "unauthorized"},
+		{"malformed json", "PUT", "/v1/me/budgets/groceries", "U", `{"limit_minor":`, 400, "bad_json"},
+		{"unknown field", "PUT", "/v1/me/budgets/groceries", "U", `{"limit":5}`, 400, "bad_json"},
+		{"missing limit", "PUT", "/v1/me/budgets/groceries", "U", `{"currency":"THB"}`, 422, "invalid"},
+		{"negative limit", "PUT", "/v1/me/budgets/groceries", "U", `{"limit_minor":-1,"currency":"THB"}`, 422, "invalid"},
+		{"unknown category", "PUT", "/v1/me/budgets/pets", "U", `{"limit_minor":1,"currency":"THB"}`, 422, "invalid"},
+		{"unknown currency", "PUT", "/v1/me/budgets/groceries", "U", `{"limit_minor":1,"currency":"BTC"}`, 422, "invalid"},
+		{"bad period", "PUT", "/v1/me/budgets/groceries", "U", `{"limit_minor":1,"currency":"THB","period":"daily"}`, 422, "invalid"},
+		{"unknown transaction", "POST", "/v1/me/transactions/nope/category", "U", `{"category":"dining"}`, 404, "not_found"},
+		{"no dev token without --dev", "POST", "/v1/dev/token", "", `{"user_id":"U"}`, 404, "not_found"},
+		{"unknown endpoint", "GET", "/v1/nope", "U", "", 404, "not_found"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := f.do(t, c.method, c.path, c.user, c.body)
+			if code != c.code {
+				t.Fatalf("status %d, want %d (%v)", code, c.code, body)
+			}
+			e, _ := body["error"].(map[string]any)
+			if e["code"] != c.errCode || e["message"] == "" {
+				t.Fatalf("error body %v, want code %s", body, c.errCode)
+			}
+		})
+	}
+	// A token signed with another secret, and one with alg none, are refused.
+	req, _ := http.NewRequest("GET", f.srv.URL+"/v1/me/budgets", nil)
+	forged, _ := api.Token([]byte("other-secret"), "U", now, time.Hour)
+	req.Header.Set("Authorization", "Bearer "+forged)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 401 {
+		t.Fatalf("forged token: %v %v", resp, err)
+	}
+	req.Header.Set("Authorization", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJVIn0.")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 401 {
+		t.Fatalf("alg none token: %v %v", resp, err)
+	}
+}
+
+func TestDevToken(t *testing.T) {
+	f := start(t, true)
+	code, body := f.do(t, "POST", "/v1/dev/token", "", `{"user_id":"USR-1"}`)
+	if code != 200 {
+		t.Fatalf("dev token: %d %v", code, body)
+	}
+	req, _ := http.NewRequest("GET", f.srv.URL+"/v1/me/budgets", nil)
+	req.Header.Set("Authorization", "Bearer "+body["token"].(string))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("using the dev token: %v %v", resp, err)
+	}
+	if code, _ = f.do(t, "POST", "/v1/dev/token", "", `{}`); code != 422 {
+		t.Fatalf("dev token without user: %d", code)
+	}
+}

@@ -1,0 +1,292 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"finstream/api"
+	"finstream/avro"
+	"finstream/processors/event"
+)
+
+// binary is the finstream binary built once for the end-to-end tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "finstream-e2e")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "finstream")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build finstream:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// node is one `finstream run` process with its addresses.
+type node struct {
+	t                        *testing.T
+	dataDir                  string
+	broker, registry, listen string
+	cmd                      *exec.Cmd
+	log                      *syncBuffer
+	exited                   chan error
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func newNode(t *testing.T) *node {
+	return &node{t: t, dataDir: t.TempDir(), broker: freeAddr(t), registry: freeAddr(t), listen: freeAddr(t)}
+}
+
+// start runs `finstream run --dev` and waits until /readyz answers 200.
+func (n *node) start(extra ...string) {
+	n.t.Helper()
+	args := append([]string{"run", "--dev", "--data-dir", n.dataDir, "--broker-listen", n.broker,
+		"--registry-listen", n.registry, "--listen", n.listen}, extra...)
+	n.cmd = exec.Command(binary, args...)
+	n.log = &syncBuffer{}
+	n.cmd.Stdout, n.cmd.Stderr = n.log, n.log
+	if err := n.cmd.Start(); err != nil {
+		n.t.Fatal(err)
+	}
+	n.exited = make(chan error, 1)
+	go func() { n.exited <- n.cmd.Wait() }()
+	n.t.Cleanup(func() { n.stop() })
+	waitFor(n.t, 60*time.Second, "finstream ready", func() (bool, string) {
+		select {
+		case err := <-n.exited:
+			n.exited <- err
+			n.t.Fatalf("finstream exited: %v\n%s", err, n.log)
+		default:
+		}
+		resp, err := http.Get("http://" + n.listen + "/readyz")
+		if err != nil {
+			return false, err.Error()
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200, resp.Status
+	})
+}
+
+// stop sends SIGTERM and waits for a clean exit.
+func (n *node) stop() {
+	if n.cmd == nil || n.cmd.Process == nil {
+		return
+	}
+	_ = n.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-n.exited:
+		if err != nil && !strings.Contains(err.Error(), "killed") {
+			n.t.Errorf("finstream exit: %v\n%s", err, n.log)
+		}
+	case <-time.After(30 * time.Second):
+		_ = n.cmd.Process.Kill()
+		n.t.Errorf("finstream did not stop within 30s of SIGTERM\n%s", n.log)
+	}
+	n.cmd = nil
+}
+
+// kill sends SIGKILL (a crash).
+func (n *node) kill() {
+	_ = n.cmd.Process.Kill()
+	<-n.exited
+	n.cmd = nil
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, d time.Duration, what string, cond func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		ok, last := cond()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s (last: %s)", d, what, last)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// call does an API request as user and decodes the JSON answer.
+func (n *node) call(method, path, user, body string) (int, map[string]any) {
+	n.t.Helper()
+	req, _ := http.NewRequest(method, "http://"+n.listen+path, strings.NewReader(body))
+	tok, err := api.Token([]byte(api.DevSecret), user, time.Now(), time.Hour)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	_ = json.Unmarshal(raw, &out)
+	return resp.StatusCode, out
+}
+
+func (n *node) client() *kgo.Client {
+	n.t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(n.broker))
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	n.t.Cleanup(cl.Close)
+	return cl
+}
+
+// produce writes raw records to a topic and waits for the acks.
+func (n *node) produce(topic string, kv ...[2]string) {
+	n.t.Helper()
+	cl := n.client()
+	for _, r := range kv {
+		rec := &kgo.Record{Topic: topic, Key: []byte(r[0]), Value: []byte(r[1])}
+		if err := cl.ProduceSync(context.Background(), rec).FirstErr(); err != nil {
+			n.t.Fatal(err)
+		}
+	}
+}
+
+// groupInputs are the input topics of each finstream consumer group.
+var groupInputs = map[string][]string{
+	"finstream-rekey-transactions": {"core.public.transactions"},
+	"finstream-rekey-accounts":     {"core.public.accounts"},
+	"finstream-accounts":           {"finstream.accounts.by-id", "finstream.txn.by-account"},
+	"finstream-users":              {"finstream.txn.by-user", "finstream.commands.user"},
+}
+
+// caughtUp waits until every finstream group has committed every record of
+// its inputs, twice in a row (an upstream group may still emit).
+func (n *node) caughtUp(d time.Duration) {
+	n.t.Helper()
+	adm := kadm.NewClient(n.client())
+	clean := 0
+	waitFor(n.t, d, "consumer groups caught up", func() (bool, string) {
+		ctx := context.Background()
+		for g, ts := range groupInputs {
+			ends, err := adm.ListEndOffsets(ctx, ts...)
+			if err != nil {
+				return false, err.Error()
+			}
+			committed, err := adm.FetchOffsets(ctx, g)
+			if err != nil {
+				return false, err.Error()
+			}
+			lag := int64(0)
+			ends.Each(func(o kadm.ListedOffset) {
+				c, ok := committed.Lookup(o.Topic, o.Partition)
+				at := int64(0)
+				if ok {
+					at = c.At
+				}
+				if o.Offset > at {
+					lag += o.Offset - at
+				}
+			})
+			if lag > 0 {
+				clean = 0
+				return false, fmt.Sprintf("group %s lag %d", g, lag)
+			}
+		}
+		clean++
+		return clean >= 2, "settling"
+	})
+}
+
+// alerts reads every record of finstream.budget.alerts.
+func (n *node) alerts() []event.Alert {
+	n.t.Helper()
+	ctx := context.Background()
+	reg, err := avro.NewClient("http://" + n.registry)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	codec, err := avro.NewCodec[event.Alert](ctx, reg, "finstream.budget.alerts-value")
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	adm := kadm.NewClient(n.client())
+	ends, err := adm.ListEndOffsets(ctx, "finstream.budget.alerts")
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	want := int64(0)
+	ends.Each(func(o kadm.ListedOffset) { want += o.Offset })
+	var out []event.Alert
+	if want == 0 {
+		return out
+	}
+	cl, err := kgo.NewClient(kgo.SeedBrokers(n.broker), kgo.ConsumeTopics("finstream.budget.alerts"), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	defer cl.Close()
+	fctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for int64(len(out)) < want {
+		fs := cl.PollFetches(fctx)
+		if err := fctx.Err(); err != nil {
+			n.t.Fatalf("read alerts: got %d of %d: %v", len(out), want, err)
+		}
+		fs.EachRecord(func(r *kgo.Record) {
+			a, err := codec.DecodeValue(r.Value)
+			if err != nil {
+				n.t.Fatalf("decode alert: %v", err)
+			}
+			out = append(out, a)
+		})
+	}
+	return out
+}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"finstream/api"
+)
+
+// options are the flags shared by the subcommands; each registers the ones
+// that apply to it.
+type options struct {
+	dataDir        string
+	brokerListen   string
+	registryListen string
+	listen         string
+	brokers        string
+	registry       string
+	databaseURL    string
+	dev            bool
+	simulate       float64
+	partitions     int
+	flush          time.Duration
+	logLevel       string
+}
+
+func newFlagSet(name, summary string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("finstream "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: finstream %s [flags]\n\n%s\n\nFlags:\n", name, summary)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func (o *options) dataFlags(fs *flag.FlagSet) {
+	fs.StringVar(&o.dataDir, "data-dir", "./data", "directory for the embedded broker's log and goka's table storage")
+}
+
+func (o *options) brokerFlags(fs *flag.FlagSet) {
+	fs.StringVar(&o.brokerListen, "broker-listen", "127.0.0.1:9092", "address the embedded broker listens on for outside Kafka clients")
+	fs.StringVar(&o.registryListen, "registry-listen", "127.0.0.1:8081", "address of the in-process schema registry (Confluent REST subset)")
+	fs.IntVar(&o.partitions, "partitions", 8, "partitions of the topics finstream creates")
+}
+
+func (o *options) kafkaFlags(fs *flag.FlagSet, defaultBrokers, defaultRegistry string) {
+	fs.StringVar(&o.brokers, "brokers", defaultBrokers, "comma-separated Kafka bootstrap brokers (host:port,...)")
+	fs.StringVar(&o.registry, "registry", defaultRegistry, "schema registry URL")
+}
+
+func (o *options) processorFlags(fs *flag.FlagSet) {
+	fs.DurationVar(&o.flush, "flush-interval", 5*time.Millisecond, "Kafka producer flush interval per hop (goka's default is 100ms)")
+}
+
+func (o *options) apiFlags(fs *flag.FlagSet) {
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address of the API, dashboard and WebSocket")
+	fs.BoolVar(&o.dev, "dev", false, "development mode: POST /v1/dev/token issues tokens; a fixed JWT secret when FINSTREAM_JWT_SECRET is unset")
+	fs.StringVar(&o.databaseURL, "database-url", "", "Postgres URL: turns the Postgres sink on (not in this build yet)")
+}
+
+func (o *options) logFlags(fs *flag.FlagSet) {
+	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+}
+
+// parse parses args and rejects positional arguments.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return configError{err}
+	}
+	if fs.NArg() > 0 {
+		return badConfig("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+func (o *options) logger(stderr io.Writer) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(o.logLevel)); err != nil {
+		return nil, badConfig("--log-level %q: want debug, info, warn or error", o.logLevel)
+	}
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl})), nil
+}
+
+func checkAddr(flagName, addr string) error {
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return badConfig("--%s %q: %v", flagName, addr, err)
+	}
+	return nil
+}
+
+func (o *options) brokerList() ([]string, error) {
+	var out []string
+	for _, b := range strings.Split(o.brokers, ",") {
+		if b = strings.TrimSpace(b); b == "" {
+			continue
+		}
+		if err := checkAddr("brokers", b); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	if len(out) == 0 {
+		return nil, badConfig("--brokers is empty")
+	}
+	return out, nil
+}
+
+// secret returns the JWT secret: FINSTREAM_JWT_SECRET, or the dev secret
+// with --dev.
+func (o *options) secret() ([]byte, error) {
+	if s := os.Getenv("FINSTREAM_JWT_SECRET"); s != "" {
+		return []byte(s), nil
+	}
+	if o.dev {
+		return []byte(api.DevSecret), nil
+	}
+	return nil, badConfig("FINSTREAM_JWT_SECRET is not set (or pass --dev for a development secret)")
+}
+
+func (o *options) ensureDataDir() (string, error) {
+	abs, err := filepath.Abs(o.dataDir)
+	if err != nil {
+		return "", badConfig("--data-dir %q: %v", o.dataDir, err)
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return "", badConfig("--data-dir %q: %v", o.dataDir, err)
+	}
+	return abs, nil
+}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/lovoo/goka"
+	"github.com/lovoo/goka/storage"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"finstream/api"
+	"finstream/avro"
+	"finstream/processors"
+	"finstream/topics"
+)
+
+// startBroker starts the embedded kfake broker persisted under dir and
+// listening on addr, with every finstream topic created (auto-creation stays
+// off: kfake does not persist the metadata of auto-created topics).
+func startBroker(ctx context.Context, dir, addr string, partitions int, log *slog.Logger) (*kfake.Cluster, error) {
+	if err := checkAddr("broker-listen", addr); err != nil {
+		return nil, err
+	}
+	c, err := kfake.NewCluster(
+		kfake.NumBrokers(1),
+		kfake.DataDir(filepath.Join(dir, "kafka")),
+		kfake.DefaultNumPartitions(partitions),
+		kfake.ListenFn(func(network, _ string) (net.Listener, error) { return net.Listen(network, addr) }),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("embedded broker on %s: %w", addr, err)
+	}
+	brokers := c.ListenAddrs()
+	if err := topics.EnsureTopics(ctx, brokers, topics.All(int32(partitions)), 1); err != nil {
+		c.Close()
+		return nil, err
+	}
+	log.Info("embedded broker ready", "listen", brokers[0], "data_dir", dir)
+	return c, nil
+}
+
+// serveHTTP serves h on addr until ctx is cancelled, then shuts down within
+// 10 seconds. The listener is bound before it returns, so a bad or busy
+// address fails at once.
+func serveHTTP(ctx context.Context, name, addr string, h http.Handler, log *slog.Logger) (run func() error, err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("%s listen %s: %w", name, addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	log.Info(name+" listening", "addr", ln.Addr().String())
+	return func() error {
+		errc := make(chan error, 1)
+		go func() { errc <- srv.Serve(ln) }()
+		select {
+		case err := <-errc:
+			return fmt.Errorf("%s: %w", name, err)
+		case <-ctx.Done():
+		}
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		err := srv.Shutdown(sctx)
+		if e := <-errc; e != nil && !errors.Is(e, http.ErrServerClosed) && err == nil {
+			err = e
+		}
+		return err
+	}, nil
+}
+
+// registryClient connects to the schema registry, retrying until ctx ends
+// while it is not up yet.
+func registryClient(url string) (*avro.Client, error) {
+	c, err := avro.NewClient(url)
+	if err != nil {
+		return nil, badConfig("--registry %q: %v", url, err)
+	}
+	return c, nil
+}
+
+// codecs registers the internal schemas, retrying while the registry starts.
+func codecs(ctx context.Context, reg *avro.Client, log *slog.Logger) (*processors.Codecs, error) {
+	for attempt := 1; ; attempt++ {
+		c, err := processors.NewCodecs(ctx, reg)
+		if err == nil {
+			return c, nil
+		}
+		if attempt >= 30 || ctx.Err() != nil {
+			return nil, fmt.Errorf("register schemas: %w", err)
+		}
+		log.Warn("schema registry not reachable yet, retrying", "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// apiPart builds the API over a view of the users table and an emitter of
+// user commands, and returns its runner.
+type apiPart struct {
+	view    *goka.View
+	emitter *goka.Emitter
+	server  *api.Server
+}
+
+func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *options, gather prometheus.Gatherer, log *slog.Logger) (*apiPart, error) {
+	secret, err := o.secret()
+	if err != nil {
+		return nil, err
+	}
+	sb := storage.MemoryBuilder()
+	if dataDir != "" {
+		sb = storage.DefaultBuilder(filepath.Join(dataDir, "goka-views"))
+	}
+	view, err := goka.NewView(brokers, goka.Table(topics.TableUsers), c.UsersTable,
+		goka.WithViewHasher(topics.Hasher()),
+		goka.WithViewStorageBuilder(sb),
+		goka.WithViewConsumerSaramaBuilder(goka.SaramaConsumerBuilderWithConfig(processors.SaramaConfig(o.flush))),
+		goka.WithViewAutoReconnect(),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("users view: %w", err)
+	}
+	em, err := goka.NewEmitter(brokers, goka.Stream(topics.CommandsUser), c.CommandsUser,
+		goka.WithEmitterHasher(topics.Hasher()),
+		goka.WithEmitterProducerBuilder(goka.ProducerBuilderWithConfig(processors.SaramaConfig(time.Millisecond))),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("command emitter: %w", err)
+	}
+	srv, err := api.New(api.Config{Users: view, Commands: em, Secret: secret, Dev: o.dev, Gatherer: gather, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	return &apiPart{view: view, emitter: em, server: srv}, nil
+}
+
+// metricsMux serves /metrics and /healthz for roles without the API.
+func metricsMux(g prometheus.Gatherer) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(g, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	return mux
+}

@@ -1,0 +1,269 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"golang.org/x/sync/errgroup"
+
+	"finstream/avro"
+	"finstream/processors"
+	"finstream/topics"
+)
+
+func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := newFlagSet("run", "Runs everything in one process: the embedded broker (unless --brokers), the schema\nregistry (unless --registry), the processors, the API and, with --simulate, CDC traffic.", stderr)
+	var o options
+	o.dataFlags(fs)
+	o.brokerFlags(fs)
+	o.kafkaFlags(fs, "", "")
+	o.processorFlags(fs)
+	o.apiFlags(fs)
+	o.logFlags(fs)
+	fs.Float64Var(&o.simulate, "simulate", 0, "simulate core-banking CDC traffic at this many events per second (0: off)")
+	simUsers := fs.Int("simulate-users", 1000, "number of simulated users with --simulate")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := o.logger(stderr)
+	if err != nil {
+		return err
+	}
+	if o.simulate < 0 {
+		return badConfig("--simulate %v: want a rate >= 0", o.simulate)
+	}
+	if o.partitions < 1 {
+		return badConfig("--partitions %d: want >= 1", o.partitions)
+	}
+	for name, addr := range map[string]string{"listen": o.listen, "registry-listen": o.registryListen} {
+		if err := checkAddr(name, addr); err != nil {
+			return err
+		}
+	}
+	if _, err := o.secret(); err != nil {
+		return err
+	}
+	dataDir, err := o.ensureDataDir()
+	if err != nil {
+		return err
+	}
+
+	// The embedded broker, or an external Kafka.
+	var brokers []string
+	var cluster *kfake.Cluster
+	if o.brokers == "" {
+		cluster, err = startBroker(ctx, dataDir, o.brokerListen, o.partitions, log)
+		if err != nil {
+			return err
+		}
+		defer cluster.Close() // saves the broker's state: last to stop
+		brokers = cluster.ListenAddrs()
+	} else {
+		if brokers, err = o.brokerList(); err != nil {
+			return err
+		}
+		if err := topics.EnsureTopics(ctx, brokers, topics.All(int32(o.partitions)), -1); err != nil {
+			return err
+		}
+	}
+
+	g, gctx := errgroup.WithContext(ctx)
+
+	// The in-process schema registry, or an external one.
+	regURL := o.registry
+	if regURL == "" {
+		reg, err := avro.NewRegistry(ctx, avro.RegistryConfig{Brokers: brokers, Logger: log})
+		if err != nil {
+			return fmt.Errorf("schema registry: %w", err)
+		}
+		defer reg.Close()
+		serve, err := serveHTTP(gctx, "schema registry", o.registryListen, reg, log)
+		if err != nil {
+			return err
+		}
+		g.Go(serve)
+		regURL = "http://" + o.registryListen
+	}
+	regClient, err := registryClient(regURL)
+	if err != nil {
+		return err
+	}
+	c, err := codecs(ctx, regClient, log)
+	if err != nil {
+		return err
+	}
+
+	metrics := prometheus.NewRegistry()
+	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	pm := processors.NewMetrics(metrics)
+
+	g.Go(func() error {
+		return processors.Run(gctx, processors.Config{
+			Brokers: brokers, StorageDir: dataDir, FlushInterval: o.flush, Codecs: c, Logger: log,
+		}, pm, func() { log.Info("processors ready") })
+	})
+
+	ap, err := newAPIPart(brokers, c, dataDir, &o, metrics, log)
+	if err != nil {
+		return err
+	}
+	defer ap.emitter.Finish()
+	g.Go(func() error { return ap.view.Run(gctx) })
+	serve, err := serveHTTP(gctx, "api", o.listen, ap.server, log)
+	if err != nil {
+		return err
+	}
+	g.Go(serve)
+
+	if o.simulate > 0 {
+		g.Go(func() error {
+			return simulate(gctx, brokers, regClient, simConfig(o.simulate, *simUsers), log)
+		})
+	}
+	log.Info("finstream running", "api", "http://"+o.listen, "brokers", brokers, "registry", regURL, "simulate", o.simulate)
+	err = g.Wait()
+	if ctx.Err() != nil {
+		log.Info("finstream stopped")
+		return nil
+	}
+	return err
+}
+
+func cmdBroker(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := newFlagSet("broker", "Runs the embedded Kafka-protocol broker (kfake, persisted under --data-dir) with\nevery finstream topic created, and the in-process schema registry.", stderr)
+	var o options
+	o.dataFlags(fs)
+	o.brokerFlags(fs)
+	o.logFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := o.logger(stderr)
+	if err != nil {
+		return err
+	}
+	if err := checkAddr("registry-listen", o.registryListen); err != nil {
+		return err
+	}
+	dataDir, err := o.ensureDataDir()
+	if err != nil {
+		return err
+	}
+	cluster, err := startBroker(ctx, dataDir, o.brokerListen, o.partitions, log)
+	if err != nil {
+		return err
+	}
+	defer cluster.Close()
+	reg, err := avro.NewRegistry(ctx, avro.RegistryConfig{Brokers: cluster.ListenAddrs(), Logger: log})
+	if err != nil {
+		return fmt.Errorf("schema registry: %w", err)
+	}
+	defer reg.Close()
+	serve, err := serveHTTP(ctx, "schema registry", o.registryListen, reg, log)
+	if err != nil {
+		return err
+	}
+	return serve()
+}
+
+func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := newFlagSet("processors", "Runs finstream's goka processors against --brokers.", stderr)
+	var o options
+	o.dataFlags(fs)
+	o.kafkaFlags(fs, "127.0.0.1:9092", "http://127.0.0.1:8081")
+	o.processorFlags(fs)
+	o.logFlags(fs)
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:9101", "address of /metrics and /healthz")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := o.logger(stderr)
+	if err != nil {
+		return err
+	}
+	brokers, err := o.brokerList()
+	if err != nil {
+		return err
+	}
+	dataDir, err := o.ensureDataDir()
+	if err != nil {
+		return err
+	}
+	regClient, err := registryClient(o.registry)
+	if err != nil {
+		return err
+	}
+	c, err := codecs(ctx, regClient, log)
+	if err != nil {
+		return err
+	}
+	metrics := prometheus.NewRegistry()
+	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	pm := processors.NewMetrics(metrics)
+	g, gctx := errgroup.WithContext(ctx)
+	serve, err := serveHTTP(gctx, "metrics", o.listen, metricsMux(metrics), log)
+	if err != nil {
+		return err
+	}
+	g.Go(serve)
+	g.Go(func() error {
+		return processors.Run(gctx, processors.Config{Brokers: brokers, StorageDir: dataDir, FlushInterval: o.flush, Codecs: c, Logger: log},
+			pm, func() { log.Info("processors ready") })
+	})
+	if err := g.Wait(); err != nil && ctx.Err() == nil {
+		return err
+	}
+	return nil
+}
+
+func cmdAPI(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := newFlagSet("api", "Runs the REST API (reads from the users table view, commands to Kafka).", stderr)
+	var o options
+	o.kafkaFlags(fs, "127.0.0.1:9092", "http://127.0.0.1:8081")
+	o.apiFlags(fs)
+	o.logFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := o.logger(stderr)
+	if err != nil {
+		return err
+	}
+	brokers, err := o.brokerList()
+	if err != nil {
+		return err
+	}
+	if err := checkAddr("listen", o.listen); err != nil {
+		return err
+	}
+	regClient, err := registryClient(o.registry)
+	if err != nil {
+		return err
+	}
+	c, err := codecs(ctx, regClient, log)
+	if err != nil {
+		return err
+	}
+	metrics := prometheus.NewRegistry()
+	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	ap, err := newAPIPart(brokers, c, "", &o, metrics, log)
+	if err != nil {
+		return err
+	}
+	defer ap.emitter.Finish()
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return ap.view.Run(gctx) })
+	serve, err := serveHTTP(gctx, "api", o.listen, ap.server, log)
+	if err != nil {
+		return err
+	}
+	g.Go(serve)
+	if err := g.Wait(); err != nil && ctx.Err() == nil {
+		return err
+	}
+	return nil
+}
