@@ -120,9 +120,9 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	g.Go(serve)
 
 	if o.simulate > 0 {
-		g.Go(func() error {
-			return simulate(gctx, brokers, regClient, simConfig(o.simulate, *simUsers), log)
-		})
+		sim := simConfig(o.simulate, *simUsers)
+		g.Go(func() error { return seedDemoBudgets(gctx, sim, ap.view, ap.emitter, log) })
+		g.Go(func() error { return simulate(gctx, brokers, regClient, sim, log) })
 	}
 	log.Info("finstream running", "api", "http://"+o.listen, "brokers", brokers, "registry", regURL, "simulate", o.simulate)
 	err = g.Wait()
