@@ -240,6 +240,9 @@ func cmdAPI(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := checkAddr("listen", o.listen); err != nil {
 		return err
 	}
+	if _, err := o.secret(); err != nil {
+		return err
+	}
 	regClient, err := registryClient(o.registry)
 	if err != nil {
 		return err

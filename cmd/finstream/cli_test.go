@@ -1,0 +1,75 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCommandLine(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no command", nil, 2, "Usage: finstream <command>"},
+		{"unknown command", []string{"nope"}, 2, `unknown command "nope"`},
+		{"help", []string{"run", "-h"}, 0, "--simulate"},
+		{"unknown flag", []string{"run", "--nope"}, 2, "flag provided but not defined: -nope"},
+		{"bad listen address", []string{"run", "--dev", "--listen", "nowhere"}, 2, "--listen"},
+		{"no secret without --dev", []string{"api"}, 2, "FINSTREAM_JWT_SECRET"},
+		{"negative rate", []string{"run", "--dev", "--simulate", "-5"}, 2, "--simulate"},
+		{"simulate bad fraction", []string{"simulate", "--dup-frac", "2"}, 2, "dup"},
+		{"positional argument", []string{"broker", "extra"}, 2, `unexpected argument "extra"`},
+		{"help of every role", []string{"processors", "-h"}, 0, "--brokers"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cmd := exec.Command(binary, c.args...)
+			cmd.Env = append(cmd.Environ(), "FINSTREAM_JWT_SECRET=")
+			out, err := cmd.CombinedOutput()
+			code := 0
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != c.code || !strings.Contains(string(out), c.want) {
+				t.Fatalf("exit %d, want %d; output:\n%s\nwant it to contain %q", code, c.code, out, c.want)
+			}
+			if c.code == 2 && c.args != nil && c.name != "unknown command" && c.name != "unknown flag" {
+				if lines := strings.Count(strings.TrimSpace(string(out)), "\n"); lines != 0 {
+					t.Fatalf("bad config should be one line, got:\n%s", out)
+				}
+			}
+		})
+	}
+}
+
+// `finstream run --simulate` serves budgets for simulated users: the demo
+// budgets appear and simulated spend reaches them.
+func TestRunWithSimulationServesBudgets(t *testing.T) {
+	n := newNode(t)
+	started := time.Now()
+	n.start("--simulate", "500", "--simulate-users", "50")
+	waitFor(t, 60*time.Second, "a simulated user with budgets and spend", func() (bool, string) {
+		for i := 1; i <= 50; i++ {
+			code, body := n.call("GET", "/v1/me/budgets", fmt.Sprintf("USR-%06d", i), "")
+			if code != 200 {
+				return false, fmt.Sprint(code)
+			}
+			for _, b := range body["budgets"].([]any) {
+				if b.(map[string]any)["spent_minor"].(float64) > 0 {
+					return true, ""
+				}
+			}
+		}
+		return false, "no simulated spend on a budget yet"
+	})
+	t.Logf("first simulated budget with spend served %.1fs after start", time.Since(started).Seconds())
+}
