@@ -75,8 +75,7 @@ func serveHTTP(ctx context.Context, name, addr string, h http.Handler, log *slog
 	}, nil
 }
 
-// registryClient connects to the schema registry, retrying until ctx ends
-// while it is not up yet.
+// registryClient makes a client of the schema registry at url.
 func registryClient(url string) (*avro.Client, error) {
 	c, err := avro.NewClient(url)
 	if err != nil {

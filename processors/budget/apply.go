@@ -199,7 +199,7 @@ func (s *State) update(b *Budget, p period.Period, at time.Time) event.BudgetUpd
 	spent := s.spent(b, p)
 	used := UsedBP(spent, b.LimitMinor)
 	return event.BudgetUpdate{
-		BudgetID: BudgetID(s.UserID, b.Category), UserID: s.UserID, Category: b.Category,
+		Kind: event.BudgetPersonal, BudgetID: BudgetID(s.UserID, b.Category), UserID: s.UserID, Category: b.Category,
 		Period: string(b.Period), PeriodKey: p.Key, PeriodStart: p.Start, PeriodEnd: p.End,
 		Currency: b.Currency, LimitMinor: b.LimitMinor, SpentMinor: spent,
 		RemainingMinor: b.LimitMinor - spent, UsedBP: used,

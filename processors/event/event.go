@@ -33,32 +33,49 @@ type Categorized struct {
 	Version      int64     `json:"version"`
 }
 
+// Kinds of BudgetUpdate.
+const (
+	BudgetPersonal = "personal"
+	BudgetShared   = "shared"
+)
+
 // BudgetUpdate is a change of a budget's state, written to
-// finstream.budget.updates keyed by BudgetID. For personal budgets BudgetID
-// is "<user_id>:<category>". TxnID, Merchant and AmountMinor attribute the
-// change (AmountMinor is the signed change of spend it caused).
+// finstream.budget.updates keyed by BudgetID. For personal budgets (Kind
+// "personal") BudgetID is "<user_id>:<category>" and UserID its owner. For
+// shared budgets (Kind "shared") UserID is who caused the change and
+// Participants lists every participant with their contribution; an update
+// is also written on every change of membership, so that readers (the
+// WebSocket fanout) learn who may see the budget. TxnID, Merchant and
+// AmountMinor attribute the change (AmountMinor is the signed change of
+// spend it caused). Refused marks a tagged spend that did not count (a
+// viewer's or an outsider's), with RefusedReason.
 type BudgetUpdate struct {
-	BudgetID           string    `json:"budget_id"`
-	UserID             string    `json:"user_id"`
-	Category           string    `json:"category"`
-	Period             string    `json:"period"`
-	PeriodKey          string    `json:"period_key"`
-	PeriodStart        time.Time `json:"period_start"`
-	PeriodEnd          time.Time `json:"period_end"`
-	Currency           string    `json:"currency"`
-	LimitMinor         int64     `json:"limit_minor"`
-	SpentMinor         int64     `json:"spent_minor"`
-	RemainingMinor     int64     `json:"remaining_minor"`
-	UsedBP             int64     `json:"used_bp"`
-	ThresholdsBP       []int64   `json:"thresholds_bp"`
-	CrossedBP          []int64   `json:"crossed_bp"`
-	ThresholdCrossedBP []int64   `json:"threshold_crossed_bp"`
-	Alert              bool      `json:"alert"`
-	Version            int64     `json:"version"`
-	TxnID              string    `json:"txn_id"`
-	Merchant           string    `json:"merchant"`
-	AmountMinor        int64     `json:"amount_minor"`
-	EventTime          time.Time `json:"event_time"`
+	Kind               string             `json:"kind"`
+	Name               string             `json:"name"`
+	Participants       []ParticipantSpend `json:"participants"`
+	Refused            bool               `json:"refused"`
+	RefusedReason      string             `json:"refused_reason"`
+	BudgetID           string             `json:"budget_id"`
+	UserID             string             `json:"user_id"`
+	Category           string             `json:"category"`
+	Period             string             `json:"period"`
+	PeriodKey          string             `json:"period_key"`
+	PeriodStart        time.Time          `json:"period_start"`
+	PeriodEnd          time.Time          `json:"period_end"`
+	Currency           string             `json:"currency"`
+	LimitMinor         int64              `json:"limit_minor"`
+	SpentMinor         int64              `json:"spent_minor"`
+	RemainingMinor     int64              `json:"remaining_minor"`
+	UsedBP             int64              `json:"used_bp"`
+	ThresholdsBP       []int64            `json:"thresholds_bp"`
+	CrossedBP          []int64            `json:"crossed_bp"`
+	ThresholdCrossedBP []int64            `json:"threshold_crossed_bp"`
+	Alert              bool               `json:"alert"`
+	Version            int64              `json:"version"`
+	TxnID              string             `json:"txn_id"`
+	Merchant           string             `json:"merchant"`
+	AmountMinor        int64              `json:"amount_minor"`
+	EventTime          time.Time          `json:"event_time"`
 }
 
 // Alert is one upward crossing of a budget threshold, written to
@@ -105,4 +122,13 @@ type UserCommand struct {
 	TxnID        string    `json:"txn_id"`
 	TimeZone     string    `json:"time_zone"`
 	IssuedAt     time.Time `json:"issued_at"`
+}
+
+// ParticipantSpend is one participant of a shared budget with their
+// contribution in the current period: ShareBP = floor(spent*10000/total).
+type ParticipantSpend struct {
+	UserID     string `json:"user_id"`
+	Role       string `json:"role"`
+	SpentMinor int64  `json:"spent_minor"`
+	ShareBP    int64  `json:"share_bp"`
 }
