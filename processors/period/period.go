@@ -4,6 +4,7 @@ package period
 
 import (
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -60,15 +61,25 @@ func (p Period) DaysLeft(t time.Time) int {
 	return int(end.Sub(day).Hours() / 24)
 }
 
-// Zone loads a time zone by IANA name, with DefaultZone for "".
+// zones caches loaded locations: time.LoadLocation reads and parses the
+// zoneinfo file on every call, and Zone is on the hot path. Locations are
+// immutable, so sharing them is safe.
+var zones sync.Map // name → *time.Location
+
+// Zone loads a time zone by IANA name, with DefaultZone for "". Safe for
+// concurrent use; each zone is loaded once per process.
 func Zone(name string) (*time.Location, error) {
 	if name == "" {
 		name = DefaultZone
+	}
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return nil, fmt.Errorf("time zone %q: %w", name, err)
 	}
+	zones.Store(name, loc)
 	return loc, nil
 }
 

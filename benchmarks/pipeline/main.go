@@ -1,0 +1,162 @@
+// Command pipeline measures finstream's processors on the embedded broker:
+// end-to-end throughput on a preloaded CDC backlog, the ceiling of a bare
+// consumer on the same topic, and the time to restore the users table from
+// its changelog. It writes the figures as JSON (-json) and prints a
+// Markdown section for benchmarks/RESULTS.md.
+//
+//	go run ./benchmarks/pipeline -users 100000 -events 1000000
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"finstream/avro"
+	"finstream/topics"
+)
+
+type config struct {
+	users, partitions int
+	events            int64
+	jsonOut, cpuProf  string
+	flush             time.Duration
+	keep, memory      bool
+}
+
+// results are every figure of a run.
+type results struct {
+	Machine      string  `json:"machine"`
+	Date         string  `json:"date"`
+	Users        int     `json:"users"`
+	Events       int64   `json:"events"`
+	Partitions   int     `json:"partitions"`
+	PreloadSec   float64 `json:"preload_seconds"`
+	PipelineSec  float64 `json:"pipeline_seconds"`
+	PipelineEPS  float64 `json:"pipeline_events_per_second"`
+	CeilingEPS   float64 `json:"ceiling_events_per_second"`
+	CeilingRatio float64 `json:"pipeline_to_ceiling_ratio"`
+	RecoverySec  float64 `json:"recovery_seconds"`
+	RecoveredKey int     `json:"recovered_users"`
+	Verified     int     `json:"users_verified_against_truth"`
+	Mismatches   int     `json:"mismatches"`
+}
+
+func main() {
+	var c config
+	flag.IntVar(&c.users, "users", 100_000, "simulated users")
+	flag.Int64Var(&c.events, "events", 1_000_000, "CDC events to preload")
+	flag.IntVar(&c.partitions, "partitions", 8, "partitions per topic")
+	flag.DurationVar(&c.flush, "flush-interval", 5*time.Millisecond, "producer flush interval of the processors")
+	flag.StringVar(&c.jsonOut, "json", "benchmarks/pipeline/results.json", "write the figures here")
+	flag.StringVar(&c.cpuProf, "cpuprofile", "", "write a CPU profile of the pipeline phase here")
+	flag.BoolVar(&c.keep, "keep", false, "keep the temporary data directory")
+	flag.BoolVar(&c.memory, "memory-tables", false, "keep goka tables in memory instead of leveldb")
+	flag.Parse()
+	if err := run(c); err != nil {
+		fmt.Fprintln(os.Stderr, "pipeline:", err)
+		os.Exit(1)
+	}
+}
+
+func run(c config) error {
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	dir, err := os.MkdirTemp("", "finstream-bench")
+	if err != nil {
+		return err
+	}
+	if !c.keep {
+		defer os.RemoveAll(dir)
+	}
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.DataDir(filepath.Join(dir, "kafka")))
+	if err != nil {
+		return err
+	}
+	defer cluster.Close()
+	brokers := cluster.ListenAddrs()
+	if err := topics.EnsureTopics(ctx, brokers, topics.All(int32(c.partitions)), 1); err != nil {
+		return err
+	}
+	reg, err := avro.NewRegistry(ctx, avro.RegistryConfig{Brokers: brokers, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer reg.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	go func() { _ = http.Serve(ln, reg) }()
+	regClient, err := avro.NewClient("http://" + ln.Addr().String())
+	if err != nil {
+		return err
+	}
+
+	r := results{Machine: fmt.Sprintf("%s/%s, %d cores", runtime.GOOS, runtime.GOARCH, runtime.NumCPU()),
+		Date: time.Now().UTC().Format(time.RFC3339), Users: c.users, Events: c.events, Partitions: c.partitions}
+
+	fmt.Fprintf(os.Stderr, "preloading %d CDC events for %d users...\n", c.events, c.users)
+	t0 := time.Now()
+	truth, err := preload(ctx, brokers, c)
+	if err != nil {
+		return err
+	}
+	r.PreloadSec = time.Since(t0).Seconds()
+
+	fmt.Fprintln(os.Stderr, "ceiling: a bare consumer of core.public.transactions...")
+	if r.CeilingEPS, err = ceiling(ctx, brokers); err != nil {
+		return err
+	}
+
+	fmt.Fprintln(os.Stderr, "pipeline: processors from a fresh start until every group has caught up...")
+	if c.cpuProf != "" {
+		f, err := os.Create(c.cpuProf)
+		if err != nil {
+			return err
+		}
+		_ = pprof.StartCPUProfile(f)
+	}
+	storageDir := filepath.Join(dir, "goka")
+	if c.memory {
+		storageDir = ""
+	}
+	r.PipelineSec, err = pipeline(ctx, brokers, regClient, storageDir, c, log)
+	if c.cpuProf != "" {
+		pprof.StopCPUProfile()
+	}
+	if err != nil {
+		return err
+	}
+	r.PipelineEPS = float64(c.events) / r.PipelineSec
+	r.CeilingRatio = r.PipelineEPS / r.CeilingEPS
+
+	fmt.Fprintln(os.Stderr, "recovery: restoring finstream-users-table from its changelog...")
+	states, secs, err := recovery(ctx, brokers, regClient, c)
+	if err != nil {
+		return err
+	}
+	r.RecoverySec, r.RecoveredKey = secs, len(states)
+	r.Verified, r.Mismatches = verify(states, truth)
+
+	b, _ := json.MarshalIndent(r, "", "  ")
+	if err := os.WriteFile(c.jsonOut, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	fmt.Println(string(b))
+	if r.Mismatches > 0 {
+		return fmt.Errorf("%d users differ from the source's truth", r.Mismatches)
+	}
+	return nil
+}

@@ -1,0 +1,107 @@
+package budget
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"finstream/processors/cdc"
+)
+
+// fill sets every field reachable from v to a non-zero value, so that a
+// field added to State later and forgotten by the codec fails the test.
+func fill(v reflect.Value, n *int) {
+	*n++
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString("s" + string(rune('a'+*n%26)))
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		v.SetInt(int64(*n) * 1_000_003)
+	case reflect.Float64:
+		v.SetFloat(0.25 + float64(*n))
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Ptr:
+		p := reflect.New(v.Type().Elem())
+		fill(p.Elem(), n)
+		v.Set(p)
+	case reflect.Slice:
+		s := reflect.MakeSlice(v.Type(), 2, 2)
+		fill(s.Index(0), n)
+		fill(s.Index(1), n)
+		v.Set(s)
+	case reflect.Map:
+		m := reflect.MakeMap(v.Type())
+		k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+		fill(k, n)
+		fill(e, n)
+		m.SetMapIndex(k, e)
+		v.Set(m)
+	case reflect.Struct:
+		if v.Type() == reflect.TypeOf(time.Time{}) {
+			v.Set(reflect.ValueOf(time.Unix(1_790_000_000+int64(*n), 123456789).UTC()))
+			return
+		}
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				fill(v.Field(i), n)
+			}
+		}
+	}
+}
+
+func TestCodecRoundTripsEveryField(t *testing.T) {
+	var s State
+	n := 0
+	fill(reflect.ValueOf(&s).Elem(), &n)
+	// The codec keys transactions by id and budgets by category.
+	for id, tx := range s.Txns {
+		tx.Row.ID = id
+	}
+	for cat, b := range s.Budgets {
+		b.Category = cat
+	}
+	b, err := Codec{}.Encode(&s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Codec{}.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, s) {
+		t.Fatalf("round trip lost data:\n got %+v\nwant %+v", got, s)
+	}
+	// Truncated input is an error, never a panic.
+	for i := 1; i < len(b); i += 7 {
+		if _, err := (Codec{}).Decode(b[:i]); err == nil {
+			t.Fatalf("decoding %d of %d bytes succeeded", i, len(b))
+		}
+	}
+}
+
+func TestCodecReadsJSONOfEarlierBuilds(t *testing.T) {
+	got, err := Codec{}.Decode([]byte(`{"user_id":"U","spend":{"2026-11|groceries|THB":5},"version":3}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := got.(State); s.UserID != "U" || s.Spend["2026-11|groceries|THB"] != 5 || s.Version != 3 {
+		t.Fatalf("%+v", s)
+	}
+}
+
+func BenchmarkCodec(b *testing.B) {
+	s := &State{UserID: "USR-000001"}
+	for i := range 20 {
+		s.ApplyTxn(cdc.TxnChange{Row: cdc.Txn{ID: "T" + string(rune('A'+i)), AccountID: "ACC-1", Direction: "DEBIT", Type: "PURCHASE",
+			Status: "POSTED", AmountMinor: 1000, Currency: "THB", MerchantName: "Tesco Lotus", MCC: 5411,
+			PostedAt: time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)}, Pos: cdc.Position{LSN: int64(i + 1)}})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		raw, _ := Codec{}.Encode(s)
+		if _, err := (Codec{}).Decode(raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
