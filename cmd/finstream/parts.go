@@ -17,6 +17,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"finstream/api"
+	"finstream/api/dashboard"
 	"finstream/avro"
 	"finstream/processors"
 	"finstream/topics"
@@ -139,6 +140,9 @@ func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *optio
 	if err != nil {
 		return nil, err
 	}
+	dash := dashboard.Handler(o.dev)
+	srv.Handle("GET /{$}", dash)
+	srv.Handle("GET /assets/", dash)
 	return &apiPart{view: view, emitter: em, server: srv}, nil
 }
 

@@ -1,0 +1,173 @@
+// finstream dashboard: budgets as progress bars, live over the WebSocket.
+"use strict";
+
+const state = { token: null, user: null, personal: new Map(), shared: new Map(), ws: null, retry: 0 };
+const $ = (id) => document.getElementById(id);
+const SYMBOLS = { THB: "฿", USD: "$", EUR: "€", GBP: "£", JPY: "¥", SGD: "S$" };
+const EXP = { JPY: 0, KRW: 0, VND: 0 };
+
+function money(minor, cur) {
+  const exp = EXP[cur] ?? 2, neg = minor < 0, abs = Math.abs(minor);
+  const whole = Math.floor(abs / 10 ** exp), frac = abs % 10 ** exp;
+  let s = whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  if (frac) s += "." + frac.toString().padStart(exp, "0");
+  return (neg ? "-" : "") + (SYMBOLS[cur] ?? cur + " ") + s;
+}
+const pct = (bp) => (Math.round(bp / 10) / 10).toFixed(1) + "%";
+const level = (bp) => (bp >= 10000 ? "bad" : bp >= 8000 ? "warn" : "ok");
+const el = (tag, attrs = {}, ...kids) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) k === "class" ? (e.className = v) : e.setAttribute(k, v);
+  for (const k of kids) e.append(k);
+  return e;
+};
+
+async function api(path, opts = {}) {
+  const r = await fetch(path, { ...opts, headers: { Authorization: "Bearer " + state.token, ...(opts.headers || {}) } });
+  if (!r.ok) throw new Error(path + ": " + r.status);
+  return r.json();
+}
+
+function bar(b, label) {
+  const used = b.used_bp ?? 0;
+  const card = el("div", { class: "card", id: label.id, "data-used-bp": used });
+  const inner = el("div", { class: level(used) });
+  inner.style.width = Math.min(100, used / 100) + "%";
+  card.append(
+    el("div", { class: "top" }, el("span", { class: "name" }, label.name), el("span", { class: "pct" }, pct(used))),
+    el("div", { class: "bar" }, inner),
+    el("div", { class: "nums" }, `${money(b.spent_minor, b.currency)} of ${money(b.limit_minor, b.currency)} · ` +
+      (b.remaining_minor >= 0 ? `${money(b.remaining_minor, b.currency)} left` : `${money(-b.remaining_minor, b.currency)} over`) +
+      (b.days_left != null ? ` · ${b.days_left} days left` : "")));
+  return card;
+}
+
+function renderPersonal() {
+  const box = $("personal");
+  box.replaceChildren();
+  if (!state.personal.size) return box.append(el("p", { class: "empty" }, "No budgets yet."));
+  for (const b of [...state.personal.values()].sort((a, c) => a.category.localeCompare(c.category)))
+    box.append(bar(b, { id: "budget-" + b.budget_id, name: b.category }));
+}
+
+function renderShared() {
+  const box = $("shared");
+  box.replaceChildren();
+  if (!state.shared.size) return box.append(el("p", { class: "empty" }, "No shared budgets."));
+  for (const b of state.shared.values()) {
+    const card = bar(b, { id: "shared-" + b.budget_id, name: b.name || b.budget_id });
+    const list = el("ul", { class: "participants" });
+    for (const p of b.participants || [])
+      list.append(el("li", {}, el("span", {}, p.user_id, el("span", { class: "role" }, p.role)),
+        el("span", {}, `${money(p.spent_minor, b.currency)} · ${pct(p.share_bp)}`)));
+    card.append(list);
+    box.append(card);
+  }
+}
+
+function feed(text, alert) {
+  const li = el("li", { class: alert ? "alert" : "" }, el("time", {}, new Date().toLocaleTimeString()), text);
+  $("feed").prepend(li);
+  while ($("feed").children.length > 50) $("feed").lastChild.remove();
+}
+
+function onUpdate(u) {
+  if (u.kind === "shared" || state.shared.has(u.budget_id)) {
+    const prev = state.shared.get(u.budget_id) || {};
+    if (prev.version && u.version && u.version <= prev.version) return;
+    state.shared.set(u.budget_id, { ...prev, ...u, participants: u.participants?.length ? u.participants : prev.participants });
+    renderShared();
+  } else {
+    const prev = state.personal.get(u.budget_id) || {};
+    if (prev.version && u.version && u.version <= prev.version) return;
+    state.personal.set(u.budget_id, { ...prev, ...u });
+    renderPersonal();
+  }
+  if (u.merchant && u.amount_minor > 0)
+    feed(`${u.user_id} spent ${money(u.amount_minor, u.currency || "THB")} at ${u.merchant} — ${pct(u.used_bp)} used` +
+      (u.name ? ` of ${u.name}` : u.category ? ` of ${u.category}` : ""), u.alert);
+  else if (u.refused) feed(`${u.user_id}'s spend at ${u.merchant} was not counted (${u.refused_reason})`, false);
+}
+
+function connect() {
+  const proto = location.protocol === "https:" ? "wss:" : "ws:";
+  const ws = new WebSocket(`${proto}//${location.host}/v1/ws?access_token=${encodeURIComponent(state.token)}`);
+  state.ws = ws;
+  ws.onopen = () => {
+    state.retry = 0;
+    $("status").textContent = "live"; $("status").className = "status on";
+    for (const b of state.shared.values())
+      ws.send(JSON.stringify({ type: "subscribe", channel: "budget:" + b.budget_id, since_version: b.version || 0 }));
+  };
+  ws.onmessage = (e) => {
+    const m = JSON.parse(e.data);
+    const data = m.data || m.update || m.budget || m;
+    switch (m.type) {
+      case "budget_update": case "snapshot": onUpdate(data); break;
+      case "notification": feed((data.title ? data.title + ": " : "") + (data.body || data.text || ""), true); break;
+      case "unsubscribed": state.shared.delete((m.channel || "").replace("budget:", "")); renderShared(); feed(m.reason || "removed from a budget", false); break;
+    }
+  };
+  ws.onclose = () => {
+    $("status").textContent = "offline"; $("status").className = "status off";
+    setTimeout(connect, Math.min(10000, 500 * 2 ** state.retry++));
+  };
+}
+
+async function load() {
+  const mine = await api("/v1/me/budgets");
+  state.personal = new Map(mine.budgets.map((b) => [b.budget_id, b]));
+  renderPersonal();
+  try {
+    const list = await api("/v1/me/shared-budgets");
+    for (const s of list.shared_budgets || list.budgets || []) {
+      const id = s.budget_id || s;
+      state.shared.set(id, await api("/v1/shared-budgets/" + encodeURIComponent(id)));
+    }
+  } catch (e) { /* shared budgets not available */ }
+  renderShared();
+  loadExtras();
+}
+
+async function loadExtras() {
+  try {
+    const ins = await api("/v1/me/insights");
+    const ul = $("insights"); ul.replaceChildren();
+    for (const i of ins.insights || []) ul.append(el("li", { class: i.severity }, i.text));
+    if (!ul.children.length) ul.append(el("li", { class: "empty" }, "No insights yet."));
+  } catch (e) { /* insights not available */ }
+  try {
+    const g = await api("/v1/me/goals");
+    const box = $("goals"); box.replaceChildren();
+    for (const goal of g.goals || [])
+      box.append(bar({ used_bp: goal.progress_bp, spent_minor: goal.saved_minor, limit_minor: goal.target_minor,
+        remaining_minor: goal.target_minor - goal.saved_minor, currency: goal.currency }, { id: "goal-" + goal.goal_id, name: goal.name }));
+    if (!box.children.length) box.append(el("p", { class: "empty" }, "No goals."));
+  } catch (e) { /* goals not available */ }
+}
+
+async function signIn(user) {
+  const r = await fetch("/v1/dev/token", { method: "POST", body: JSON.stringify({ user_id: user }) });
+  if (!r.ok) throw new Error("token: " + r.status);
+  state.token = (await r.json()).token;
+  state.user = user;
+  sessionStorage.setItem("finstream-user", user);
+  $("login").hidden = true; $("app").hidden = false;
+  $("user-label").textContent = user;
+  await load();
+  connect();
+  setInterval(loadExtras, 15000);
+}
+
+window.addEventListener("DOMContentLoaded", () => {
+  const dev = document.body.dataset.mode === "dev";
+  const params = new URLSearchParams(location.search);
+  const token = params.get("token");
+  if (token) { state.token = token; $("app").hidden = false; load().then(connect); return; }
+  if (!dev) { $("login").hidden = false; $("picker").hidden = true; return; }
+  for (let i = 1; i <= 20; i++) $("demo-users").append(el("option", { value: "USR-" + String(i).padStart(6, "0") }));
+  const user = params.get("user") || sessionStorage.getItem("finstream-user");
+  if (user) return void signIn(user).catch((e) => feed(e.message, true));
+  $("login").hidden = false;
+  $("picker").addEventListener("submit", (e) => { e.preventDefault(); signIn($("user-id").value.trim()).catch((err) => alert(err.message)); });
+});
