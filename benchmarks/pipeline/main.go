@@ -24,6 +24,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"finstream/avro"
+	"finstream/benchmarks/loadgen"
+	"finstream/processors"
 	"finstream/topics"
 )
 
@@ -33,24 +35,30 @@ type config struct {
 	jsonOut, cpuProf  string
 	flush             time.Duration
 	keep, memory      bool
+	latencyFor        time.Duration
+	latencyRate       float64
 }
 
 // results are every figure of a run.
 type results struct {
-	Machine      string  `json:"machine"`
-	Date         string  `json:"date"`
-	Users        int     `json:"users"`
-	Events       int64   `json:"events"`
-	Partitions   int     `json:"partitions"`
-	PreloadSec   float64 `json:"preload_seconds"`
-	PipelineSec  float64 `json:"pipeline_seconds"`
-	PipelineEPS  float64 `json:"pipeline_events_per_second"`
-	CeilingEPS   float64 `json:"ceiling_events_per_second"`
-	CeilingRatio float64 `json:"pipeline_to_ceiling_ratio"`
-	RecoverySec  float64 `json:"recovery_seconds"`
-	RecoveredKey int     `json:"recovered_users"`
-	Verified     int     `json:"users_verified_against_truth"`
-	Mismatches   int     `json:"mismatches"`
+	Machine         string      `json:"machine"`
+	Date            string      `json:"date"`
+	Users           int         `json:"users"`
+	Events          int64       `json:"events"`
+	Partitions      int         `json:"partitions"`
+	PreloadSec      float64     `json:"preload_seconds"`
+	PipelineSec     float64     `json:"pipeline_seconds"`
+	PipelineEPS     float64     `json:"pipeline_events_per_second"`
+	CeilingEPS      float64     `json:"ceiling_events_per_second"`
+	CeilingRatio    float64     `json:"pipeline_to_ceiling_ratio"`
+	Budgets         int         `json:"budgets"`
+	LatencyRate     float64     `json:"latency_rate_events_per_second"`
+	LatencyEmitted  percentiles `json:"latency_cdc_to_budget_update_emitted"`
+	LatencyConsumed percentiles `json:"latency_cdc_to_budget_update_consumed"`
+	RecoverySec     float64     `json:"recovery_seconds"`
+	RecoveredKey    int         `json:"recovered_users"`
+	Verified        int         `json:"users_verified_against_truth"`
+	Mismatches      int         `json:"mismatches"`
 }
 
 func main() {
@@ -62,6 +70,8 @@ func main() {
 	flag.StringVar(&c.jsonOut, "json", "benchmarks/pipeline/results.json", "write the figures here")
 	flag.StringVar(&c.cpuProf, "cpuprofile", "", "write a CPU profile of the pipeline phase here")
 	flag.BoolVar(&c.keep, "keep", false, "keep the temporary data directory")
+	flag.DurationVar(&c.latencyFor, "latency-duration", 20*time.Second, "how long the latency phase produces at half the measured rate")
+	flag.Float64Var(&c.latencyRate, "latency-rate", 0, "events/s of the latency phase (0: half the measured throughput)")
 	flag.BoolVar(&c.memory, "memory-tables", false, "keep goka tables in memory instead of leveldb")
 	flag.Parse()
 	if err := run(c); err != nil {
@@ -107,6 +117,29 @@ func run(c config) error {
 	r := results{Machine: fmt.Sprintf("%s/%s, %d cores", runtime.GOOS, runtime.GOARCH, runtime.NumCPU()),
 		Date: time.Now().UTC().Format(time.RFC3339), Users: c.users, Events: c.events, Partitions: c.partitions}
 
+	codecs, err := processors.NewCodecs(ctx, regClient)
+	if err != nil {
+		return err
+	}
+	storageDir := filepath.Join(dir, "goka")
+	if c.memory {
+		storageDir = ""
+	}
+
+	fmt.Fprintf(os.Stderr, "budgets: 4 per user for %d users...\n", c.users)
+	world, err := loadgen.NewGenerator(simConfig(c), nil, categorize)
+	if err != nil {
+		return err
+	}
+	if r.Budgets, err = seedBudgets(ctx, brokers, codecs, world.Users()); err != nil {
+		return err
+	}
+	if _, stop, err := runProcessors(ctx, brokers, codecs, storageDir, c, log); err != nil {
+		return err
+	} else if err := stop(); err != nil {
+		return err
+	}
+
 	fmt.Fprintf(os.Stderr, "preloading %d CDC events for %d users...\n", c.events, c.users)
 	t0 := time.Now()
 	truth, err := preload(ctx, brokers, c)
@@ -115,12 +148,12 @@ func run(c config) error {
 	}
 	r.PreloadSec = time.Since(t0).Seconds()
 
-	fmt.Fprintln(os.Stderr, "ceiling: a bare consumer of core.public.transactions...")
+	fmt.Fprintln(os.Stderr, "ceiling: a bare consumer of the CDC topics...")
 	if r.CeilingEPS, err = ceiling(ctx, brokers); err != nil {
 		return err
 	}
 
-	fmt.Fprintln(os.Stderr, "pipeline: processors from a fresh start until every group has caught up...")
+	fmt.Fprintln(os.Stderr, "pipeline: processors on the backlog until every group has caught up...")
 	if c.cpuProf != "" {
 		f, err := os.Create(c.cpuProf)
 		if err != nil {
@@ -128,27 +161,46 @@ func run(c config) error {
 		}
 		_ = pprof.StartCPUProfile(f)
 	}
-	storageDir := filepath.Join(dir, "goka")
-	if c.memory {
-		storageDir = ""
-	}
-	r.PipelineSec, err = pipeline(ctx, brokers, regClient, storageDir, c, log)
+	secs, stop, err := runProcessors(ctx, brokers, codecs, storageDir, c, log)
 	if c.cpuProf != "" {
 		pprof.StopCPUProfile()
 	}
 	if err != nil {
 		return err
 	}
+	r.PipelineSec = secs
 	r.PipelineEPS = float64(c.events) / r.PipelineSec
 	r.CeilingRatio = r.PipelineEPS / r.CeilingEPS
 
+	if err := stop(); err != nil {
+		return err
+	}
+
 	fmt.Fprintln(os.Stderr, "recovery: restoring finstream-users-table from its changelog...")
-	states, secs, err := recovery(ctx, brokers, regClient, c)
+	states, rsecs, err := recovery(ctx, brokers, regClient, c)
 	if err != nil {
 		return err
 	}
-	r.RecoverySec, r.RecoveredKey = secs, len(states)
+	r.RecoverySec, r.RecoveredKey = rsecs, len(states)
 	r.Verified, r.Mismatches = verify(states, truth)
+
+	rate := r.PipelineEPS / 2
+	if c.latencyRate > 0 {
+		rate = c.latencyRate
+	}
+	fmt.Fprintf(os.Stderr, "latency: %.0f events/s for %s...\n", rate, c.latencyFor)
+	r.LatencyRate = rate
+	if _, stop, err = runProcessors(ctx, brokers, codecs, storageDir, c, log); err != nil {
+		return err
+	}
+	running := make(chan error)
+	r.LatencyEmitted, r.LatencyConsumed, err = latency(ctx, brokers, regClient, c, rate, c.latencyFor, running)
+	if err != nil {
+		return err
+	}
+	if err := stop(); err != nil {
+		return err
+	}
 
 	b, _ := json.MarshalIndent(r, "", "  ")
 	if err := os.WriteFile(c.jsonOut, append(b, '\n'), 0o644); err != nil {

@@ -26,6 +26,17 @@ func categorize(mcc int, name, id, dir, typ string) string {
 	return category.Categorize(category.Input{MCC: mcc, MerchantName: name, MerchantID: id, Direction: dir, Type: typ}, nil).Category
 }
 
+// simConfig is the simulated world of the backlog: every anomaly of the
+// default config, all users in Bangkok (the pipeline knows no other zone for
+// them), November 2026.
+func simConfig(c config) loadgen.Config {
+	cfg := loadgen.DefaultConfig()
+	cfg.Users, cfg.Seed = c.users, 1
+	cfg.ForeignZones = 0
+	cfg.Start = time.Date(2026, 11, 1, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+	return cfg
+}
+
 // preload produces c.events CDC events of c.users simulated users (Debezium
 // JSON, every anomaly of the default config) and returns their truth.
 func preload(ctx context.Context, brokers []string, c config) (*loadgen.Truth, error) {
@@ -37,11 +48,7 @@ func preload(ctx context.Context, brokers []string, c config) (*loadgen.Truth, e
 	if err != nil {
 		return nil, err
 	}
-	cfg := loadgen.DefaultConfig()
-	cfg.Users, cfg.Seed = c.users, 1
-	cfg.ForeignZones = 0 // the pipeline has no zone of these users: all Bangkok
-	cfg.Start = time.Date(2026, 11, 1, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))
-	g, err := loadgen.NewGenerator(cfg, loadgen.TableEncoders(txns, accs), categorize)
+	g, err := loadgen.NewGenerator(simConfig(c), loadgen.TableEncoders(txns, accs), categorize)
 	if err != nil {
 		return nil, err
 	}
@@ -146,37 +153,43 @@ func lag(ctx context.Context, adm *kadm.Client) (int64, error) {
 	return total, nil
 }
 
-// pipeline runs every processor from a fresh start until all groups have
-// committed all their input twice in a row, and returns the seconds taken.
-func pipeline(ctx context.Context, brokers []string, reg *avro.Client, dir string, c config, log *slog.Logger) (float64, error) {
-	codecs, err := processors.NewCodecs(ctx, reg)
-	if err != nil {
-		return 0, err
-	}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
-	if err != nil {
-		return 0, err
-	}
-	defer cl.Close()
-	adm := kadm.NewClient(cl)
+// runProcessors starts every processor on the storage in dir and waits
+// until all groups have committed all their input twice in a row. It
+// returns the seconds that took and a stop function.
+func runProcessors(ctx context.Context, brokers []string, codecs *processors.Codecs, dir string, c config, log *slog.Logger) (float64, func() error, error) {
 	rctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	start := time.Now()
 	done := make(chan error, 1)
 	go func() {
 		done <- processors.Run(rctx, processors.Config{Brokers: brokers, StorageDir: dir, FlushInterval: c.flush, Codecs: codecs, Logger: log},
 			processors.NewMetrics(nil), nil)
 	}()
+	stop := func() error { cancel(); return <-done }
+	if err := caughtUp(ctx, brokers, done, start); err != nil {
+		cancel()
+		return 0, nil, err
+	}
+	return time.Since(start).Seconds(), stop, nil
+}
+
+// caughtUp waits until every finstream group has no lag, twice in a row.
+func caughtUp(ctx context.Context, brokers []string, done <-chan error, start time.Time) error {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	adm := kadm.NewClient(cl)
 	clean, last := 0, time.Now()
 	for clean < 2 {
 		select {
 		case err := <-done:
-			return 0, fmt.Errorf("processors stopped: %v", err)
-		case <-time.After(100 * time.Millisecond):
+			return fmt.Errorf("processors stopped: %v", err)
+		case <-time.After(50 * time.Millisecond):
 		}
 		l, err := lag(ctx, adm)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		if l == 0 {
 			clean++
@@ -188,12 +201,7 @@ func pipeline(ctx context.Context, brokers []string, reg *avro.Client, dir strin
 			last = time.Now()
 		}
 	}
-	secs := time.Since(start).Seconds()
-	cancel()
-	if err := <-done; err != nil {
-		return 0, err
-	}
-	return secs, nil
+	return nil
 }
 
 // recovery restores finstream-users-table into a fresh in-memory view and
