@@ -24,6 +24,11 @@ type Config struct {
 	Users *goka.View
 	// Commands emits to finstream.commands.user. Required.
 	Commands *goka.Emitter
+	// Shared is a view of finstream-shared-table and SharedCommands emits to
+	// finstream.commands.shared. Optional: when either is nil the
+	// shared-budget routes answer 503.
+	Shared         *goka.View
+	SharedCommands *goka.Emitter
 	// Secret verifies HS256 tokens. Required.
 	Secret []byte
 	// Dev enables POST /v1/dev/token.
@@ -106,6 +111,12 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("DELETE /v1/me/budgets/{category}", s.auth(s.deleteBudget))
 	s.mux.HandleFunc("POST /v1/me/transactions/{id}/category", s.auth(s.recategorize))
 	s.mux.HandleFunc("GET /v1/me/spending", s.auth(s.getSpending))
+	s.mux.HandleFunc("GET /v1/me/shared-budgets", s.sharedRoute(s.getMySharedBudgets))
+	s.mux.HandleFunc("POST /v1/shared-budgets", s.sharedRoute(s.createShared))
+	s.mux.HandleFunc("GET /v1/shared-budgets/{id}", s.sharedRoute(s.getShared))
+	s.mux.HandleFunc("PATCH /v1/shared-budgets/{id}", s.sharedRoute(s.patchShared))
+	s.mux.HandleFunc("POST /v1/shared-budgets/{id}/members", s.sharedRoute(s.addMember))
+	s.mux.HandleFunc("DELETE /v1/shared-budgets/{id}/members/{user_id}", s.sharedRoute(s.removeMember))
 	s.mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})

@@ -11,6 +11,7 @@ import (
 	"finstream/processors/budget"
 	"finstream/processors/cdc"
 	"finstream/processors/event"
+	"finstream/processors/shared"
 	"finstream/topics"
 )
 
@@ -27,6 +28,11 @@ type Codecs struct {
 	CommandsUser  goka.Codec // event.UserCommand
 	UsersTable    goka.Codec // budget.State
 	AccountsTable goka.Codec // accountjoin.State
+	// SharedCommands (event.SharedCommand), SharedSpend (event.SharedSpend)
+	// and SharedTable (shared.Budget, JSON) are the shared-budget group's.
+	SharedCommands goka.Codec
+	SharedSpend    goka.Codec
+	SharedTable    goka.Codec
 	// CDC decodes Debezium records (JSON, JSON with schema, Avro).
 	CDC *cdc.Decoder
 }
@@ -35,8 +41,9 @@ type Codecs struct {
 // codecs that use them.
 func NewCodecs(ctx context.Context, reg *avro.Client) (*Codecs, error) {
 	c := &Codecs{
-		UsersTable:    avro.JSONCodec[budget.State]{},
+		UsersTable:    budget.Codec{},
 		AccountsTable: avro.JSONCodec[accountjoin.State]{},
+		SharedTable:   avro.JSONCodec[shared.Budget]{},
 		CDC:           cdc.NewDecoder(reg),
 	}
 	var err error
@@ -56,6 +63,8 @@ func NewCodecs(ctx context.Context, reg *avro.Client) (*Codecs, error) {
 	reg1(&c.BudgetUpdates, topics.BudgetUpdates, codecOf[event.BudgetUpdate])
 	reg1(&c.BudgetAlerts, topics.BudgetAlerts, codecOf[event.Alert])
 	reg1(&c.CommandsUser, topics.CommandsUser, codecOf[event.UserCommand])
+	reg1(&c.SharedCommands, topics.CommandsShared, codecOf[event.SharedCommand])
+	reg1(&c.SharedSpend, topics.SharedSpend, codecOf[event.SharedSpend])
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ func Graphs(cfg *Config, m *Metrics) []*goka.GroupGraph {
 		r.defineAccounts(),
 		(&accounts{cfg: cfg, m: m}).define(),
 		(&users{cfg: cfg, m: m}).define(),
+		(&sharedBudgets{cfg: cfg, m: m}).define(),
 	}
 }
 

@@ -16,6 +16,9 @@ import (
 // keyed by user_id, in finstream-users-table. It is the hot path: one hop
 // after re-keying, it categorizes, counts spend, and emits budget updates
 // and alerts; finstream.txn.categorized is an output for sinks, not a hop.
+// It learns the user's shared-budget memberships from finstream.commands.user
+// and sends the facts of transactions that may count for a shared budget to
+// finstream.shared.spend (GroupShared decides what they count).
 const GroupUsers goka.Group = topics.GroupUsers
 
 type users struct {
@@ -30,6 +33,7 @@ func (u *users) define() *goka.GroupGraph {
 		goka.Output(goka.Stream(topics.TxnCategorized), u.cfg.Codecs.Categorized),
 		goka.Output(goka.Stream(topics.BudgetUpdates), u.cfg.Codecs.BudgetUpdates),
 		goka.Output(goka.Stream(topics.BudgetAlerts), u.cfg.Codecs.BudgetAlerts),
+		goka.Output(goka.Stream(topics.SharedSpend), u.cfg.Codecs.SharedSpend),
 		goka.Persist(u.cfg.Codecs.UsersTable),
 	)
 }
@@ -74,6 +78,11 @@ func (u *users) command(ctx goka.Context, msg any) {
 	case event.CmdSetTimeZone:
 		err = s.SetTimeZone(cmd.TimeZone)
 		ctx.SetValue(*s)
+	case event.CmdSetMembership:
+		eff, err = s.SetMembership(budget.Membership{BudgetID: cmd.BudgetID, Name: cmd.Name, Role: cmd.Role,
+			Category: cmd.Category, Currency: cmd.Currency, Period: cmd.Period, Since: cmd.IssuedAt})
+	case event.CmdRemoveMembership:
+		s.RemoveMembership(cmd.BudgetID)
 	default:
 		err = errors.New("unknown command kind")
 	}
@@ -91,6 +100,9 @@ func (u *users) commit(ctx goka.Context, s *budget.State, eff budget.Effects) {
 	// Stored even when nothing changed: after a crash between the local
 	// store and the changelog, the redelivered input re-writes the changelog.
 	ctx.SetValue(*s)
+	for _, sp := range eff.Resend {
+		ctx.Emit(topics.SharedSpend, sp.BudgetID, sp)
+	}
 	if !eff.Changed() {
 		return
 	}
@@ -102,6 +114,9 @@ func (u *users) commit(ctx goka.Context, s *budget.State, eff budget.Effects) {
 	}
 	for _, a := range eff.Alerts {
 		ctx.Emit(topics.BudgetAlerts, a.UserID, a)
+	}
+	for _, sp := range eff.Shared {
+		ctx.Emit(topics.SharedSpend, sp.BudgetID, sp)
 	}
 }
 

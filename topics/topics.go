@@ -31,8 +31,10 @@ const (
 	GroupRekey              = "finstream-rekey"           // stateless: CDC → by-user / by-account / accounts.by-id
 	GroupAccounts           = "finstream-accounts"        // keyed by account_id
 	GroupUsers              = "finstream-users"           // keyed by user_id
+	GroupShared             = "finstream-shared"          // keyed by budget_id (shared budgets)
 	TableAccounts           = GroupAccounts + "-table"    // compacted
 	TableUsers              = GroupUsers + "-table"       // compacted
+	TableShared             = GroupShared + "-table"      // compacted
 	DefaultPartitions int32 = 8
 )
 
@@ -82,6 +84,7 @@ func All(partitions int32) []Topic {
 		t(DLQ, false, CodecRaw),
 		t(TableAccounts, true, CodecJSON),
 		t(TableUsers, true, CodecJSON),
+		t(TableShared, true, CodecJSON),
 		{Name: Schemas, Partitions: 1, Compacted: true, Codec: CodecJSON},
 	}
 }

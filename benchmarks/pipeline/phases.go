@@ -126,6 +126,7 @@ var groupInputs = map[string][]string{
 	string(processors.GroupRekeyAccounts): {topics.CDCAccounts},
 	topics.GroupAccounts:                  {topics.AccountsByID, topics.TxnByAccount},
 	topics.GroupUsers:                     {topics.TxnByUser, topics.CommandsUser},
+	topics.GroupShared:                    {topics.CommandsShared, topics.SharedSpend},
 }
 
 // lag is the total of every finstream group's uncommitted input records.

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/twmb/franz-go/pkg/kfake"
+	"golang.org/x/sync/errgroup"
 
 	"finstream/api"
 	"finstream/api/dashboard"
@@ -103,12 +104,52 @@ func codecs(ctx context.Context, reg *avro.Client, log *slog.Logger) (*processor
 	}
 }
 
-// apiPart builds the API over a view of the users table and an emitter of
-// user commands, and returns its runner.
+// apiPart is the API over views of the users and shared tables and
+// emitters of user and shared commands.
 type apiPart struct {
-	view    *goka.View
-	emitter *goka.Emitter
-	server  *api.Server
+	views    []*goka.View
+	emitters []*goka.Emitter
+	users    *goka.View
+	shared   *goka.View
+	server   *api.Server
+}
+
+// run runs the views until ctx ends; emitters are finished on return.
+func (p *apiPart) run(ctx context.Context) error {
+	defer func() {
+		for _, e := range p.emitters {
+			_ = e.Finish()
+		}
+	}()
+	g, gctx := errgroup.WithContext(ctx)
+	for _, v := range p.views {
+		g.Go(func() error { return v.Run(gctx) })
+	}
+	return g.Wait()
+}
+
+func newView(brokers []string, table string, codec goka.Codec, sb storage.Builder, flush time.Duration) (*goka.View, error) {
+	v, err := goka.NewView(brokers, goka.Table(table), codec,
+		goka.WithViewHasher(topics.Hasher()),
+		goka.WithViewStorageBuilder(sb),
+		goka.WithViewConsumerSaramaBuilder(goka.SaramaConsumerBuilderWithConfig(processors.SaramaConfig(flush))),
+		goka.WithViewAutoReconnect(),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("view of %s: %w", table, err)
+	}
+	return v, nil
+}
+
+func newEmitter(brokers []string, topic string, codec goka.Codec) (*goka.Emitter, error) {
+	em, err := goka.NewEmitter(brokers, goka.Stream(topic), codec,
+		goka.WithEmitterHasher(topics.Hasher()),
+		goka.WithEmitterProducerBuilder(goka.ProducerBuilderWithConfig(processors.SaramaConfig(time.Millisecond))),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("emitter of %s: %w", topic, err)
+	}
+	return em, nil
 }
 
 func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *options, gather prometheus.Gatherer, log *slog.Logger) (*apiPart, error) {
@@ -120,30 +161,35 @@ func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *optio
 	if dataDir != "" {
 		sb = storage.DefaultBuilder(filepath.Join(dataDir, "goka-views"))
 	}
-	view, err := goka.NewView(brokers, goka.Table(topics.TableUsers), c.UsersTable,
-		goka.WithViewHasher(topics.Hasher()),
-		goka.WithViewStorageBuilder(sb),
-		goka.WithViewConsumerSaramaBuilder(goka.SaramaConsumerBuilderWithConfig(processors.SaramaConfig(o.flush))),
-		goka.WithViewAutoReconnect(),
-	)
-	if err != nil {
-		return nil, fmt.Errorf("users view: %w", err)
+	p := &apiPart{}
+	if p.users, err = newView(brokers, topics.TableUsers, c.UsersTable, sb, o.flush); err != nil {
+		return nil, err
 	}
-	em, err := goka.NewEmitter(brokers, goka.Stream(topics.CommandsUser), c.CommandsUser,
-		goka.WithEmitterHasher(topics.Hasher()),
-		goka.WithEmitterProducerBuilder(goka.ProducerBuilderWithConfig(processors.SaramaConfig(time.Millisecond))),
-	)
-	if err != nil {
-		return nil, fmt.Errorf("command emitter: %w", err)
+	if p.shared, err = newView(brokers, topics.TableShared, c.SharedTable, sb, o.flush); err != nil {
+		return nil, err
 	}
-	srv, err := api.New(api.Config{Users: view, Commands: em, Secret: secret, Dev: o.dev, Gatherer: gather, Logger: log})
+	p.views = []*goka.View{p.users, p.shared}
+	userCmds, err := newEmitter(brokers, topics.CommandsUser, c.CommandsUser)
+	if err != nil {
+		return nil, err
+	}
+	sharedCmds, err := newEmitter(brokers, topics.CommandsShared, c.SharedCommands)
+	if err != nil {
+		return nil, err
+	}
+	p.emitters = []*goka.Emitter{userCmds, sharedCmds}
+	p.server, err = api.New(api.Config{
+		Users: p.users, Commands: userCmds, Shared: p.shared, SharedCommands: sharedCmds,
+		Secret: secret, Dev: o.dev, Gatherer: gather, Logger: log,
+		Ready: func() bool { return p.users.Recovered() && p.shared.Recovered() },
+	})
 	if err != nil {
 		return nil, err
 	}
 	dash := dashboard.Handler(o.dev)
-	srv.Handle("GET /{$}", dash)
-	srv.Handle("GET /assets/", dash)
-	return &apiPart{view: view, emitter: em, server: srv}, nil
+	p.server.Handle("GET /{$}", dash)
+	p.server.Handle("GET /assets/", dash)
+	return p, nil
 }
 
 // metricsMux serves /metrics and /healthz for roles without the API.

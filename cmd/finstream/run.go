@@ -111,8 +111,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer ap.emitter.Finish()
-	g.Go(func() error { return ap.view.Run(gctx) })
+	g.Go(func() error { return ap.run(gctx) })
 	serve, err := serveHTTP(gctx, "api", o.listen, ap.server, log)
 	if err != nil {
 		return err
@@ -121,7 +120,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 
 	if o.simulate > 0 {
 		sim := simConfig(o.simulate, *simUsers)
-		g.Go(func() error { return seedDemoBudgets(gctx, sim, ap.view, ap.emitter, log) })
+		g.Go(func() error { return seedDemoBudgets(gctx, sim, ap.users, ap.emitters[0], log) })
 		g.Go(func() error { return simulate(gctx, brokers, regClient, sim, log) })
 	}
 	log.Info("finstream running", "api", "http://"+o.listen, "brokers", brokers, "registry", regURL, "simulate", o.simulate)
@@ -257,9 +256,8 @@ func cmdAPI(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer ap.emitter.Finish()
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return ap.view.Run(gctx) })
+	g.Go(func() error { return ap.run(gctx) })
 	serve, err := serveHTTP(gctx, "api", o.listen, ap.server, log)
 	if err != nil {
 		return err

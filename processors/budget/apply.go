@@ -18,11 +18,18 @@ type Effects struct {
 	Categorized []event.Categorized
 	Updates     []event.BudgetUpdate
 	Alerts      []event.Alert
+	// Shared are the transaction facts to send to shared budgets
+	// (finstream.shared.spend, key budget id).
+	Shared []event.SharedSpend
+	// Resend repeats, for a redelivered input that changed nothing, what
+	// its transaction last sent to shared budgets (see resendShared). It
+	// does not count as a change.
+	Resend []event.SharedSpend
 }
 
 // Changed reports whether the input changed the state.
 func (e Effects) Changed() bool {
-	return len(e.Categorized)+len(e.Updates)+len(e.Alerts) > 0
+	return len(e.Categorized)+len(e.Updates)+len(e.Alerts)+len(e.Shared) > 0
 }
 
 // counts reports whether a transaction row counts as spend: a POSTED DEBIT.
@@ -39,7 +46,7 @@ func (s *State) ApplyTxn(ch cdc.TxnChange) Effects {
 	id := ch.Row.ID
 	e, seen := s.Txns[id]
 	if seen && !ch.Pos.After(e.Pos) {
-		return Effects{}
+		return Effects{Resend: s.resendShared(e)}
 	}
 	if !seen {
 		e = &Txn{}
@@ -150,6 +157,7 @@ func (s *State) recount(e *Txn, txnID, merchant string, at time.Time) Effects {
 		u.Alert = len(u.ThresholdCrossedBP) > 0
 		eff.Updates = append(eff.Updates, u)
 	}
+	eff.Shared = s.route(e)
 	return eff
 }
 

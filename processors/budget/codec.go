@@ -73,6 +73,7 @@ func (s *State) MarshalBinary() ([]byte, error) {
 		w.str(id)
 		w.txn(t)
 	}
+	s.writeShared(&w)
 	return w.b, nil
 }
 
@@ -127,6 +128,7 @@ func (s *State) UnmarshalBinary(b []byte) error {
 			s.Txns[id] = r.txn(id)
 		}
 	}
+	s.readShared(&r)
 	if r.err != nil {
 		return fmt.Errorf("budget state of %q: %w", s.UserID, r.err)
 	}

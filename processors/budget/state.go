@@ -26,6 +26,8 @@ type State struct {
 	// Txns by transaction id: what each transaction counts, so that a
 	// duplicate, a stale redelivery or a change applies exactly the difference.
 	Txns map[string]*Txn `json:"txns,omitempty"`
+	// Memberships of shared budgets by budget id (membership.go).
+	Memberships map[string]*Membership `json:"memberships,omitempty"`
 	// Version increases with every change of the state.
 	Version int64 `json:"version"`
 }
@@ -51,6 +53,9 @@ type Txn struct {
 	// Counted is the contribution to Spend applied for this transaction.
 	Counted Contribution `json:"counted"`
 	Version int64        `json:"version"`
+	// Shared is what the transaction last sent to shared budgets (nil if
+	// never sent anywhere).
+	Shared *SharedRoute `json:"shared,omitempty"`
 }
 
 // Contribution is the spend one transaction adds to its buckets.

@@ -48,7 +48,8 @@ const (
 // WebSocket fanout) learn who may see the budget. TxnID, Merchant and
 // AmountMinor attribute the change (AmountMinor is the signed change of
 // spend it caused). Refused marks a tagged spend that did not count (a
-// viewer's or an outsider's), with RefusedReason.
+// viewer's or an outsider's), with RefusedReason; on a refused update
+// AmountMinor is the amount that was not counted and the totals are unchanged.
 type BudgetUpdate struct {
 	Kind               string             `json:"kind"`
 	Name               string             `json:"name"`
@@ -106,6 +107,12 @@ const (
 	CmdDeleteBudget = "delete_budget"
 	CmdRecategorize = "recategorize"
 	CmdSetTimeZone  = "set_time_zone"
+	// CmdSetMembership tells a user's state its role in a shared budget
+	// (BudgetID, Name, Role, Category, Currency, Period; IssuedAt is when the
+	// membership began). CmdRemoveMembership ends it. Both are written by the
+	// shared-budget group, never by the API.
+	CmdSetMembership    = "set_membership"
+	CmdRemoveMembership = "remove_membership"
 )
 
 // UserCommand is a command from the API, applied by the user's processor,
@@ -122,6 +129,11 @@ type UserCommand struct {
 	TxnID        string    `json:"txn_id"`
 	TimeZone     string    `json:"time_zone"`
 	IssuedAt     time.Time `json:"issued_at"`
+	// BudgetID, Name and Role describe a shared-budget membership
+	// (CmdSetMembership, CmdRemoveMembership).
+	BudgetID string `json:"budget_id"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
 }
 
 // ParticipantSpend is one participant of a shared budget with their
@@ -131,4 +143,64 @@ type ParticipantSpend struct {
 	Role       string `json:"role"`
 	SpentMinor int64  `json:"spent_minor"`
 	ShareBP    int64  `json:"share_bp"`
+}
+
+// Command kinds on finstream.commands.shared.
+const (
+	CmdSharedCreate       = "create"
+	CmdSharedAddMember    = "add_member"
+	CmdSharedChangeRole   = "change_role"
+	CmdSharedRemoveMember = "remove_member"
+	CmdSharedSetLimit     = "set_limit"
+)
+
+// SharedCommand is a command on a shared budget from the API, written to
+// finstream.commands.shared keyed by BudgetID and applied by the
+// shared-budget group. ActorID is who issued it (the token's subject);
+// UserID and Role name the member a membership command is about.
+// CmdSharedCreate uses Name, Category, LimitMinor, Currency, Period and
+// ThresholdsBP (the actor becomes the owner); CmdSharedSetLimit uses
+// LimitMinor and, when not empty, ThresholdsBP.
+type SharedCommand struct {
+	CommandID    string    `json:"command_id"`
+	BudgetID     string    `json:"budget_id"`
+	Kind         string    `json:"kind"`
+	ActorID      string    `json:"actor_id"`
+	Name         string    `json:"name"`
+	Category     string    `json:"category"`
+	LimitMinor   int64     `json:"limit_minor"`
+	Currency     string    `json:"currency"`
+	Period       string    `json:"period"`
+	ThresholdsBP []int64   `json:"thresholds_bp"`
+	UserID       string    `json:"user_id"`
+	Role         string    `json:"role"`
+	IssuedAt     time.Time `json:"issued_at"`
+}
+
+// SharedSpend is what one transaction of a user is now, sent by the user's
+// processor to finstream.shared.spend keyed by BudgetID whenever it changes,
+// for every shared budget the transaction may count for (tagged with its id,
+// or in its category while the user is a member) or was sent to before. It
+// carries facts, not a decision: the shared-budget group decides whether it
+// counts (role of the user at PostedAt, tag, category, currency).
+//
+// AmountMinor is what the transaction counts as spend now (0 unless a
+// POSTED DEBIT; 0 after a reversal or delete). Seq increases with every
+// record the user's processor sends for the transaction (CDC changes,
+// recategorizations, new memberships), so the receiver applies a record only
+// when its Seq is greater than the last one applied for TxnID: duplicates
+// and out-of-order redeliveries change nothing. LSN is the CDC position of
+// the transaction's last change, for tracing.
+type SharedSpend struct {
+	BudgetID    string    `json:"budget_id"`
+	TxnID       string    `json:"txn_id"`
+	UserID      string    `json:"user_id"`
+	Seq         int64     `json:"seq"`
+	LSN         int64     `json:"lsn"`
+	AmountMinor int64     `json:"amount_minor"`
+	Currency    string    `json:"currency"`
+	Category    string    `json:"category"`
+	Merchant    string    `json:"merchant"`
+	BudgetTag   string    `json:"budget_tag"`
+	PostedAt    time.Time `json:"posted_at"`
 }

@@ -6,6 +6,7 @@ package processorstest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/lovoo/goka"
 	"github.com/lovoo/goka/tester"
@@ -15,6 +16,8 @@ import (
 	"finstream/processors"
 	"finstream/processors/budget"
 	"finstream/processors/cdc"
+	"finstream/processors/event"
+	"finstream/processors/shared"
 	"finstream/topics"
 )
 
@@ -60,6 +63,15 @@ func Start(t *testing.T) *Harness {
 			}
 		}
 	})
+	// Wait until every processor has joined the tester's group: a record
+	// consumed or emitted before then would find no session.
+	readyCtx, readyCancel := context.WithTimeout(runCtx, 10*time.Second)
+	defer readyCancel()
+	for _, p := range procs {
+		if err := p.WaitForReadyContext(readyCtx); err != nil {
+			t.Fatalf("processors not ready: %v", err)
+		}
+	}
 	enc, err := cdc.NewEncoder(ctx, cdc.FormatJSON, nil, topics.CDCTransactions)
 	if err != nil {
 		t.Fatal(err)
@@ -92,6 +104,22 @@ func (h *Harness) User(id string) *budget.State {
 	}
 	s := v.(budget.State)
 	return &s
+}
+
+// Shared is the shared budget in finstream-shared-table (nil if none).
+func (h *Harness) Shared(id string) *shared.Budget {
+	v := h.Tester.TableValue(goka.Table(topics.TableShared), id)
+	if v == nil {
+		return nil
+	}
+	b := v.(shared.Budget)
+	return &b
+}
+
+// SharedCommand delivers a command on finstream.commands.shared, keyed by
+// its budget id, as the API writes it.
+func (h *Harness) SharedCommand(cmd event.SharedCommand) {
+	h.Tester.Consume(topics.CommandsShared, cmd.BudgetID, cmd)
 }
 
 // Account delivers an accounts row as Debezium JSON.

@@ -1,0 +1,233 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"finstream/processors/event"
+	"finstream/processors/shared"
+)
+
+// Shared budgets. Reads come from the view of finstream-shared-table;
+// commands are authorized at once against it with the processor's own
+// checks (shared.Budget.Check), then written to finstream.commands.shared
+// and applied by the finstream-shared group. Without Config.Shared and
+// Config.SharedCommands these routes answer 503.
+
+// sharedRoute wraps h with authentication and the availability check.
+func (s *Server) sharedRoute(h authed) http.HandlerFunc {
+	return s.auth(func(w http.ResponseWriter, r *http.Request, user string) {
+		if s.cfg.Shared == nil || s.cfg.SharedCommands == nil {
+			writeError(w, http.StatusServiceUnavailable, "unavailable", "shared budgets are not served by this instance")
+			return
+		}
+		h(w, r, user)
+	})
+}
+
+// sharedBudget reads a shared budget from the view (nil when unknown).
+func (s *Server) sharedBudget(id string) (*shared.Budget, error) {
+	v, err := s.cfg.Shared.Get(id)
+	if err != nil {
+		return nil, fmt.Errorf("read shared budget %q: %w", id, err)
+	}
+	if b, ok := v.(shared.Budget); ok {
+		return &b, nil
+	}
+	return nil, nil
+}
+
+// participantBudget reads budget {id} for a participant: it writes 404 for
+// an unknown budget and 403 for a non-participant and returns nil then.
+func (s *Server) participantBudget(w http.ResponseWriter, id, user string) *shared.Budget {
+	b, err := s.sharedBudget(id)
+	switch {
+	case err != nil:
+		s.unavailable(w, err)
+	case b == nil:
+		writeError(w, http.StatusNotFound, "not_found", "no shared budget "+id)
+	case b.RoleOf(user) == "":
+		writeError(w, http.StatusForbidden, "forbidden", "you are not a participant of shared budget "+id)
+	default:
+		return b
+	}
+	return nil
+}
+
+func (s *Server) createShared(w http.ResponseWriter, r *http.Request, user string) {
+	var req struct {
+		BudgetID     string  `json:"budget_id"`
+		Name         string  `json:"name"`
+		Category     string  `json:"category"`
+		LimitMinor   *int64  `json:"limit_minor"`
+		Currency     string  `json:"currency"`
+		Period       string  `json:"period"`
+		ThresholdsBP []int64 `json:"thresholds_bp"`
+	}
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	if req.LimitMinor == nil {
+		writeError(w, http.StatusUnprocessableEntity, "invalid", "limit_minor is required")
+		return
+	}
+	if req.BudgetID == "" {
+		req.BudgetID = "BDG-" + strings.ToUpper(randomHex(5))
+	}
+	cmd := event.SharedCommand{BudgetID: req.BudgetID, Kind: event.CmdSharedCreate, ActorID: user,
+		Name: strings.TrimSpace(req.Name), Category: req.Category, LimitMinor: *req.LimitMinor,
+		Currency: req.Currency, Period: req.Period, ThresholdsBP: req.ThresholdsBP}
+	if err := shared.ValidateCreate(cmd, knownCurrency); err != nil {
+		writeError(w, http.StatusUnprocessableEntity, "invalid", err.Error())
+		return
+	}
+	b, err := s.sharedBudget(req.BudgetID)
+	if err != nil {
+		s.unavailable(w, err)
+		return
+	}
+	if b != nil {
+		writeError(w, http.StatusConflict, "conflict", "shared budget "+req.BudgetID+" exists")
+		return
+	}
+	s.sendShared(r.Context(), w, cmd)
+}
+
+func (s *Server) getShared(w http.ResponseWriter, r *http.Request, user string) {
+	if b := s.participantBudget(w, r.PathValue("id"), user); b != nil {
+		writeJSON(w, http.StatusOK, b.View(s.cfg.Now()))
+	}
+}
+
+func (s *Server) patchShared(w http.ResponseWriter, r *http.Request, user string) {
+	var req struct {
+		LimitMinor   *int64  `json:"limit_minor"`
+		ThresholdsBP []int64 `json:"thresholds_bp"`
+	}
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	if req.LimitMinor == nil {
+		writeError(w, http.StatusUnprocessableEntity, "invalid", "limit_minor is required")
+		return
+	}
+	s.checkAndSend(w, r, event.SharedCommand{Kind: event.CmdSharedSetLimit, ActorID: user, LimitMinor: *req.LimitMinor, ThresholdsBP: req.ThresholdsBP})
+}
+
+func (s *Server) addMember(w http.ResponseWriter, r *http.Request, user string) {
+	var req struct {
+		UserID string `json:"user_id"`
+		Role   string `json:"role"`
+	}
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	s.checkAndSend(w, r, event.SharedCommand{Kind: event.CmdSharedAddMember, ActorID: user, UserID: req.UserID, Role: req.Role})
+}
+
+func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, user string) {
+	s.checkAndSend(w, r, event.SharedCommand{Kind: event.CmdSharedRemoveMember, ActorID: user, UserID: r.PathValue("user_id")})
+}
+
+// checkAndSend authorizes cmd on budget {id} against the current state and
+// sends it. Adding someone who already participates changes their role.
+func (s *Server) checkAndSend(w http.ResponseWriter, r *http.Request, cmd event.SharedCommand) {
+	cmd.BudgetID = r.PathValue("id")
+	b, err := s.sharedBudget(cmd.BudgetID)
+	if err != nil {
+		s.unavailable(w, err)
+		return
+	}
+	if b == nil {
+		writeError(w, http.StatusNotFound, "not_found", "no shared budget "+cmd.BudgetID)
+		return
+	}
+	if cmd.Kind == event.CmdSharedAddMember && cmd.UserID != "" && b.RoleOf(cmd.UserID) != "" && b.RoleOf(cmd.UserID) != shared.Role(cmd.Role) {
+		cmd.Kind = event.CmdSharedChangeRole
+	}
+	if err := b.Check(cmd); err != nil {
+		writeCommandError(w, err)
+		return
+	}
+	s.sendShared(r.Context(), w, cmd)
+}
+
+func writeCommandError(w http.ResponseWriter, err error) {
+	switch {
+	case errors.Is(err, shared.ErrForbidden):
+		writeError(w, http.StatusForbidden, "forbidden", err.Error())
+	case errors.Is(err, shared.ErrNotFound):
+		writeError(w, http.StatusNotFound, "not_found", err.Error())
+	case errors.Is(err, shared.ErrConflict):
+		writeError(w, http.StatusConflict, "conflict", err.Error())
+	default:
+		writeError(w, http.StatusUnprocessableEntity, "invalid", err.Error())
+	}
+}
+
+// sharedMembership is one entry of GET /v1/me/shared-budgets: the user's
+// role and since when, with the budget as GET /v1/shared-budgets/{id} shows it.
+type sharedMembership struct {
+	Role  string    `json:"role"`
+	Since time.Time `json:"since"`
+	shared.View
+}
+
+// getMySharedBudgets lists the shared budgets the user participates in: the
+// memberships their user state knows, as the shared table shows them now.
+func (s *Server) getMySharedBudgets(w http.ResponseWriter, r *http.Request, user string) {
+	st, err := s.state(user)
+	if err != nil {
+		s.unavailable(w, err)
+		return
+	}
+	out := []sharedMembership{}
+	now := s.cfg.Now()
+	for _, m := range st.SharedMemberships() {
+		b, err := s.sharedBudget(m.BudgetID)
+		if err != nil {
+			s.unavailable(w, err)
+			return
+		}
+		if b == nil || b.RoleOf(user) == "" {
+			continue // the shared table is ahead of the user state: no longer a member
+		}
+		out = append(out, sharedMembership{Role: string(b.RoleOf(user)), Since: b.Members[user].Since, View: b.View(now)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"shared_budgets": out, "version": st.Version})
+}
+
+// sendShared emits a shared-budget command and answers 202 with its id (and
+// the budget id) once Kafka acked it.
+func (s *Server) sendShared(ctx context.Context, w http.ResponseWriter, cmd event.SharedCommand) {
+	cmd.CommandID = randomHex(16)
+	cmd.IssuedAt = s.cfg.Now()
+	p, err := s.cfg.SharedCommands.Emit(cmd.BudgetID, cmd)
+	if err == nil {
+		acked := make(chan error, 1)
+		p.Then(func(err error) { acked <- err })
+		select {
+		case err = <-acked:
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+	}
+	if err != nil {
+		s.cfg.Logger.Error("emit shared command", "kind", cmd.Kind, "err", err)
+		writeError(w, http.StatusServiceUnavailable, "unavailable", "could not accept the command, retry")
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]string{"command_id": cmd.CommandID, "budget_id": cmd.BudgetID})
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

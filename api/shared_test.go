@@ -1,0 +1,209 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lovoo/goka"
+
+	"finstream/api"
+	"finstream/processors/cdc"
+	"finstream/processors/processorstest"
+	"finstream/topics"
+)
+
+// startShared is start with the shared-budget view and command emitter.
+func startShared(t *testing.T) *fixture {
+	t.Helper()
+	h := processorstest.Start(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var views []*goka.View
+	for _, tv := range []struct {
+		table goka.Table
+		codec goka.Codec
+	}{{goka.Table(topics.TableUsers), h.Codecs.UsersTable}, {goka.Table(topics.TableShared), h.Codecs.SharedTable}} {
+		v, err := goka.NewView(nil, tv.table, tv.codec, goka.WithViewTester(h.Tester))
+		if err != nil {
+			t.Fatal(err)
+		}
+		views = append(views, v)
+	}
+	done := make(chan error, len(views))
+	for _, v := range views {
+		go func() { done <- v.Run(ctx) }()
+	}
+	t.Cleanup(func() {
+		cancel()
+		for range views {
+			if err := <-done; err != nil {
+				t.Errorf("view: %v", err)
+			}
+		}
+	})
+	for _, v := range views {
+		select {
+		case <-v.WaitRunning():
+		case <-time.After(10 * time.Second):
+			t.Fatal("view did not start")
+		}
+	}
+	users, err := goka.NewEmitter(nil, goka.Stream(topics.CommandsUser), h.Codecs.CommandsUser, goka.WithEmitterTester(h.Tester))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sharedCmds, err := goka.NewEmitter(nil, goka.Stream(topics.CommandsShared), h.Codecs.SharedCommands, goka.WithEmitterTester(h.Tester))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := api.New(api.Config{Users: views[0], Commands: users, Shared: views[1], SharedCommands: sharedCmds,
+		Secret: []byte(secret), Now: func() time.Time { return now }, Ready: func() bool { return true }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	return &fixture{h: h, srv: srv}
+}
+
+func (f *fixture) want(t *testing.T, method, path, user, body string, code int) map[string]any {
+	t.Helper()
+	got, out := f.do(t, method, path, user, body)
+	if got != code {
+		t.Fatalf("%s %s as %q: status %d, want %d (%v)", method, path, user, got, code, out)
+	}
+	return out
+}
+
+func tagged(row cdc.Txn, budgetID, merchant string) cdc.Txn {
+	row.BudgetID, row.MerchantName = budgetID, merchant
+	return row
+}
+
+// The seed's worked example over the API: B's ฿1,800 at Tesco Lotus tagged
+// BDG-456 takes the household from ฿13,500 to ฿15,300 of ฿16,000.
+func TestSharedBudgetWorkedExample(t *testing.T) {
+	f := startShared(t)
+	body := f.want(t, "POST", "/v1/shared-budgets", "A",
+		`{"budget_id":"BDG-456","name":"Household Groceries","category":"groceries","limit_minor":1600000,"currency":"THB","period":"monthly"}`, 202)
+	if body["budget_id"] != "BDG-456" || body["command_id"] == "" {
+		t.Fatalf("create: %v", body)
+	}
+	f.want(t, "POST", "/v1/shared-budgets/BDG-456/members", "A", `{"user_id":"B","role":"contributor"}`, 202)
+
+	// Memberships begin now (19 November, noon): the spending follows.
+	f.h.Txn(cdc.OpCreate, purchase("TA", "A", 700_000, 20))
+	f.h.Txn(cdc.OpCreate, tagged(purchase("TB", "B", 650_000, 21), "BDG-456", "Makro"))
+	f.h.Txn(cdc.OpCreate, tagged(purchase("T3", "B", 180_000, 22), "BDG-456", "Tesco Lotus"))
+
+	for _, user := range []string{"A", "B"} {
+		b := f.want(t, "GET", "/v1/shared-budgets/BDG-456", user, "", 200)
+		for k, v := range map[string]any{"budget_id": "BDG-456", "name": "Household Groceries", "category": "groceries", "currency": "THB",
+			"limit_minor": 1_600_000.0, "spent_minor": 1_530_000.0, "remaining_minor": 70_000.0, "used_bp": 9562.0} {
+			if b[k] != v {
+				t.Errorf("%s: %s = %v, want %v", user, k, b[k], v)
+			}
+		}
+		if got := b["crossed_bp"]; !reflect.DeepEqual(got, []any{5000.0, 8000.0, 9000.0}) {
+			t.Errorf("crossed_bp %v", got)
+		}
+		parts := b["participants"].([]any)
+		pb := parts[1].(map[string]any)
+		if len(parts) != 2 || pb["user_id"] != "B" || pb["role"] != "contributor" || pb["spent_minor"] != 830_000.0 || pb["share_bp"] != 5424.0 {
+			t.Fatalf("participants %v", parts)
+		}
+	}
+	mine := f.want(t, "GET", "/v1/me/shared-budgets", "B", "", 200)["shared_budgets"].([]any)
+	if len(mine) != 1 || mine[0].(map[string]any)["role"] != "contributor" || mine[0].(map[string]any)["used_bp"] != 9562.0 {
+		t.Fatalf("B's shared budgets %v", mine)
+	}
+}
+
+func TestSharedBudgetAuthorization(t *testing.T) {
+	f := startShared(t)
+	f.want(t, "POST", "/v1/shared-budgets", "A", `{"budget_id":"BDG-456","name":"Household","limit_minor":1600000,"currency":"THB"}`, 202)
+	f.want(t, "POST", "/v1/shared-budgets/BDG-456/members", "A", `{"user_id":"C","role":"contributor"}`, 202)
+	f.want(t, "POST", "/v1/shared-budgets/BDG-456/members", "A", `{"user_id":"V","role":"viewer"}`, 202)
+
+	cases := []struct {
+		name, method, path, user, body string
+		code                           int
+	}{
+		{"no token", "GET", "/v1/shared-budgets/BDG-456", "", "", 401},
+		{"outsider cannot read", "GET", "/v1/shared-budgets/BDG-456", "Z", "", 403},
+		{"viewer reads", "GET", "/v1/shared-budgets/BDG-456", "V", "", 200},
+		{"contributor reads", "GET", "/v1/shared-budgets/BDG-456", "C", "", 200},
+		{"unknown budget", "GET", "/v1/shared-budgets/BDG-NONE", "A", "", 404},
+		{"outsider cannot add", "POST", "/v1/shared-budgets/BDG-456/members", "Z", `{"user_id":"Z","role":"owner"}`, 403},
+		{"viewer cannot add", "POST", "/v1/shared-budgets/BDG-456/members", "V", `{"user_id":"N","role":"viewer"}`, 403},
+		{"contributor cannot add", "POST", "/v1/shared-budgets/BDG-456/members", "C", `{"user_id":"N","role":"viewer"}`, 403},
+		{"viewer cannot remove others", "DELETE", "/v1/shared-budgets/BDG-456/members/C", "V", "", 403},
+		{"contributor cannot remove others", "DELETE", "/v1/shared-budgets/BDG-456/members/V", "C", "", 403},
+		{"viewer cannot change the limit", "PATCH", "/v1/shared-budgets/BDG-456", "V", `{"limit_minor":1}`, 403},
+		{"bad role", "POST", "/v1/shared-budgets/BDG-456/members", "A", `{"user_id":"N","role":"admin"}`, 422},
+		{"no user", "POST", "/v1/shared-budgets/BDG-456/members", "A", `{"role":"viewer"}`, 422},
+		{"already with that role", "POST", "/v1/shared-budgets/BDG-456/members", "A", `{"user_id":"C","role":"contributor"}`, 409},
+		{"add to unknown budget", "POST", "/v1/shared-budgets/BDG-NONE/members", "A", `{"user_id":"N","role":"viewer"}`, 404},
+		{"remove non-member", "DELETE", "/v1/shared-budgets/BDG-456/members/N", "A", "", 404},
+		{"last owner cannot leave", "DELETE", "/v1/shared-budgets/BDG-456/members/A", "A", "", 409},
+		{"last owner cannot be demoted", "POST", "/v1/shared-budgets/BDG-456/members", "A", `{"user_id":"A","role":"viewer"}`, 409},
+		{"create existing", "POST", "/v1/shared-budgets", "Z", `{"budget_id":"BDG-456","name":"Mine","limit_minor":1,"currency":"THB"}`, 409},
+		{"create without limit", "POST", "/v1/shared-budgets", "A", `{"name":"Trip","currency":"THB"}`, 422},
+		{"create with bad id", "POST", "/v1/shared-budgets", "A", `{"budget_id":"A:groceries","name":"Trip","limit_minor":1,"currency":"THB"}`, 422},
+		{"create with bad category", "POST", "/v1/shared-budgets", "A", `{"name":"Trip","category":"pets","limit_minor":1,"currency":"THB"}`, 422},
+		{"unknown field", "POST", "/v1/shared-budgets", "A", `{"name":"Trip","limit":1}`, 400},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			body := f.want(t, c.method, c.path, c.user, c.body, c.code)
+			if c.code >= 400 {
+				if e, _ := body["error"].(map[string]any); e["code"] == "" || e["message"] == "" {
+					t.Fatalf("error body %v", body)
+				}
+			}
+		})
+	}
+
+	// The owner manages: promote V, change the limit, remove C.
+	f.want(t, "POST", "/v1/shared-budgets/BDG-456/members", "A", `{"user_id":"V","role":"owner"}`, 202)
+	f.want(t, "PATCH", "/v1/shared-budgets/BDG-456", "A", `{"limit_minor":2000000}`, 202)
+	f.want(t, "DELETE", "/v1/shared-budgets/BDG-456/members/C", "A", "", 202)
+	b := f.want(t, "GET", "/v1/shared-budgets/BDG-456", "V", "", 200)
+	if b["limit_minor"] != 2_000_000.0 || len(b["participants"].([]any)) != 2 {
+		t.Fatalf("after management %v", b)
+	}
+	if v := b["participants"].([]any)[1].(map[string]any); v["user_id"] != "V" || v["role"] != "owner" {
+		t.Fatalf("V %v", v)
+	}
+	f.want(t, "GET", "/v1/shared-budgets/BDG-456", "C", "", 403)
+	if mine := f.want(t, "GET", "/v1/me/shared-budgets", "C", "", 200)["shared_budgets"].([]any); len(mine) != 0 {
+		t.Fatalf("C's shared budgets after removal %v", mine)
+	}
+	// With two owners, the first may leave.
+	f.want(t, "DELETE", "/v1/shared-budgets/BDG-456/members/A", "A", "", 202)
+	f.want(t, "GET", "/v1/shared-budgets/BDG-456", "A", "", 403)
+}
+
+func TestSharedBudgetGeneratedID(t *testing.T) {
+	f := startShared(t)
+	body := f.want(t, "POST", "/v1/shared-budgets", "A", `{"name":"Trip to Chiang Mai","limit_minor":5000000,"currency":"THB","period":"weekly"}`, 202)
+	id, _ := body["budget_id"].(string)
+	if !strings.HasPrefix(id, "BDG-") || len(id) != 14 {
+		t.Fatalf("generated id %q", id)
+	}
+	b := f.want(t, "GET", "/v1/shared-budgets/"+id, "A", "", 200)
+	if b["name"] != "Trip to Chiang Mai" || b["category"] != "" || b["period"] != "weekly" || b["version"] != 1.0 {
+		t.Fatalf("created %v", b)
+	}
+}
+
+func TestSharedRoutesWithoutSharedView(t *testing.T) {
+	f := start(t, false)
+	if code, _ := f.do(t, "GET", "/v1/shared-budgets/BDG-1", "A", ""); code != http.StatusServiceUnavailable {
+		t.Fatalf("status %d, want 503", code)
+	}
+}

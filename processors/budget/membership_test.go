@@ -1,0 +1,142 @@
+package budget
+
+import (
+	"reflect"
+	"testing"
+
+	"finstream/processors/event"
+)
+
+func household(role string) Membership {
+	return Membership{BudgetID: "BDG-456", Name: "Household Groceries", Role: role, Category: "groceries", Currency: "THB", Period: "monthly", Since: at(1, 8)}
+}
+
+func spendsOf(recs []event.SharedSpend) []string {
+	var out []string
+	for _, r := range recs {
+		out = append(out, r.BudgetID+":"+r.TxnID)
+	}
+	return out
+}
+
+func TestSharedRouting(t *testing.T) {
+	s := &State{UserID: "USR-789"}
+	if eff, err := s.SetMembership(household("contributor")); err != nil || eff.Changed() {
+		t.Fatalf("membership on an empty state: %+v %v", eff, err)
+	}
+	// In the budget's category: sent, with the facts; the same record again
+	// re-sends without a change.
+	groceries := change(txn("G1", 50_000, "POSTED", at(5, 10)), 10)
+	eff := s.ApplyTxn(groceries)
+	if len(eff.Shared) != 1 {
+		t.Fatalf("shared %+v", eff.Shared)
+	}
+	sp := eff.Shared[0]
+	if sp.BudgetID != "BDG-456" || sp.TxnID != "G1" || sp.UserID != "USR-789" || sp.Seq != 1 || sp.AmountMinor != 50_000 ||
+		sp.Category != "groceries" || sp.Merchant != "Tesco Lotus" || sp.LSN != 10 || !sp.PostedAt.Equal(at(5, 10)) {
+		t.Fatalf("record %+v", sp)
+	}
+	again := s.ApplyTxn(groceries)
+	if again.Changed() || !reflect.DeepEqual(again.Resend, eff.Shared) {
+		t.Fatalf("redelivery: %+v", again)
+	}
+
+	// Reversed: the budget learns it counts 0 now.
+	eff = s.ApplyTxn(change(txn("G1", 50_000, "REVERSED", at(5, 10)), 20))
+	if len(eff.Shared) != 1 || eff.Shared[0].AmountMinor != 0 || eff.Shared[0].Seq != 2 {
+		t.Fatalf("reversal %+v", eff.Shared)
+	}
+
+	// Tagged with another budget: sent there only (the receiver decides).
+	other := txn("X1", 10_000, "POSTED", at(6, 10))
+	other.BudgetID = "BDG-OTHER"
+	if eff = s.ApplyTxn(change(other, 30)); !reflect.DeepEqual(spendsOf(eff.Shared), []string{"BDG-OTHER:X1"}) {
+		t.Fatalf("tagged elsewhere %+v", eff.Shared)
+	}
+	// Another category, untagged: nowhere. Pending: nowhere yet.
+	dining := txn("D1", 10_000, "POSTED", at(6, 10))
+	dining.MCC, dining.MerchantName, dining.MerchantID = 5812, "Somtam Nua", "M-SOMTAM"
+	if eff = s.ApplyTxn(change(dining, 40)); len(eff.Shared) != 0 {
+		t.Fatalf("dining %+v", eff.Shared)
+	}
+	if eff = s.ApplyTxn(change(txn("P1", 10_000, "PENDING", at(6, 10)), 50)); len(eff.Shared) != 0 {
+		t.Fatalf("pending %+v", eff.Shared)
+	}
+
+	// Recategorized into dining: the budget it was sent to hears the change.
+	s.ApplyTxn(change(txn("G2", 70_000, "POSTED", at(7, 10)), 60))
+	eff, err := s.Recategorize("G2", "dining", at(7, 11))
+	if err != nil || len(eff.Shared) != 1 || eff.Shared[0].Category != "dining" || eff.Shared[0].AmountMinor != 70_000 {
+		t.Fatalf("recategorize %+v %v", eff.Shared, err)
+	}
+
+	// Removed: new groceries go nowhere; changes of what was sent still go.
+	s.RemoveMembership("BDG-456")
+	if eff = s.ApplyTxn(change(txn("G3", 5_000, "POSTED", at(8, 10)), 70)); len(eff.Shared) != 0 {
+		t.Fatalf("after removal %+v", eff.Shared)
+	}
+	if eff = s.ApplyTxn(change(txn("G2", 75_000, "POSTED", at(7, 10)), 80)); !reflect.DeepEqual(spendsOf(eff.Shared), []string{"BDG-456:G2"}) {
+		t.Fatalf("change after removal %+v", eff.Shared)
+	}
+}
+
+func TestMembershipArrivingAfterTransactions(t *testing.T) {
+	s := &State{UserID: "USR-789"}
+	s.ApplyTxn(change(txn("OLD", 1_000, "POSTED", at(1, 7)), 10)) // before the membership began
+	s.ApplyTxn(change(txn("G1", 2_000, "POSTED", at(3, 10)), 20))
+	eff, err := s.SetMembership(household("contributor"))
+	if err != nil || !reflect.DeepEqual(spendsOf(eff.Shared), []string{"BDG-456:G1"}) {
+		t.Fatalf("re-routing on membership %+v %v", eff.Shared, err)
+	}
+	if eff, _ = s.SetMembership(household("contributor")); eff.Changed() {
+		t.Fatalf("same membership again %+v", eff)
+	}
+	if got := s.SharedMemberships(); len(got) != 1 || got[0].Role != "contributor" {
+		t.Fatalf("memberships %+v", got)
+	}
+	if _, err := s.SetMembership(Membership{BudgetID: "BDG-1"}); err == nil {
+		t.Fatal("membership without role accepted")
+	}
+}
+
+func TestViewerSpendIsRoutedOnlyWhenTagged(t *testing.T) {
+	s := &State{UserID: "V"}
+	if _, err := s.SetMembership(household("viewer")); err != nil {
+		t.Fatal(err)
+	}
+	if eff := s.ApplyTxn(change(txn("G1", 2_000, "POSTED", at(3, 10)), 10)); len(eff.Shared) != 0 {
+		t.Fatalf("viewer's groceries routed %+v", eff.Shared)
+	}
+	tagged := txn("G2", 2_000, "POSTED", at(3, 10))
+	tagged.BudgetID = "BDG-456"
+	if eff := s.ApplyTxn(change(tagged, 20)); !reflect.DeepEqual(spendsOf(eff.Shared), []string{"BDG-456:G2"}) {
+		t.Fatalf("viewer's tagged spend %+v", eff.Shared)
+	}
+}
+
+func TestCodecKeepsMembershipsAndRoutes(t *testing.T) {
+	s := &State{UserID: "USR-789"}
+	if _, err := s.SetMembership(household("owner")); err != nil {
+		t.Fatal(err)
+	}
+	s.ApplyTxn(change(txn("G1", 2_000, "POSTED", at(3, 10)), 10))
+	raw, err := Codec{}.Encode(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := Codec{}.Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := v.(State)
+	if m := got.Memberships["BDG-456"]; m == nil || m.Role != "owner" || !m.Since.Equal(at(1, 8)) {
+		t.Fatalf("membership %+v", m)
+	}
+	if r := got.Txns["G1"].Shared; r == nil || r.Seq != 1 || !reflect.DeepEqual(r.Budgets, []string{"BDG-456"}) || r.Sent.Amount != 2_000 {
+		t.Fatalf("route %+v", r)
+	}
+	// A redelivery after the restart re-sends the same record.
+	if again := got.ApplyTxn(change(txn("G1", 2_000, "POSTED", at(3, 10)), 10)); len(again.Resend) != 1 || again.Resend[0].Seq != 1 {
+		t.Fatalf("resend after decode %+v", again)
+	}
+}

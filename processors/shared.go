@@ -1,0 +1,93 @@
+package processors
+
+import (
+	"errors"
+
+	"github.com/lovoo/goka"
+
+	"finstream/processors/event"
+	"finstream/processors/shared"
+	"finstream/topics"
+)
+
+// GroupShared keeps each shared (household) budget keyed by budget_id in
+// finstream-shared-table (value shared.Budget as JSON). It applies the API's
+// commands (finstream.commands.shared) and the spend the users group routes
+// to it (finstream.shared.spend), and writes budget updates (Kind "shared")
+// and alerts, and membership commands to the members' user states
+// (finstream.commands.user), which route their spending here.
+const GroupShared goka.Group = topics.GroupShared
+
+type sharedBudgets struct {
+	cfg *Config
+	m   *Metrics
+}
+
+func (g *sharedBudgets) define() *goka.GroupGraph {
+	return goka.DefineGroup(GroupShared,
+		goka.Input(goka.Stream(topics.CommandsShared), g.cfg.Codecs.SharedCommands, g.command),
+		goka.Input(goka.Stream(topics.SharedSpend), g.cfg.Codecs.SharedSpend, g.spend),
+		goka.Output(goka.Stream(topics.BudgetUpdates), g.cfg.Codecs.BudgetUpdates),
+		goka.Output(goka.Stream(topics.BudgetAlerts), g.cfg.Codecs.BudgetAlerts),
+		goka.Output(goka.Stream(topics.CommandsUser), g.cfg.Codecs.CommandsUser),
+		goka.Persist(g.cfg.Codecs.SharedTable),
+	)
+}
+
+// budget is the stored budget of the key, nil when there is none.
+func (g *sharedBudgets) budget(ctx goka.Context) *shared.Budget {
+	if v, ok := ctx.Value().(shared.Budget); ok {
+		return &v
+	}
+	return nil
+}
+
+func (g *sharedBudgets) command(ctx goka.Context, msg any) {
+	g.m.Processed.WithLabelValues(string(GroupShared), topics.CommandsShared).Inc()
+	cmd := msg.(event.SharedCommand)
+	b := g.budget(ctx)
+	var eff shared.Effects
+	var err error
+	switch {
+	case b == nil && cmd.Kind == event.CmdSharedCreate:
+		cmd.BudgetID = ctx.Key()
+		b, eff, err = shared.Create(cmd, knownCurrency)
+	case b == nil:
+		err = errors.New("no such shared budget")
+	default:
+		eff, err = b.Apply(cmd)
+	}
+	if err != nil {
+		// The API authorized the command against the state it saw; the
+		// state moved on since (or the command raced another). Nothing to apply.
+		g.cfg.Logger.Warn("shared command not applied", "kind", cmd.Kind, "budget_id", ctx.Key(), "command_id", cmd.CommandID, "err", err)
+		return
+	}
+	g.commit(ctx, b, eff)
+}
+
+func (g *sharedBudgets) spend(ctx goka.Context, msg any) {
+	g.m.Processed.WithLabelValues(string(GroupShared), topics.SharedSpend).Inc()
+	b := g.budget(ctx)
+	if b == nil {
+		// Tagged with an id no shared budget has: nothing to count.
+		return
+	}
+	g.commit(ctx, b, b.ApplySpend(msg.(event.SharedSpend)))
+}
+
+// commit stores the budget and writes the effects of one input. The budget
+// is stored even when nothing changed: after a crash between the local store
+// and the changelog, the redelivered input re-writes the changelog.
+func (g *sharedBudgets) commit(ctx goka.Context, b *shared.Budget, eff shared.Effects) {
+	ctx.SetValue(*b)
+	for _, u := range eff.Updates {
+		ctx.Emit(topics.BudgetUpdates, u.BudgetID, u)
+	}
+	for _, a := range eff.Alerts {
+		ctx.Emit(topics.BudgetAlerts, a.UserID, a)
+	}
+	for _, c := range eff.Members {
+		ctx.Emit(topics.CommandsUser, c.UserID, c)
+	}
+}
