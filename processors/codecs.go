@@ -33,6 +33,8 @@ type Codecs struct {
 	SharedCommands goka.Codec
 	SharedSpend    goka.Codec
 	SharedTable    goka.Codec
+	// Copilot are the codecs of insights, goals and notifications.
+	Copilot *CopilotCodecs
 	// CDC decodes Debezium records (JSON, JSON with schema, Avro).
 	CDC *cdc.Decoder
 }
@@ -66,6 +68,9 @@ func NewCodecs(ctx context.Context, reg *avro.Client) (*Codecs, error) {
 	reg1(&c.SharedCommands, topics.CommandsShared, codecOf[event.SharedCommand])
 	reg1(&c.SharedSpend, topics.SharedSpend, codecOf[event.SharedSpend])
 	if err != nil {
+		return nil, err
+	}
+	if c.Copilot, err = NewCopilotCodecs(ctx, reg); err != nil {
 		return nil, err
 	}
 	return c, nil

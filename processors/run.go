@@ -18,6 +18,9 @@ func Graphs(cfg *Config, m *Metrics) []*goka.GroupGraph {
 		(&accounts{cfg: cfg, m: m}).define(),
 		(&users{cfg: cfg, m: m}).define(),
 		(&sharedBudgets{cfg: cfg, m: m}).define(),
+		defineInsights(cfg, m, cfg.Codecs.Copilot),
+		defineGoals(cfg, m, cfg.Codecs.Copilot),
+		defineNotifications(cfg, m, cfg.Codecs.Copilot),
 	}
 }
 

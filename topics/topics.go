@@ -12,6 +12,15 @@ const (
 	CDCAccounts     = "core.public.accounts"
 )
 
+// Insights, goals and notifications (groups with tables and loopbacks).
+const (
+	CommandsGoals      = "finstream.commands.goals"  // user_id
+	CommandsNotify     = "finstream.commands.notify" // user_id
+	GroupInsights      = "finstream-insights"
+	GroupGoals         = "finstream-goals"
+	GroupNotifications = "finstream-notifications"
+)
+
 // Internal topics. The comment names the key.
 const (
 	TxnByAccount            = "finstream.txn.by-account"  // account_id: transactions whose user_id must be resolved
@@ -85,6 +94,14 @@ func All(partitions int32) []Topic {
 		t(TableAccounts, true, CodecJSON),
 		t(TableUsers, true, CodecJSON),
 		t(TableShared, true, CodecJSON),
+		t(CommandsGoals, false, CodecAvro),
+		t(CommandsNotify, false, CodecAvro),
+		t(GroupInsights+"-table", true, CodecJSON),
+		t(GroupGoals+"-table", true, CodecJSON),
+		t(GroupNotifications+"-table", true, CodecJSON),
+		t(GroupInsights+"-loop", false, CodecAvro),
+		t(GroupGoals+"-loop", false, CodecAvro),
+		t(GroupNotifications+"-loop", false, CodecAvro),
 		{Name: Schemas, Partitions: 1, Compacted: true, Codec: CodecJSON},
 	}
 }

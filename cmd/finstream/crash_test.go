@@ -86,7 +86,7 @@ func TestKill9UnderLoadLosesNothingAndCountsNothingTwice(t *testing.T) {
 	if len(want) < users/2 {
 		t.Fatalf("truth covers only %d users", len(want))
 	}
-	checked := 0
+	checked, bad := 0, ""
 	for u, periods := range want {
 		for p, cats := range periods {
 			code, body := n.call("GET", "/v1/me/spending?period="+p, u, "")
@@ -101,6 +101,7 @@ func TestKill9UnderLoadLosesNothingAndCountsNothingTwice(t *testing.T) {
 			for c, v := range cats {
 				if got[c] != v {
 					t.Errorf("%s %s %s: pipeline %d, source %d", u, p, c, got[c], v)
+					bad = u
 				}
 				checked++
 			}
@@ -112,6 +113,11 @@ func TestKill9UnderLoadLosesNothingAndCountsNothingTwice(t *testing.T) {
 		}
 	}
 	t.Logf("checked %d user/period/category totals against the source's truth", checked)
+	if t.Failed() {
+		if bad != "" {
+			t.Log(n.diagnose(bad))
+		}
+	}
 
 	seen := map[string]int{}
 	alerts := n.alerts()

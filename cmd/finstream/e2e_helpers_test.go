@@ -99,7 +99,12 @@ func (n *node) start(extra ...string) {
 	}
 	n.exited = make(chan error, 1)
 	go func() { n.exited <- n.cmd.Wait() }()
-	n.t.Cleanup(func() { n.stop() })
+	n.t.Cleanup(func() {
+		n.stop()
+		if n.t.Failed() {
+			n.t.Logf("finstream log (warnings and errors):\n%s", problems(n.log.String()))
+		}
+	})
 	waitFor(n.t, 60*time.Second, "finstream ready", func() (bool, string) {
 		select {
 		case err := <-n.exited:
@@ -289,4 +294,18 @@ func (n *node) alerts() []event.Alert {
 		})
 	}
 	return out
+}
+
+// problems keeps the log lines above info level, at most the last 60.
+func problems(log string) string {
+	var out []string
+	for _, l := range strings.Split(log, "\n") {
+		if strings.Contains(l, "level=WARN") || strings.Contains(l, "level=ERROR") || strings.Contains(l, "panic") {
+			out = append(out, l)
+		}
+	}
+	if len(out) > 60 {
+		out = out[len(out)-60:]
+	}
+	return strings.Join(out, "\n")
 }

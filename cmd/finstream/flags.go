@@ -29,6 +29,7 @@ type options struct {
 	partitions     int
 	flush          time.Duration
 	logLevel       string
+	pushURL        string
 }
 
 func newFlagSet(name, summary string, stderr io.Writer) *flag.FlagSet {
@@ -63,7 +64,8 @@ func (o *options) processorFlags(fs *flag.FlagSet) {
 func (o *options) apiFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address of the API, dashboard and WebSocket")
 	fs.BoolVar(&o.dev, "dev", false, "development mode: POST /v1/dev/token issues tokens; a fixed JWT secret when FINSTREAM_JWT_SECRET is unset")
-	fs.StringVar(&o.databaseURL, "database-url", "", "Postgres URL: turns the Postgres sink on (not in this build yet)")
+	fs.StringVar(&o.databaseURL, "database-url", "", "Postgres URL (postgres://user:pass@host/db?sslmode=...): turns the Postgres sink and the history API on")
+	fs.StringVar(&o.pushURL, "push-url", "", "push gateway URL: notifications are POSTed there (retried; refused ones go to finstream.dlq)")
 }
 
 func (o *options) logFlags(fs *flag.FlagSet) {

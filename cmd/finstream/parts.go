@@ -15,13 +15,17 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
 	"golang.org/x/sync/errgroup"
 
 	"finstream/api"
 	"finstream/api/dashboard"
 	"finstream/avro"
 	"finstream/processors"
+	"finstream/processors/event"
+	"finstream/sinks/pushgw"
 	"finstream/topics"
+	"finstream/topics/lag"
 )
 
 // startBroker starts the embedded kfake broker persisted under dir and
@@ -168,24 +172,60 @@ func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *optio
 	if p.shared, err = newView(brokers, topics.TableShared, c.SharedTable, sb, o.flush); err != nil {
 		return nil, err
 	}
-	p.views = []*goka.View{p.users, p.shared}
-	userCmds, err := newEmitter(brokers, topics.CommandsUser, c.CommandsUser)
-	if err != nil {
-		return nil, err
+	cc := c.Copilot
+	var insightsView, goalsView, notifyView, accountsView *goka.View
+	for _, v := range []struct {
+		dst   **goka.View
+		table string
+		codec goka.Codec
+	}{
+		{&insightsView, processors.TableInsights, cc.InsightsTable},
+		{&goalsView, processors.TableGoals, cc.GoalsTable},
+		{&notifyView, processors.TableNotifications, cc.NotificationsTable},
+		{&accountsView, topics.TableAccounts, c.AccountsTable},
+	} {
+		if *v.dst, err = newView(brokers, v.table, v.codec, sb, o.flush); err != nil {
+			return nil, err
+		}
 	}
-	sharedCmds, err := newEmitter(brokers, topics.CommandsShared, c.SharedCommands)
-	if err != nil {
-		return nil, err
+	p.views = []*goka.View{p.users, p.shared, insightsView, goalsView, notifyView, accountsView}
+	var userCmds, sharedCmds, goalCmds, notifyCmds *goka.Emitter
+	for _, e := range []struct {
+		dst   **goka.Emitter
+		topic string
+		codec goka.Codec
+	}{
+		{&userCmds, topics.CommandsUser, c.CommandsUser},
+		{&sharedCmds, topics.CommandsShared, c.SharedCommands},
+		{&goalCmds, topics.CommandsGoals, cc.GoalCommands},
+		{&notifyCmds, topics.CommandsNotify, cc.NotifyCommands},
+	} {
+		if *e.dst, err = newEmitter(brokers, e.topic, e.codec); err != nil {
+			return nil, err
+		}
 	}
-	p.emitters = []*goka.Emitter{userCmds, sharedCmds}
+	p.emitters = []*goka.Emitter{userCmds, sharedCmds, goalCmds, notifyCmds}
 	p.server, err = api.New(api.Config{
 		Users: p.users, Commands: userCmds, Shared: p.shared, SharedCommands: sharedCmds,
 		Secret: secret, Dev: o.dev, Gatherer: gather, Logger: log,
-		Ready: func() bool { return p.users.Recovered() && p.shared.Recovered() },
+		Ready: func() bool {
+			for _, v := range p.views {
+				if !v.Recovered() {
+					return false
+				}
+			}
+			return true
+		},
 	})
 	if err != nil {
 		return nil, err
 	}
+	copilot, err := api.NewCopilot(api.CopilotConfig{Secret: secret, Insights: insightsView, Goals: goalsView,
+		Notifications: notifyView, Accounts: accountsView, GoalCommands: goalCmds, NotifyCommands: notifyCmds, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	copilot.Mount(p.server.Handle)
 	dash := dashboard.Handler(o.dev)
 	p.server.Handle("GET /{$}", dash)
 	p.server.Handle("GET /assets/", dash)
@@ -198,4 +238,52 @@ func metricsMux(g prometheus.Gatherer) http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	return mux
+}
+
+// startLag starts a lag monitor of every finstream consumer group in g and
+// serves it on the API server (GET /v1/ops/lag and /ops).
+func startLag(ctx context.Context, g *errgroup.Group, brokers []string, srv *api.Server, reg prometheus.Registerer, log *slog.Logger) (*lag.Monitor, error) {
+	mon, err := lag.NewMonitor(lag.Config{Brokers: brokers, Registerer: reg, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("lag monitor: %w", err)
+	}
+	g.Go(func() error { return mon.Run(ctx) })
+	srv.HandleOps(mon.Snapshot)
+	return mon, nil
+}
+
+// startPush delivers finstream.notifications to the push gateway at url:
+// HTTP POST with retries; offsets are committed only after delivery, and
+// what the gateway refuses goes to finstream.dlq with the reason.
+func startPush(ctx context.Context, g *errgroup.Group, brokers []string, url string, c *processors.Codecs, reg prometheus.Registerer, log *slog.Logger) error {
+	sender, err := pushgw.New(pushgw.Config{URL: url, Metrics: pushgw.NewMetrics(reg), Logger: log})
+	if err != nil {
+		return badConfig("--push-url: %v", err)
+	}
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumerGroup("finstream-push"),
+		kgo.ConsumeTopics(topics.Notifications), kgo.DisableAutoCommit(), kgo.BlockRebalanceOnPoll(),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		return fmt.Errorf("push consumer: %w", err)
+	}
+	decode := func(b []byte) (event.Notification, error) {
+		v, err := c.Copilot.Notifications.Decode(b)
+		if err != nil {
+			return event.Notification{}, err
+		}
+		return v.(event.Notification), nil
+	}
+	dlq := func(ctx context.Context, r *kgo.Record, reason string) error {
+		h := processors.DLQHeaders(reason, fmt.Errorf("push gateway: %s", reason), r.Topic, r.Partition, r.Offset)
+		rec := &kgo.Record{Topic: topics.DLQ, Key: r.Key, Value: r.Value}
+		for k, v := range h {
+			rec.Headers = append(rec.Headers, kgo.RecordHeader{Key: k, Value: v})
+		}
+		return cl.ProduceSync(ctx, rec).FirstErr()
+	}
+	g.Go(func() error {
+		defer cl.Close()
+		return pushgw.Consume(ctx, cl, sender, decode, dlq)
+	})
+	return nil
 }

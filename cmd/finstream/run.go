@@ -112,6 +112,14 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	g.Go(func() error { return ap.run(gctx) })
+	if _, err := startLag(gctx, g, brokers, ap.server, metrics, log); err != nil {
+		return err
+	}
+	if o.pushURL != "" {
+		if err := startPush(gctx, g, brokers, o.pushURL, c, metrics, log); err != nil {
+			return err
+		}
+	}
 	serve, err := serveHTTP(gctx, "api", o.listen, ap.server, log)
 	if err != nil {
 		return err
@@ -258,6 +266,9 @@ func cmdAPI(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return ap.run(gctx) })
+	if _, err := startLag(gctx, g, brokers, ap.server, metrics, log); err != nil {
+		return err
+	}
 	serve, err := serveHTTP(gctx, "api", o.listen, ap.server, log)
 	if err != nil {
 		return err

@@ -68,7 +68,7 @@ func (s *State) ApplyTxn(ch cdc.TxnChange) Effects {
 	if e.Source == "" || (e.Source != string(category.SourceUserRule) && e.Category == category.Other) {
 		s.categorize(e)
 	}
-	return s.recount(e, e.Row.ID, e.Row.MerchantName, eventTime(e))
+	return s.recount(e, e.Row.ID, e.Row.MerchantName, eventTime(e), sourceTime(ch.Pos))
 }
 
 func eventTime(e *Txn) time.Time {
@@ -96,7 +96,9 @@ func (s *State) categorize(e *Txn) {
 
 // recount moves e's contribution to what it counts now and returns the
 // effects, attributed to txnID and merchant at event time at.
-func (s *State) recount(e *Txn, txnID, merchant string, at time.Time) Effects {
+// source is the CDC source time of the change being applied (zero for a
+// command).
+func (s *State) recount(e *Txn, txnID, merchant string, at, source time.Time) Effects {
 	loc := s.location()
 	old := e.Counted
 	var now Contribution
@@ -148,6 +150,7 @@ func (s *State) recount(e *Txn, txnID, merchant string, at time.Time) Effects {
 		b.Version++
 		u := s.update(b, a.p, at)
 		u.TxnID, u.Merchant, u.AmountMinor = txnID, merchant, delta
+		u.SourceTime = source
 		for _, t := range b.ThresholdsBP {
 			if a.used < t && used >= t {
 				u.ThresholdCrossedBP = append(u.ThresholdCrossedBP, t)
@@ -232,4 +235,12 @@ func sortedThresholds(ts []int64) []int64 {
 	out := append([]int64{}, ts...)
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
+}
+
+// sourceTime is the source commit time of a CDC position (zero if unknown).
+func sourceTime(p cdc.Position) time.Time {
+	if p.TsMs <= 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(p.TsMs).UTC()
 }

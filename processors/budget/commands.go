@@ -100,7 +100,7 @@ func (s *State) Recategorize(txnID, cat string, at time.Time) (Effects, error) {
 		s.Rules[key] = cat
 	}
 	e.Category, e.Source, e.Confidence = cat, string(category.SourceUserRule), 1
-	return s.recount(e, e.Row.ID, e.Row.MerchantName, at), nil
+	return s.recount(e, e.Row.ID, e.Row.MerchantName, at, time.Time{}), nil
 }
 
 // SetTimeZone changes the user's time zone and re-buckets every counted

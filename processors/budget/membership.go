@@ -158,6 +158,7 @@ func (s *State) sharedRecords(e *Txn, budgets []string) []event.SharedSpend {
 			BudgetID: id, TxnID: e.Row.ID, UserID: s.UserID, Seq: r.Seq, LSN: e.Pos.LSN,
 			AmountMinor: r.Sent.Amount, Currency: r.Sent.Currency, Category: r.Sent.Category,
 			Merchant: e.Row.MerchantName, BudgetTag: r.Sent.Tag, PostedAt: r.Sent.PostedAt,
+			SourceTime: sourceTime(e.Pos),
 		})
 	}
 	return out

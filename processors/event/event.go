@@ -77,6 +77,10 @@ type BudgetUpdate struct {
 	Merchant           string             `json:"merchant"`
 	AmountMinor        int64              `json:"amount_minor"`
 	EventTime          time.Time          `json:"event_time"`
+	// SourceTime is when the CDC change behind this update was committed
+	// at the source (Debezium source.ts_ms); zero for updates caused by a
+	// command. CDC source time → delivery is the pipeline's latency.
+	SourceTime time.Time `json:"source_time"`
 }
 
 // Alert is one upward crossing of a budget threshold, written to
@@ -203,4 +207,5 @@ type SharedSpend struct {
 	Merchant    string    `json:"merchant"`
 	BudgetTag   string    `json:"budget_tag"`
 	PostedAt    time.Time `json:"posted_at"`
+	SourceTime  time.Time `json:"source_time"` // source ts of the CDC change, zero when a command caused it
 }

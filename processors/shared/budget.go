@@ -83,6 +83,9 @@ type Txn struct {
 	Counted   int64     `json:"counted,omitempty"`    // applied to Spend and Contrib
 	PeriodKey string    `json:"period_key,omitempty"` // where Counted was applied
 	Refused   string    `json:"refused,omitempty"`    // why a tagged spend did not count
+	// SourceTime is the CDC source time of the change last applied, carried
+	// into updates for latency measurement (not part of the logic).
+	SourceTime time.Time `json:"source_time"`
 }
 
 // Reasons a tagged spend is refused.

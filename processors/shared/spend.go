@@ -27,7 +27,7 @@ func (b *Budget) ApplySpend(sp event.SharedSpend) Effects {
 		b.Txns[sp.TxnID] = t
 	}
 	next := *t
-	next.UserID, next.Seq, next.LSN = sp.UserID, sp.Seq, sp.LSN
+	next.UserID, next.Seq, next.LSN, next.SourceTime = sp.UserID, sp.Seq, sp.LSN, sp.SourceTime
 	next.Amount, next.Currency, next.Category = sp.AmountMinor, sp.Currency, sp.Category
 	next.Merchant, next.Tag, next.PostedAt = sp.Merchant, sp.BudgetTag, sp.PostedAt
 	return b.settle(sp.TxnID, t, next)
@@ -107,6 +107,7 @@ func (b *Budget) settle(id string, t *Txn, next Txn) Effects {
 		b.Version++
 		u := b.update(a.key, at)
 		u.UserID, u.TxnID, u.Merchant, u.AmountMinor = next.UserID, id, next.Merchant, delta
+		u.SourceTime = next.SourceTime
 		for _, th := range b.ThresholdsBP {
 			if a.used < th && u.UsedBP >= th {
 				u.ThresholdCrossedBP = append(u.ThresholdCrossedBP, th)
@@ -120,6 +121,7 @@ func (b *Budget) settle(id string, t *Txn, next Txn) Effects {
 		b.Version++
 		u := b.update(b.periodOf(at).Key, at)
 		u.UserID, u.TxnID, u.Merchant, u.AmountMinor = next.UserID, id, next.Merchant, next.Amount
+		u.SourceTime = next.SourceTime
 		u.Refused, u.RefusedReason = true, refused
 		eff.Updates = append(eff.Updates, u)
 	}

@@ -1,0 +1,133 @@
+package api
+
+import (
+	"net/http"
+
+	"finstream/processors/event"
+	"finstream/processors/goal"
+)
+
+// getGoals lists the goals the user owns, then the shared goals of others
+// they take part in (read from their owners' states).
+func (c *Copilot) getGoals(w http.ResponseWriter, r *http.Request, user string) {
+	st, err := read[goal.State](c.cfg.Goals, user)
+	if err != nil {
+		c.unavailable(w, err)
+		return
+	}
+	st.UserID = user
+	list := st.Views()
+	for _, m := range st.Shared() {
+		owner, err := read[goal.State](c.cfg.Goals, m.OwnerID)
+		if err != nil {
+			c.unavailable(w, err)
+			return
+		}
+		owner.UserID = m.OwnerID
+		if v, ok := owner.View(m.GoalID, user); ok {
+			list = append(list, v)
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"goals": list, "version": st.Version})
+}
+
+// ownState is the user's goal state for checking a command on a private
+// copy with the processor's own logic.
+func (c *Copilot) ownState(w http.ResponseWriter, user string) (*goal.State, bool) {
+	st, err := read[goal.State](c.cfg.Goals, user)
+	if err != nil {
+		c.unavailable(w, err)
+		return nil, false
+	}
+	st.UserID = user
+	return &st, true
+}
+
+func (c *Copilot) putGoal(w http.ResponseWriter, r *http.Request, user string) {
+	var req struct {
+		Name        string  `json:"name"`
+		TargetMinor *int64  `json:"target_minor"`
+		Currency    string  `json:"currency"`
+		TargetDate  *string `json:"target_date"`
+		AccountID   *string `json:"account_id"`
+	}
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	if req.TargetMinor == nil {
+		writeError(w, http.StatusUnprocessableEntity, "invalid", "target_minor is required")
+		return
+	}
+	set := goal.Settings{ID: r.PathValue("id"), Name: req.Name, TargetMinor: *req.TargetMinor, Currency: req.Currency}
+	if req.TargetDate != nil {
+		set.TargetDate = *req.TargetDate
+	}
+	if req.AccountID != nil {
+		set.AccountID = *req.AccountID
+	}
+	if err := set.Validate(knownCurrency); err != nil {
+		goalError(w, err)
+		return
+	}
+	if set.AccountID != "" {
+		owner, err := c.accountOwner(set.AccountID)
+		if err != nil {
+			c.unavailable(w, err)
+			return
+		}
+		if owner != "" && owner != user {
+			writeError(w, http.StatusForbidden, "forbidden", "account "+set.AccountID+" is not yours")
+			return
+		}
+	}
+	st, ok := c.ownState(w, user)
+	if !ok {
+		return
+	}
+	if _, err := st.SetGoal(set, c.cfg.Now()); err != nil {
+		goalError(w, err)
+		return
+	}
+	c.sendGoal(w, r, event.GoalCommand{UserID: user, Kind: event.CmdSetGoal, GoalID: set.ID, Name: set.Name,
+		TargetMinor: set.TargetMinor, Currency: set.Currency, TargetDate: set.TargetDate, AccountID: set.AccountID})
+}
+
+func (c *Copilot) deleteGoal(w http.ResponseWriter, r *http.Request, user string) {
+	c.checkAndSend(w, r, user, event.GoalCommand{UserID: user, Kind: event.CmdDeleteGoal, GoalID: r.PathValue("id")})
+}
+
+func (c *Copilot) addGoalMember(w http.ResponseWriter, r *http.Request, user string) {
+	var req struct {
+		UserID string `json:"user_id"`
+		Role   string `json:"role"`
+	}
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	c.checkAndSend(w, r, user, event.GoalCommand{UserID: user, Kind: event.CmdAddGoalMember, GoalID: r.PathValue("id"), MemberID: req.UserID, Role: req.Role})
+}
+
+func (c *Copilot) removeGoalMember(w http.ResponseWriter, r *http.Request, user string) {
+	c.checkAndSend(w, r, user, event.GoalCommand{UserID: user, Kind: event.CmdRemoveGoalMember, GoalID: r.PathValue("id"), MemberID: r.PathValue("user_id")})
+}
+
+// checkAndSend applies cmd to a private copy of the user's state (404, 403
+// and 422 at once) and sends it.
+func (c *Copilot) checkAndSend(w http.ResponseWriter, r *http.Request, user string, cmd event.GoalCommand) {
+	st, ok := c.ownState(w, user)
+	if !ok {
+		return
+	}
+	cmd.IssuedAt = c.cfg.Now()
+	if _, err := st.Command(cmd, knownCurrency); err != nil {
+		goalError(w, err)
+		return
+	}
+	c.sendGoal(w, r, cmd)
+}
+
+func (c *Copilot) sendGoal(w http.ResponseWriter, r *http.Request, cmd event.GoalCommand) {
+	cmd.CommandID = commandID()
+	cmd.IssuedAt = c.cfg.Now()
+	c.emit(r.Context(), w, c.cfg.GoalCommands, cmd.UserID, cmd.CommandID, cmd)
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"finstream/avro"
+	"finstream/processors/cdc"
+	"finstream/processors/event"
+	"finstream/topics"
+)
+
+// readAll returns every record of a topic.
+func (n *node) readAll(topic string) []*kgo.Record {
+	n.t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(n.broker), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var out []*kgo.Record
+	idle := 0
+	for idle < 3 && ctx.Err() == nil {
+		pctx, pc := context.WithTimeout(ctx, 500*time.Millisecond)
+		fs := cl.PollFetches(pctx)
+		pc()
+		if fs.NumRecords() == 0 {
+			idle++
+		}
+		fs.EachRecord(func(r *kgo.Record) { out = append(out, r) })
+	}
+	return out
+}
+
+// diagnose tells at which stage a user's transactions went missing: the
+// CDC source, finstream.txn.by-user, or finstream.txn.categorized.
+func (n *node) diagnose(user string) string {
+	ctx := context.Background()
+	reg, err := avro.NewClient("http://" + n.registry)
+	if err != nil {
+		return err.Error()
+	}
+	dec := cdc.NewDecoder(reg)
+	accounts := map[string]string{}
+	for _, r := range n.readAll(topics.CDCAccounts) {
+		if ch, err := dec.DecodeAccount(ctx, r.Value); err == nil {
+			accounts[ch.Row.ID] = ch.Row.UserID
+		}
+	}
+	type seen struct{ cdc, byUser, categorized int }
+	txns := map[string]*seen{}
+	get := func(id string) *seen {
+		if txns[id] == nil {
+			txns[id] = &seen{}
+		}
+		return txns[id]
+	}
+	for _, r := range n.readAll(topics.CDCTransactions) {
+		ch, err := dec.DecodeTxn(ctx, r.Value)
+		if err != nil {
+			continue
+		}
+		u := ch.Row.UserID
+		if u == "" {
+			u = accounts[ch.Row.AccountID]
+		}
+		if u == user {
+			get(ch.Row.ID).cdc++
+		}
+	}
+	byUser, _ := avro.NewCodec[cdc.TxnChange](ctx, reg, topics.TxnByUser+"-value")
+	for _, r := range n.readAll(topics.TxnByUser) {
+		if string(r.Key) != user {
+			continue
+		}
+		if ch, err := byUser.DecodeValue(r.Value); err == nil {
+			get(ch.Row.ID).byUser++
+		}
+	}
+	catCodec, _ := avro.NewCodec[event.Categorized](ctx, reg, topics.TxnCategorized+"-value")
+	for _, r := range n.readAll(topics.TxnCategorized) {
+		if string(r.Key) != user {
+			continue
+		}
+		if c, err := catCodec.DecodeValue(r.Value); err == nil {
+			get(c.TxnID).categorized++
+		}
+	}
+	var lines []string
+	for id, s := range txns {
+		if s.byUser < s.cdc || s.categorized == 0 {
+			lines = append(lines, fmt.Sprintf("%s: cdc %d, by-user %d, categorized %d", id, s.cdc, s.byUser, s.categorized))
+		}
+	}
+	sort.Strings(lines)
+	return fmt.Sprintf("%d transactions of %s; short ones:\n%s", len(txns), user, strings.Join(lines, "\n"))
+}

@@ -1,0 +1,100 @@
+package processors
+
+import (
+	"github.com/lovoo/goka"
+
+	"finstream/processors/cdc"
+	"finstream/processors/event"
+	"finstream/processors/goal"
+	"finstream/topics"
+)
+
+// goals keeps each user's savings goals (goal.State) keyed by user_id and
+// writes their changes and milestones to finstream.goal.events, one record
+// per participant. GOAL account rows (keyed by account id), memberships of
+// shared goals and participants' movements into a shared goal's account
+// travel to the right user over the group's loopback.
+type goals struct {
+	cfg *Config
+	m   *Metrics
+	c   *CopilotCodecs
+}
+
+func defineGoals(cfg *Config, m *Metrics, c *CopilotCodecs) *goka.GroupGraph {
+	p := &goals{cfg: cfg, m: m, c: c}
+	return goka.DefineGroup(GroupGoals,
+		goka.Input(goka.Stream(topics.TxnByUser), cfg.Codecs.TxnByUser, p.txn),
+		goka.Input(goka.Stream(topics.AccountsByID), cfg.Codecs.AccountsByID, p.account),
+		goka.Input(goka.Stream(TopicCommandsGoals), c.GoalCommands, p.command),
+		goka.Input(goka.Stream(topics.CommandsUser), cfg.Codecs.CommandsUser, p.userCommand),
+		goka.Loop(c.GoalsLoop, p.message),
+		goka.Output(goka.Stream(topics.GoalEvents), c.GoalEvents),
+		goka.Persist(c.GoalsTable),
+	)
+}
+
+func (p *goals) state(ctx goka.Context) *goal.State {
+	if v, ok := ctx.Value().(goal.State); ok {
+		return &v
+	}
+	return &goal.State{UserID: ctx.Key()}
+}
+
+func (p *goals) txn(ctx goka.Context, msg any) {
+	p.m.Processed.WithLabelValues(string(GroupGoals), topics.TxnByUser).Inc()
+	s := p.state(ctx)
+	p.commit(ctx, s, s.ApplyTxn(msg.(cdc.TxnChange)))
+}
+
+// account runs keyed by account id: it routes GOAL accounts to their user.
+func (p *goals) account(ctx goka.Context, msg any) {
+	p.m.Processed.WithLabelValues(string(GroupGoals), topics.AccountsByID).Inc()
+	ch := msg.(cdc.AccountChange)
+	if ch.Row.Type == "GOAL" && ch.Row.GoalID != "" && ch.Row.UserID != "" {
+		ctx.Loopback(ch.Row.UserID, goal.Message{Account: &ch})
+	}
+}
+
+func (p *goals) message(ctx goka.Context, msg any) {
+	p.m.Processed.WithLabelValues(string(GroupGoals), LoopGoals).Inc()
+	s := p.state(ctx)
+	p.commit(ctx, s, s.Apply(msg.(goal.Message)))
+}
+
+func (p *goals) command(ctx goka.Context, msg any) {
+	p.m.Processed.WithLabelValues(string(GroupGoals), TopicCommandsGoals).Inc()
+	cmd := msg.(event.GoalCommand)
+	s := p.state(ctx)
+	eff, err := s.Command(cmd, knownCurrency)
+	if err != nil {
+		// The API validated the command against the state it saw; the state
+		// moved on since. Nothing to apply.
+		p.cfg.Logger.Warn("goal command not applied", "kind", cmd.Kind, "command_id", cmd.CommandID, "err", err)
+		return
+	}
+	p.commit(ctx, s, eff)
+}
+
+func (p *goals) userCommand(ctx goka.Context, msg any) {
+	p.m.Processed.WithLabelValues(string(GroupGoals), topics.CommandsUser).Inc()
+	cmd := msg.(event.UserCommand)
+	if cmd.Kind != event.CmdSetTimeZone {
+		return
+	}
+	s := p.state(ctx)
+	if err := s.SetTimeZone(cmd.TimeZone); err == nil {
+		ctx.SetValue(*s)
+	}
+}
+
+// commit stores the state and writes the effects of one input: goal events
+// keyed by their recipient, forwards over the loopback.
+func (p *goals) commit(ctx goka.Context, s *goal.State, eff goal.Effects) {
+	ctx.SetValue(*s)
+	for _, ev := range eff.Events {
+		ctx.Emit(topics.GoalEvents, ev.UserID, ev)
+	}
+	for _, f := range eff.Forwards {
+		ctx.Loopback(f.To, f.Msg)
+	}
+}

@@ -1,0 +1,158 @@
+package insight
+
+import (
+	"fmt"
+	"time"
+
+	"finstream/processors/event"
+	"finstream/processors/money"
+	"finstream/processors/period"
+)
+
+// ApplyBudget applies a change of a personal budget (a BudgetUpdate of kind
+// personal; others are ignored) and returns the insights it changed:
+// budget_usage, remaining and runway of the budget's period, computed at
+// the update's event time (days left count from that day, in the user's
+// time zone).
+//
+// An update at or below the version already applied for the budget is a
+// duplicate or a stale redelivery and changes nothing, unless its event
+// time is after every update applied so far: the budget was deleted and
+// created again, which restarts its versions. An update of a period before
+// the latest one seen (a late transaction) changes nothing either.
+func (s *State) ApplyBudget(u event.BudgetUpdate) []event.Insight {
+	if u.Kind != event.BudgetPersonal || u.Category == "" || u.LimitMinor <= 0 {
+		return nil
+	}
+	s.init()
+	seen := s.Budgets[u.BudgetID]
+	if seen != nil {
+		fresh := u.Version > seen.Version || (u.Version < seen.Version && u.EventTime.After(seen.MaxEventTime))
+		if !fresh || u.PeriodStart.Before(seen.PeriodStart) {
+			return nil
+		}
+	} else {
+		seen = &BudgetSeen{}
+		s.Budgets[u.BudgetID] = seen
+	}
+	seen.Version = u.Version
+	seen.PeriodStart = u.PeriodStart
+	if u.EventTime.After(seen.MaxEventTime) {
+		seen.MaxEventTime = u.EventTime
+	}
+	s.Version++
+
+	loc := s.location()
+	p := period.Period{Kind: period.Kind(u.Period), Key: u.PeriodKey, Start: u.PeriodStart.In(loc), End: u.PeriodEnd.In(loc)}
+	at := u.EventTime
+	var out []event.Insight
+	emit := func(in event.Insight, ok bool) {
+		if ok {
+			out = append(out, in)
+		}
+	}
+	u.UserID = s.UserID
+	emit(s.put(budgetUsage(u, p)))
+	emit(s.put(remaining(u, p)))
+	if in, ok := runway(u, p); ok {
+		emit(s.put(in))
+	} else {
+		emit(s.clear(ID(s.UserID, event.InsightRunway, u.Category, p.Key), at))
+	}
+	s.pruneInsights(at)
+	return out
+}
+
+func budgetInsight(u event.BudgetUpdate, p period.Period, kind string) event.Insight {
+	return event.Insight{
+		InsightID: ID(u.UserID, kind, u.Category, p.Key), Kind: kind, Subject: u.Category,
+		PeriodKey: p.Key, Currency: u.Currency, ExpiresAt: p.End, EventTime: u.EventTime,
+	}
+}
+
+// budgetUsage: "93.75% of your Groceries budget used". Severity info below
+// 80%, warning from 80%, critical from 100%.
+func budgetUsage(u event.BudgetUpdate, p period.Period) event.Insight {
+	in := budgetInsight(u, p, event.InsightBudgetUsage)
+	in.Severity = event.SeverityInfo
+	switch {
+	case u.UsedBP >= 10000:
+		in.Severity = event.SeverityCritical
+	case u.UsedBP >= 8000:
+		in.Severity = event.SeverityWarning
+	}
+	pct := money.Percent(u.UsedBP)
+	in.Text = fmt.Sprintf("%s of your %s budget used", pct, CategoryName(u.Category, LangEN))
+	in.TextTH = fmt.Sprintf("ใช้งบหมวด%sไปแล้ว %s", CategoryName(u.Category, LangTH), pct)
+	in.Data = map[string]int64{"used_bp": u.UsedBP, "spent_minor": u.SpentMinor, "limit_minor": u.LimitMinor}
+	return in
+}
+
+// remaining: "฿1,000 left for 12 days" (days left from the event's day,
+// that day included). Severity critical when nothing is left, warning when
+// less is left than the pro-rata share of the limit for the days left
+// (remaining/limit < days left/period days), info otherwise.
+func remaining(u event.BudgetUpdate, p period.Period) event.Insight {
+	in := budgetInsight(u, p, event.InsightRemaining)
+	days := int64(p.DaysLeft(u.EventTime))
+	total := int64(p.DaysLeft(p.Start))
+	rem := u.LimitMinor - u.SpentMinor
+	in.Severity = event.SeverityInfo
+	switch {
+	case rem <= 0:
+		in.Severity = event.SeverityCritical
+	case rem*total < u.LimitMinor*days:
+		in.Severity = event.SeverityWarning
+	}
+	if rem >= 0 {
+		in.Text = fmt.Sprintf("%s left for %s", money.Format(rem, u.Currency), Days(days, LangEN))
+		in.TextTH = fmt.Sprintf("เหลือ %s สำหรับ %s", money.Format(rem, u.Currency), Days(days, LangTH))
+	} else {
+		in.Text = fmt.Sprintf("%s over budget with %s left", money.Format(-rem, u.Currency), Days(days, LangEN))
+		in.TextTH = fmt.Sprintf("เกินงบ %s เหลืออีก %s", money.Format(-rem, u.Currency), Days(days, LangTH))
+	}
+	in.Data = map[string]int64{"remaining_minor": rem, "days_left": days}
+	if days > 0 && rem > 0 {
+		in.Data["daily_allowance_minor"] = rem / days
+	}
+	return in
+}
+
+// runway: at the period's average daily spend so far (spent over the days
+// elapsed, the event's day included), the budget runs out at the end of day
+// k = ceil(limit·elapsed/spent) of the period. It fires when k is before
+// the period's last day and something is still left: "At this rate you run
+// out in 2 days (21 Nov 2026)". Severity critical within 3 days, else
+// warning.
+func runway(u event.BudgetUpdate, p period.Period) (event.Insight, bool) {
+	days := int64(p.DaysLeft(u.EventTime))
+	total := int64(p.DaysLeft(p.Start))
+	rem := u.LimitMinor - u.SpentMinor
+	if days <= 0 || u.SpentMinor <= 0 || rem <= 0 || u.EventTime.Before(p.Start) {
+		return event.Insight{}, false
+	}
+	elapsed := total - days + 1
+	k := (u.LimitMinor*elapsed + u.SpentMinor - 1) / u.SpentMinor
+	if k >= total {
+		return event.Insight{}, false
+	}
+	in := budgetInsight(u, p, event.InsightRunway)
+	inDays := k - elapsed
+	out := p.Start.AddDate(0, 0, int(k-1))
+	in.Severity = event.SeverityWarning
+	if inDays <= 3 {
+		in.Severity = event.SeverityCritical
+	}
+	in.Date = out.Format(time.DateOnly)
+	when, whenTH := "today", "วันนี้"
+	if inDays > 0 {
+		when, whenTH = "in "+Days(inDays, LangEN), "ใน "+Days(inDays, LangTH)
+	}
+	in.Text = fmt.Sprintf("At this rate you run out %s (%s)", when, FormatDate(out, LangEN))
+	in.TextTH = fmt.Sprintf("ถ้าใช้จ่ายในอัตรานี้ งบจะหมด%s (%s)", whenTH, FormatDate(out, LangTH))
+	in.Data = map[string]int64{
+		"avg_daily_minor": u.SpentMinor / elapsed, "days_elapsed": elapsed, "period_days": total,
+		"run_out_day": k, "run_out_in_days": inDays,
+	}
+	return in, true
+}

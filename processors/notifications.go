@@ -1,0 +1,107 @@
+package processors
+
+import (
+	"github.com/lovoo/goka"
+
+	"finstream/processors/budget"
+	"finstream/processors/event"
+	"finstream/processors/notify"
+	"finstream/topics"
+)
+
+// notifications turns budget alerts, shared-budget alerts, goal milestones
+// and high-severity insights into per-recipient notifications on
+// finstream.notifications, keyed by the recipient, whose table
+// (notify.State) holds their settings and the ids already sent. Shared
+// budget updates are keyed by budget_id: their candidates are looped back
+// to each recipient.
+type notifications struct {
+	cfg *Config
+	m   *Metrics
+	c   *CopilotCodecs
+}
+
+func defineNotifications(cfg *Config, m *Metrics, c *CopilotCodecs) *goka.GroupGraph {
+	p := &notifications{cfg: cfg, m: m, c: c}
+	return goka.DefineGroup(GroupNotifications,
+		goka.Input(goka.Stream(topics.BudgetAlerts), cfg.Codecs.BudgetAlerts, p.alert),
+		goka.Input(goka.Stream(topics.BudgetUpdates), cfg.Codecs.BudgetUpdates, p.sharedUpdate),
+		goka.Input(goka.Stream(topics.GoalEvents), c.GoalEvents, p.goalEvent),
+		goka.Input(goka.Stream(topics.Insights), c.Insights, p.insight),
+		goka.Input(goka.Stream(TopicCommandsNotify), c.NotifyCommands, p.settings),
+		goka.Loop(c.NotificationsLoop, p.candidate),
+		goka.Output(goka.Stream(topics.Notifications), c.Notifications),
+		goka.Persist(c.NotificationsTable),
+	)
+}
+
+func (p *notifications) state(ctx goka.Context) *notify.State {
+	if v, ok := ctx.Value().(notify.State); ok {
+		return &v
+	}
+	return &notify.State{UserID: ctx.Key()}
+}
+
+func (p *notifications) alert(ctx goka.Context, msg any) {
+	p.m.Processed.WithLabelValues(string(GroupNotifications), topics.BudgetAlerts).Inc()
+	a := msg.(event.Alert)
+	if a.BudgetID != budget.BudgetID(a.UserID, a.Category) {
+		// A shared budget's alert (one per participant): its budget update,
+		// which carries every participant's role, notifies them.
+		return
+	}
+	p.admit(ctx, notify.FromAlert(a))
+}
+
+// sharedUpdate runs keyed by budget_id: it sends each participant's
+// candidate to the participant's key.
+func (p *notifications) sharedUpdate(ctx goka.Context, msg any) {
+	p.m.Processed.WithLabelValues(string(GroupNotifications), topics.BudgetUpdates).Inc()
+	for _, n := range notify.FromSharedUpdate(msg.(event.BudgetUpdate)) {
+		ctx.Loopback(n.UserID, n)
+	}
+}
+
+func (p *notifications) goalEvent(ctx goka.Context, msg any) {
+	p.m.Processed.WithLabelValues(string(GroupNotifications), topics.GoalEvents).Inc()
+	p.admit(ctx, notify.FromGoalEvent(msg.(event.GoalEvent)))
+}
+
+func (p *notifications) insight(ctx goka.Context, msg any) {
+	p.m.Processed.WithLabelValues(string(GroupNotifications), topics.Insights).Inc()
+	p.admit(ctx, notify.FromInsight(msg.(event.Insight)))
+}
+
+func (p *notifications) candidate(ctx goka.Context, msg any) {
+	p.m.Processed.WithLabelValues(string(GroupNotifications), LoopNotifications).Inc()
+	p.admit(ctx, []event.Notification{msg.(event.Notification)})
+}
+
+func (p *notifications) settings(ctx goka.Context, msg any) {
+	p.m.Processed.WithLabelValues(string(GroupNotifications), TopicCommandsNotify).Inc()
+	c := msg.(event.NotificationSettings)
+	s := p.state(ctx)
+	if _, err := s.SetSettings(c); err != nil {
+		p.cfg.Logger.Warn("notification settings not applied", "command_id", c.CommandID, "err", err)
+		return
+	}
+	ctx.SetValue(*s)
+}
+
+// admit passes the candidates addressed to this key through the
+// recipient's state and writes those admitted.
+func (p *notifications) admit(ctx goka.Context, candidates []event.Notification) {
+	if len(candidates) == 0 {
+		return
+	}
+	s := p.state(ctx)
+	for _, c := range candidates {
+		if c.UserID != ctx.Key() {
+			continue
+		}
+		if n, ok := s.Admit(c); ok {
+			ctx.Emit(topics.Notifications, n.UserID, n)
+		}
+	}
+	ctx.SetValue(*s)
+}

@@ -1,0 +1,110 @@
+package notify
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"finstream/processors/event"
+	"finstream/processors/insight"
+)
+
+// MaxSeen bounds the notification ids remembered per recipient for
+// de-duplication: a redelivery older than that many notifications of the
+// same recipient would notify again.
+const MaxSeen = 512
+
+// Kinds lists the notification kinds a user can opt out of.
+var Kinds = []string{
+	event.NotifyBudgetAlert, event.NotifySharedBudgetAlert, event.NotifySpendConfirmation,
+	event.NotifyGoalMilestone, event.NotifyInsight,
+}
+
+// ErrInvalid marks invalid settings (the API answers 422).
+var ErrInvalid = errors.New("invalid")
+
+// State is what the notifications processor keeps per recipient: their
+// settings and the ids of the notifications already sent.
+type State struct {
+	UserID   string   `json:"user_id"`
+	Lang     string   `json:"lang,omitempty"`     // "" means en
+	Disabled []string `json:"disabled,omitempty"` // kinds opted out of, sorted
+	Seen     []string `json:"seen,omitempty"`     // oldest first
+	Version  int64    `json:"version"`
+}
+
+// Settings are a user's notification settings as the API shows them.
+type Settings struct {
+	Kinds map[string]bool `json:"kinds"`
+	Lang  string          `json:"lang"`
+}
+
+// Settings returns the user's settings: every kind with whether it is on.
+func (s *State) Settings() Settings {
+	out := Settings{Kinds: map[string]bool{}, Lang: s.lang()}
+	for _, k := range Kinds {
+		out.Kinds[k] = !slices.Contains(s.Disabled, k)
+	}
+	return out
+}
+
+func (s *State) lang() string {
+	if s.Lang == "" {
+		return insight.LangEN
+	}
+	return s.Lang
+}
+
+// ValidateSettings checks opt-outs and language.
+func ValidateSettings(disabled []string, lang string) error {
+	for _, k := range disabled {
+		if !slices.Contains(Kinds, k) {
+			return fmt.Errorf("%w: unknown notification kind %q (known: %v)", ErrInvalid, k, Kinds)
+		}
+	}
+	if lang != "" && lang != insight.LangEN && lang != insight.LangTH {
+		return fmt.Errorf("%w: lang must be en or th", ErrInvalid)
+	}
+	return nil
+}
+
+// SetSettings replaces the user's settings; it reports whether they changed.
+func (s *State) SetSettings(c event.NotificationSettings) (bool, error) {
+	if err := ValidateSettings(c.Disabled, c.Lang); err != nil {
+		return false, err
+	}
+	d := slices.Clone(c.Disabled)
+	slices.Sort(d)
+	d = slices.Compact(d)
+	if slices.Equal(d, s.Disabled) && c.Lang == s.Lang {
+		return false, nil
+	}
+	s.Disabled, s.Lang = d, c.Lang
+	s.Version++
+	return true, nil
+}
+
+// Admit decides whether candidate n (addressed to this user) is sent: not
+// when its id was sent before (a duplicate of its source event) and not
+// when the user opted out of its kind. An admitted notification gets its
+// Title and Body in the user's language; either way its id is remembered.
+func (s *State) Admit(n event.Notification) (event.Notification, bool) {
+	if slices.Contains(s.Seen, n.NotificationID) {
+		return event.Notification{}, false
+	}
+	s.Seen = append(s.Seen, n.NotificationID)
+	if len(s.Seen) > MaxSeen {
+		s.Seen = slices.Delete(s.Seen, 0, len(s.Seen)-MaxSeen)
+	}
+	s.Version++
+	if slices.Contains(s.Disabled, n.Kind) {
+		return event.Notification{}, false
+	}
+	n.Lang = s.lang()
+	for _, t := range n.Texts {
+		if t.Lang == n.Lang {
+			n.Title, n.Body = t.Title, t.Body
+		}
+	}
+	return n, true
+}
