@@ -103,6 +103,9 @@ func (u *users) commit(ctx goka.Context, s *budget.State, eff budget.Effects) {
 	for _, sp := range eff.Resend {
 		ctx.Emit(topics.SharedSpend, sp.BudgetID, sp)
 	}
+	for _, c := range eff.ResendCategorized {
+		ctx.Emit(topics.TxnCategorized, c.UserID, c)
+	}
 	if !eff.Changed() {
 		return
 	}

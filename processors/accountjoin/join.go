@@ -11,6 +11,11 @@ type State struct {
 	Account *cdc.Account    `json:"account,omitempty"`
 	Pos     cdc.Position    `json:"pos"`
 	Pending []cdc.TxnChange `json:"pending,omitempty"`
+	// Released are the transactions the change at Pos released. A crash
+	// after the state was stored but before they were produced redelivers
+	// that change; it releases them again (downstream is idempotent by
+	// position), so a waiting transaction is never lost.
+	Released []cdc.TxnChange `json:"released,omitempty"`
 }
 
 // UserID is the account's user, "" while unknown.
@@ -27,9 +32,13 @@ func (s *State) UserID() string {
 // known user: transactions of a closed account still belong to its user.
 func (s *State) ApplyAccount(ch cdc.AccountChange) (released []cdc.TxnChange) {
 	if s.Account != nil && !ch.Pos.After(s.Pos) {
+		if ch.Pos == s.Pos {
+			return s.Released // a redelivery: release again what it released
+		}
 		return nil
 	}
 	s.Pos = ch.Pos
+	s.Released = nil
 	if ch.Deleted && s.Account != nil {
 		return nil
 	}
@@ -46,6 +55,7 @@ func (s *State) ApplyAccount(ch cdc.AccountChange) (released []cdc.TxnChange) {
 	for i := range released {
 		released[i].Row.UserID = uid
 	}
+	s.Released = released
 	return released
 }
 

@@ -21,6 +21,12 @@ func TestTransactionsWaitForTheirAccount(t *testing.T) {
 	if len(s.Pending) != 0 {
 		t.Fatalf("pending left: %v", s.Pending)
 	}
+	// The same account change again (a redelivery after a crash between the
+	// stored state and the produced records) releases them again.
+	again := s.ApplyAccount(cdc.AccountChange{Op: cdc.OpSnapshot, Row: cdc.Account{ID: "ACC-1", UserID: "USR-1"}, Pos: cdc.Position{LSN: 1}})
+	if len(again) != 2 || again[1].Pos.LSN != 6 {
+		t.Fatalf("redelivery released %+v", again)
+	}
 	got, ok := s.ApplyTxn(cdc.TxnChange{Row: cdc.Txn{ID: "T2"}})
 	if !ok || got.Row.UserID != "USR-1" {
 		t.Fatalf("known account: %+v %v", got, ok)

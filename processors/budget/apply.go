@@ -25,6 +25,11 @@ type Effects struct {
 	// its transaction last sent to shared budgets (see resendShared). It
 	// does not count as a change.
 	Resend []event.SharedSpend
+	// ResendCategorized repeats the categorized record of a transaction
+	// whose exact change (same position) is redelivered: after a crash
+	// between storing the state and producing, sinks still get it. They
+	// de-duplicate by transaction id and version.
+	ResendCategorized []event.Categorized
 }
 
 // Changed reports whether the input changed the state.
@@ -46,7 +51,11 @@ func (s *State) ApplyTxn(ch cdc.TxnChange) Effects {
 	id := ch.Row.ID
 	e, seen := s.Txns[id]
 	if seen && !ch.Pos.After(e.Pos) {
-		return Effects{Resend: s.resendShared(e)}
+		eff := Effects{Resend: s.resendShared(e)}
+		if ch.Pos == e.Pos {
+			eff.ResendCategorized = []event.Categorized{s.categorized(e)}
+		}
+		return eff
 	}
 	if !seen {
 		e = &Txn{}
