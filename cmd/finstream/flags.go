@@ -64,7 +64,7 @@ func (o *options) processorFlags(fs *flag.FlagSet) {
 func (o *options) apiFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address of the API, dashboard and WebSocket")
 	fs.BoolVar(&o.dev, "dev", false, "development mode: POST /v1/dev/token issues tokens; a fixed JWT secret when FINSTREAM_JWT_SECRET is unset")
-	fs.StringVar(&o.databaseURL, "database-url", "", "Postgres URL (postgres://user:pass@host/db?sslmode=...): turns the Postgres sink and the history API on")
+	fs.StringVar(&o.databaseURL, "database-url", "", "Postgres URL (postgres://user:pass@host/db?sslmode=...): runs the Postgres sink (run) and serves the history endpoints (run, api)")
 	fs.StringVar(&o.pushURL, "push-url", "", "push gateway URL: notifications are POSTed there (retried; refused ones go to finstream.dlq)")
 }
 

@@ -27,6 +27,7 @@ var commands = []command{
 	{"processors", "the goka processors (CDC re-keying, accounts join, per-user budgets)", cmdProcessors},
 	{"api", "the REST API over the users table", cmdAPI},
 	{"simulate", "produce realistic core-banking CDC traffic", cmdSimulate},
+	{"sink", "the Postgres sink: query-side tables (history) from the internal topics", cmdSink},
 	{"lag", "print consumer lag like kafka-consumer-groups --describe, with seconds and status", cmdLag},
 }
 

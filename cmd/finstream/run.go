@@ -26,6 +26,8 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	o.logFlags(fs)
 	fs.Float64Var(&o.simulate, "simulate", 0, "simulate core-banking CDC traffic at this many events per second (0: off)")
 	simUsers := fs.Int("simulate-users", 1000, "number of simulated users with --simulate")
+	var so sinkOptions
+	so.flags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -114,6 +116,23 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	g.Go(func() error { return ap.run(gctx) })
 	if _, err := startLag(gctx, g, brokers, ap.server, metrics, log); err != nil {
 		return err
+	}
+	if o.databaseURL != "" {
+		sp, err := newSinkPart(ctx, o.databaseURL, so, brokers, regClient, metrics, log)
+		if err != nil {
+			return err
+		}
+		defer sp.pool.Close()
+		g.Go(func() error { return sp.sink.Run(gctx) })
+		secret, err := o.secret()
+		if err != nil {
+			return err
+		}
+		hist, err := sp.history(secret, log)
+		if err != nil {
+			return err
+		}
+		hist.Mount(ap.server.Handle)
 	}
 	if o.pushURL != "" {
 		if err := startPush(gctx, g, brokers, o.pushURL, c, metrics, log); err != nil {
@@ -263,6 +282,18 @@ func cmdAPI(ctx context.Context, args []string, stderr io.Writer) error {
 	ap, err := newAPIPart(brokers, c, "", &o, metrics, log)
 	if err != nil {
 		return err
+	}
+	if o.databaseURL != "" {
+		secret, err := o.secret()
+		if err != nil {
+			return err
+		}
+		hist, pool, err := openHistory(ctx, o.databaseURL, 0, secret, log)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		hist.Mount(ap.server.Handle)
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return ap.run(gctx) })
