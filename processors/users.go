@@ -70,9 +70,7 @@ func (u *users) command(ctx goka.Context, msg any) {
 			eff = s.SetBudget(*b, cmd.IssuedAt)
 		}
 	case event.CmdDeleteBudget:
-		eff = s.DeleteBudget(cmd.Category)
-		ctx.SetValue(*s)
-		return
+		eff = s.DeleteBudget(cmd.Category, cmd.IssuedAt)
 	case event.CmdRecategorize:
 		eff, err = s.Recategorize(cmd.TxnID, cmd.Category, cmd.IssuedAt)
 	case event.CmdSetTimeZone:

@@ -109,7 +109,7 @@ func budgetColumns() []string {
 		"budget_id", "version", "kind", "name", "user_id", "category", "period", "period_key",
 		"period_start", "period_end", "currency", "limit_minor", "spent_minor", "remaining_minor",
 		"used_bp", "thresholds_bp", "crossed_bp", "threshold_crossed_bp", "alert", "participants",
-		"refused", "refused_reason", "txn_id", "merchant", "amount_minor", "event_time",
+		"refused", "refused_reason", "txn_id", "merchant", "amount_minor", "event_time", "deleted",
 	}
 }
 
@@ -140,7 +140,7 @@ func AddBudgetUpdate(b *Batch, u *event.BudgetUpdate) {
 		return []any{u.BudgetID, u.Version, u.Kind, u.Name, u.UserID, u.Category, u.Period, u.PeriodKey,
 			u.PeriodStart.UTC(), u.PeriodEnd.UTC(), u.Currency, u.LimitMinor, u.SpentMinor, u.RemainingMinor,
 			u.UsedBP, ints(u.ThresholdsBP), ints(u.CrossedBP), ints(u.ThresholdCrossedBP), u.Alert, participants,
-			u.Refused, u.RefusedReason, u.TxnID, u.Merchant, u.AmountMinor, u.EventTime.UTC()}
+			u.Refused, u.RefusedReason, u.TxnID, u.Merchant, u.AmountMinor, u.EventTime.UTC(), u.Deleted}
 	}
 	b.Add(TableBudgetHistory, row()...)
 	b.Add(TableBudgets, row()...)

@@ -156,7 +156,7 @@ func (s *State) recount(e *Txn, txnID, merchant string, at, source time.Time) Ef
 		if delta == 0 {
 			continue
 		}
-		b.Version++
+		b.Version = s.Version
 		u := s.update(b, a.p, at)
 		u.TxnID, u.Merchant, u.AmountMinor = txnID, merchant, delta
 		u.SourceTime = source

@@ -60,24 +60,30 @@ func (s *State) SetBudget(b Budget, at time.Time) Effects {
 		if old.Period == b.Period && old.Currency == b.Currency && old.LimitMinor == b.LimitMinor && equal(old.ThresholdsBP, b.ThresholdsBP) {
 			return Effects{} // the same command again
 		}
-		b.Version = old.Version
 	}
-	b.Version++
-	s.Budgets[b.Category] = &b
+	// Budget versions come from the user's state version, which only grows:
+	// a budget deleted and created again never reuses a version.
 	s.Version++
+	b.Version = s.Version
+	s.Budgets[b.Category] = &b
 	p := period.Of(b.Period, at, s.location())
 	return Effects{Updates: []event.BudgetUpdate{s.update(&b, p, at)}}
 }
 
-// DeleteBudget removes the budget on cat; spend keeps being tracked.
-func (s *State) DeleteBudget(cat string) Effects {
+// DeleteBudget removes the budget on cat (spend keeps being tracked) and
+// reports it as a last update with Deleted set, at a new version.
+func (s *State) DeleteBudget(cat string, at time.Time) Effects {
 	s.init()
-	if _, ok := s.Budgets[cat]; !ok {
+	b, ok := s.Budgets[cat]
+	if !ok {
 		return Effects{}
 	}
 	delete(s.Budgets, cat)
 	s.Version++
-	return Effects{Categorized: nil, Updates: nil, Alerts: nil}
+	b.Version = s.Version
+	u := s.update(b, period.Of(b.Period, at, s.location()), at)
+	u.Deleted = true
+	return Effects{Updates: []event.BudgetUpdate{u}}
 }
 
 // Recategorize moves transaction txnID to category cat and teaches the

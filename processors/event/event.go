@@ -81,6 +81,8 @@ type BudgetUpdate struct {
 	// at the source (Debezium source.ts_ms); zero for updates caused by a
 	// command. CDC source time → delivery is the pipeline's latency.
 	SourceTime time.Time `json:"source_time"`
+	// Deleted marks the last update of a budget that was deleted.
+	Deleted bool `json:"deleted"`
 }
 
 // Alert is one upward crossing of a budget threshold, written to

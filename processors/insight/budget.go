@@ -52,6 +52,13 @@ func (s *State) ApplyBudget(u event.BudgetUpdate) []event.Insight {
 		}
 	}
 	u.UserID = s.UserID
+	if u.Deleted { // the budget is gone: so are the insights about it
+		for _, kind := range []string{event.InsightBudgetUsage, event.InsightRemaining, event.InsightRunway} {
+			emit(s.clear(ID(s.UserID, kind, u.Category, p.Key), at))
+		}
+		delete(s.Budgets, u.BudgetID)
+		return out
+	}
 	emit(s.put(budgetUsage(u, p)))
 	emit(s.put(remaining(u, p)))
 	if in, ok := runway(u, p); ok {
