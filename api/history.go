@@ -287,3 +287,14 @@ func decodeCursor[T any](s string, pos **T) bool {
 	*pos = &v
 	return true
 }
+
+// MountHistoryUnavailable answers the history routes with 503 when no
+// database is configured, rather than a misleading 404.
+func MountHistoryUnavailable(handle func(pattern string, handler http.Handler)) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusServiceUnavailable, "unavailable", "transaction history needs the Postgres sink: start finstream with --database-url")
+	})
+	for _, p := range []string{"GET /v1/me/transactions", "GET /v1/me/budgets/{category}/history", "GET /v1/shared-budgets/{id}/transactions"} {
+		handle(p, h)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"golang.org/x/sync/errgroup"
 
+	"finstream/api"
 	"finstream/avro"
 	"finstream/processors"
 	"finstream/topics"
@@ -133,6 +134,8 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 		hist.Mount(ap.server.Handle)
+	} else {
+		api.MountHistoryUnavailable(ap.server.Handle)
 	}
 	if o.pushURL != "" {
 		if err := startPush(gctx, g, brokers, o.pushURL, c, metrics, log); err != nil {
@@ -294,6 +297,8 @@ func cmdAPI(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		defer pool.Close()
 		hist.Mount(ap.server.Handle)
+	} else {
+		api.MountHistoryUnavailable(ap.server.Handle)
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return ap.run(gctx) })
