@@ -28,6 +28,7 @@ var commands = []command{
 	{"api", "the REST API over the users table", cmdAPI},
 	{"simulate", "produce realistic core-banking CDC traffic", cmdSimulate},
 	{"sink", "the Postgres sink: query-side tables (history) from the internal topics", cmdSink},
+	{"wsfanout", "the WebSocket fanout alone (GET /v1/ws), tailing budget updates and notifications", cmdWSFanout},
 	{"lag", "print consumer lag like kafka-consumer-groups --describe, with seconds and status", cmdLag},
 }
 

@@ -232,6 +232,9 @@ func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *optio
 	return p, nil
 }
 
+// httpMux is a ServeMux the roles add routes to.
+type httpMux = http.ServeMux
+
 // metricsMux serves /metrics and /healthz for roles without the API.
 func metricsMux(g prometheus.Gatherer) http.Handler {
 	mux := http.NewServeMux()

@@ -118,6 +118,15 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	if _, err := startLag(gctx, g, brokers, ap.server, metrics, log); err != nil {
 		return err
 	}
+	secret, err := o.secret()
+	if err != nil {
+		return err
+	}
+	hub, err := startWS(gctx, g, brokers, c, ap.shared, secret, metrics, log)
+	if err != nil {
+		return err
+	}
+	ap.server.Handle("GET /v1/ws", hub)
 	if o.databaseURL != "" {
 		sp, err := newSinkPart(ctx, o.databaseURL, so, brokers, regClient, metrics, log)
 		if err != nil {
@@ -125,10 +134,6 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		defer sp.pool.Close()
 		g.Go(func() error { return sp.sink.Run(gctx) })
-		secret, err := o.secret()
-		if err != nil {
-			return err
-		}
 		hist, err := sp.history(secret, log)
 		if err != nil {
 			return err

@@ -101,10 +101,10 @@ function connect() {
   };
   ws.onmessage = (e) => {
     const m = JSON.parse(e.data);
-    const data = m.data || m.update || m.budget || m;
     switch (m.type) {
-      case "budget_update": case "snapshot": onUpdate(data); break;
-      case "notification": feed((data.title ? data.title + ": " : "") + (data.body || data.text || ""), true); break;
+      case "budget_update": onUpdate(m); break;
+      case "snapshot": onUpdate({ ...m.state, kind: "shared" }); break;
+      case "notification": feed((m.data.title ? m.data.title + ": " : "") + (m.data.body || ""), true); break;
       case "unsubscribed": state.shared.delete((m.channel || "").replace("budget:", "")); renderShared(); feed(m.reason || "removed from a budget", false); break;
     }
   };

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/lovoo/goka"
+	"github.com/lovoo/goka/storage"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"golang.org/x/sync/errgroup"
+
+	"finstream/processors"
+	"finstream/processors/event"
+	"finstream/processors/shared"
+	"finstream/topics"
+	"finstream/wsfanout"
+)
+
+// sharedBudgets is the hub's BudgetSource: the shared-budget table's view.
+type sharedBudgets struct {
+	view *goka.View
+	now  func() time.Time
+}
+
+// Budget returns the participants and a snapshot of a shared budget.
+func (s sharedBudgets) Budget(_ context.Context, id string) (wsfanout.Snapshot, error) {
+	v, err := s.view.Get(id)
+	if err != nil {
+		return wsfanout.Snapshot{}, fmt.Errorf("read shared budget %q: %w", id, err)
+	}
+	b, ok := v.(shared.Budget)
+	if !ok {
+		return wsfanout.Snapshot{}, nil
+	}
+	parts := map[string]string{}
+	for u, m := range b.Members {
+		if m.Role != "" {
+			parts[u] = string(m.Role)
+		}
+	}
+	state, err := json.Marshal(b.View(s.now()))
+	return wsfanout.Snapshot{Found: true, Version: b.Version, Participants: parts, State: state}, err
+}
+
+// startWS serves the WebSocket fanout: the hub, a tailer of
+// finstream.budget.updates and one of finstream.notifications (each
+// instance reads every partition, no consumer group, so several instances
+// behind a load balancer all work). The caller mounts the returned hub.
+func startWS(ctx context.Context, g *errgroup.Group, brokers []string, c *processors.Codecs, sharedView *goka.View,
+	secret []byte, reg prometheus.Registerer, log *slog.Logger) (*wsfanout.Hub, error) {
+	hub, err := wsfanout.New(wsfanout.Config{Secret: secret, Budgets: sharedBudgets{sharedView, time.Now}, Logger: log, Metrics: reg})
+	if err != nil {
+		return nil, err
+	}
+	g.Go(func() error { return hub.Run(ctx) })
+	g.Go(func() error {
+		return wsfanout.Tail(ctx, brokers, topics.BudgetUpdates, wsfanout.CodecDecoder(c.BudgetUpdates), hub)
+	})
+	g.Go(func() error { return tailNotifications(ctx, brokers, c, hub, log) })
+	return hub, nil
+}
+
+// tailNotifications pushes every new notification to its recipient's
+// online devices.
+func tailNotifications(ctx context.Context, brokers []string, c *processors.Codecs, hub *wsfanout.Hub, log *slog.Logger) error {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumeTopics(topics.Notifications),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtEnd()), kgo.FetchMaxWait(time.Second))
+	if err != nil {
+		return fmt.Errorf("tail notifications: %w", err)
+	}
+	defer cl.Close()
+	for {
+		fs := cl.PollFetches(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		fs.EachRecord(func(r *kgo.Record) {
+			v, err := c.Copilot.Notifications.Decode(r.Value)
+			if err != nil {
+				log.Warn("undecodable notification", "partition", r.Partition, "offset", r.Offset, "err", err)
+				return
+			}
+			n := v.(event.Notification)
+			if err := hub.Notify(n.UserID, n); err != nil {
+				log.Warn("notify", "err", err)
+			}
+		})
+	}
+}
+
+func cmdWSFanout(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := newFlagSet("wsfanout", "Runs the WebSocket fanout (GET /v1/ws) alone: it tails finstream.budget.updates and\nfinstream.notifications itself, so several instances can run behind a load balancer.", stderr)
+	var o options
+	o.kafkaFlags(fs, "127.0.0.1:9092", "http://127.0.0.1:8081")
+	o.logFlags(fs)
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:8090", "address of /v1/ws, /metrics and /healthz")
+	fs.BoolVar(&o.dev, "dev", false, "use the development JWT secret when FINSTREAM_JWT_SECRET is unset")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := o.logger(stderr)
+	if err != nil {
+		return err
+	}
+	brokers, err := o.brokerList()
+	if err != nil {
+		return err
+	}
+	if err := checkAddr("listen", o.listen); err != nil {
+		return err
+	}
+	secret, err := o.secret()
+	if err != nil {
+		return err
+	}
+	regClient, err := registryClient(o.registry)
+	if err != nil {
+		return err
+	}
+	c, err := codecs(ctx, regClient, log)
+	if err != nil {
+		return err
+	}
+	metrics := prometheus.NewRegistry()
+	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	view, err := newView(brokers, topics.TableShared, c.SharedTable, storage.MemoryBuilder(), o.flush)
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return view.Run(gctx) })
+	hub, err := startWS(gctx, g, brokers, c, view, secret, metrics, log)
+	if err != nil {
+		return err
+	}
+	mux := metricsMux(metrics).(*httpMux)
+	mux.Handle("GET /v1/ws", hub)
+	serve, err := serveHTTP(gctx, "wsfanout", o.listen, mux, log)
+	if err != nil {
+		return err
+	}
+	g.Go(serve)
+	if err := g.Wait(); err != nil && ctx.Err() == nil {
+		return err
+	}
+	return nil
+}
