@@ -34,6 +34,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Metrics registers the processors' metrics (nil: not registered).
 	Metrics prometheus.Registerer
+	// Groups limits which groups run (empty: all), so roles can split the
+	// topology across processes and benchmarks can measure a subset.
+	Groups []goka.Group
 	// Options are appended to every processor's options (tests: goka.WithTester).
 	Options []goka.ProcessorOption
 }

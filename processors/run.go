@@ -3,6 +3,7 @@ package processors
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/lovoo/goka"
 	"golang.org/x/sync/errgroup"
@@ -31,6 +32,9 @@ func New(cfg Config, m *Metrics) ([]*goka.Processor, error) {
 	}
 	var procs []*goka.Processor
 	for _, g := range Graphs(&cfg, m) {
+		if len(cfg.Groups) > 0 && !slices.Contains(cfg.Groups, g.Group()) {
+			continue
+		}
 		p, err := goka.NewProcessor(cfg.Brokers, g, cfg.options(g.Group())...)
 		if err != nil {
 			return nil, fmt.Errorf("processor %s: %w", g.Group(), err)

@@ -21,6 +21,7 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"github.com/lovoo/goka"
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"finstream/avro"
@@ -37,6 +38,8 @@ type config struct {
 	keep, memory      bool
 	latencyFor        time.Duration
 	latencyRate       float64
+	baselineEvents    int64
+	groups            []goka.Group
 }
 
 // results are every figure of a run.
@@ -52,6 +55,9 @@ type results struct {
 	CeilingEPS      float64     `json:"ceiling_events_per_second"`
 	CeilingRatio    float64     `json:"pipeline_to_ceiling_ratio"`
 	Budgets         int         `json:"budgets"`
+	BaselineEPS     float64     `json:"baseline_events_per_second"`
+	BaselineEvents  int64       `json:"baseline_events_measured"`
+	BaselineRatio   float64     `json:"pipeline_to_baseline_ratio"`
 	LatencyRate     float64     `json:"latency_rate_events_per_second"`
 	LatencyEmitted  percentiles `json:"latency_cdc_to_budget_update_emitted"`
 	LatencyConsumed percentiles `json:"latency_cdc_to_budget_update_consumed"`
@@ -72,8 +78,13 @@ func main() {
 	flag.BoolVar(&c.keep, "keep", false, "keep the temporary data directory")
 	flag.DurationVar(&c.latencyFor, "latency-duration", 20*time.Second, "how long the latency phase produces at half the measured rate")
 	flag.Float64Var(&c.latencyRate, "latency-rate", 0, "events/s of the latency phase (0: half the measured throughput)")
+	flag.Int64Var(&c.baselineEvents, "baseline-events", 100_000, "events the baseline consumes (it is slow; a sample is enough for the ratio)")
 	flag.BoolVar(&c.memory, "memory-tables", false, "keep goka tables in memory instead of leveldb")
+	hot := flag.Bool("hot-path", false, "run only the groups between CDC and budget updates (re-key, accounts, users, shared), not insights, goals and notifications")
 	flag.Parse()
+	if *hot {
+		c.groups = []goka.Group{processors.GroupRekeyTxns, processors.GroupRekeyAccounts, processors.GroupAccounts, processors.GroupUsers, processors.GroupShared}
+	}
 	if err := run(c); err != nil {
 		fmt.Fprintln(os.Stderr, "pipeline:", err)
 		os.Exit(1)
@@ -153,6 +164,11 @@ func run(c config) error {
 		return err
 	}
 
+	fmt.Fprintln(os.Stderr, "baseline: consumer group + Postgres optimistic-lock UPDATE per event...")
+	if r.BaselineEPS, r.BaselineEvents, err = baseline(ctx, brokers, c, c.baselineEvents); err != nil {
+		return err
+	}
+
 	fmt.Fprintln(os.Stderr, "pipeline: processors on the backlog until every group has caught up...")
 	if c.cpuProf != "" {
 		f, err := os.Create(c.cpuProf)
@@ -171,6 +187,7 @@ func run(c config) error {
 	r.PipelineSec = secs
 	r.PipelineEPS = float64(c.events) / r.PipelineSec
 	r.CeilingRatio = r.PipelineEPS / r.CeilingEPS
+	r.BaselineRatio = r.PipelineEPS / r.BaselineEPS
 
 	if err := stop(); err != nil {
 		return err

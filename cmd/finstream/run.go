@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"strings"
+
 	"fmt"
+	"github.com/lovoo/goka"
 	"io"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -212,8 +215,18 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 	o.processorFlags(fs)
 	o.logFlags(fs)
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:9101", "address of /metrics and /healthz")
+	groups := fs.String("groups", "", "comma-separated groups to run (default: all), e.g. finstream-rekey-transactions,finstream-users")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	var only []goka.Group
+	for _, g := range strings.Split(*groups, ",") {
+		if g = strings.TrimSpace(g); g != "" {
+			if !strings.HasPrefix(g, "finstream-") {
+				return badConfig("--groups: %q is not a finstream group", g)
+			}
+			only = append(only, goka.Group(g))
+		}
 	}
 	log, err := o.logger(stderr)
 	if err != nil {
@@ -245,7 +258,7 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	g.Go(serve)
 	g.Go(func() error {
-		return processors.Run(gctx, processors.Config{Brokers: brokers, StorageDir: dataDir, FlushInterval: o.flush, Codecs: c, Logger: log},
+		return processors.Run(gctx, processors.Config{Brokers: brokers, StorageDir: dataDir, FlushInterval: o.flush, Codecs: c, Logger: log, Groups: only},
 			pm, func() { log.Info("processors ready") })
 	})
 	if err := g.Wait(); err != nil && ctx.Err() == nil {
