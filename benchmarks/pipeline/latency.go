@@ -64,8 +64,10 @@ func seedBudgets(ctx context.Context, brokers []string, codecs *processors.Codec
 }
 
 // latency produces CDC at rate events/s for d with event time = now, and
-// measures event time → budget update appended to finstream.budget.updates
-// (the record's producer timestamp) and → read by a consumer.
+// measures the CDC change's source time (Debezium source.ts_ms, carried as
+// BudgetUpdate.SourceTime) → budget update appended to
+// finstream.budget.updates (the record's producer timestamp) and → read by
+// a consumer.
 func latency(ctx context.Context, brokers []string, reg *avro.Client, c config, rate float64, d time.Duration, running <-chan error) (emitted, consumed percentiles, err error) {
 	codec, err := avro.NewCodec[event.BudgetUpdate](ctx, reg, topics.BudgetUpdates+"-value")
 	if err != nil {
@@ -95,12 +97,12 @@ func latency(ctx context.Context, brokers []string, reg *avro.Client, c config, 
 			now := time.Now()
 			fs.EachRecord(func(r *kgo.Record) {
 				u, err := codec.DecodeValue(r.Value)
-				if err != nil || u.EventTime.Before(start) || u.Kind != event.BudgetPersonal || u.TxnID == "" {
+				if err != nil || u.SourceTime.Before(start) || u.Kind != event.BudgetPersonal || u.TxnID == "" {
 					return
 				}
 				mu.Lock()
-				emit = append(emit, r.Timestamp.Sub(u.EventTime))
-				recv = append(recv, now.Sub(u.EventTime))
+				emit = append(emit, r.Timestamp.Sub(u.SourceTime))
+				recv = append(recv, now.Sub(u.SourceTime))
 				mu.Unlock()
 			})
 		}

@@ -40,6 +40,7 @@ type config struct {
 	latencyRate       float64
 	baselineEvents    int64
 	groups            []goka.Group
+	wsClients         int
 }
 
 // results are every figure of a run.
@@ -61,6 +62,8 @@ type results struct {
 	LatencyRate     float64     `json:"latency_rate_events_per_second"`
 	LatencyEmitted  percentiles `json:"latency_cdc_to_budget_update_emitted"`
 	LatencyConsumed percentiles `json:"latency_cdc_to_budget_update_consumed"`
+	LatencyWS       percentiles `json:"latency_cdc_to_websocket_delivered"`
+	WSClients       int         `json:"websocket_clients"`
 	RecoverySec     float64     `json:"recovery_seconds"`
 	RecoveredKey    int         `json:"recovered_users"`
 	Verified        int         `json:"users_verified_against_truth"`
@@ -80,6 +83,7 @@ func main() {
 	flag.Float64Var(&c.latencyRate, "latency-rate", 0, "events/s of the latency phase (0: half the measured throughput)")
 	flag.Int64Var(&c.baselineEvents, "baseline-events", 100_000, "events the baseline consumes (it is slow; a sample is enough for the ratio)")
 	flag.BoolVar(&c.memory, "memory-tables", false, "keep goka tables in memory instead of leveldb")
+	flag.IntVar(&c.wsClients, "ws-clients", 1000, "WebSocket devices (one per user) connected during the latency phase")
 	hot := flag.Bool("hot-path", false, "run only the groups between CDC and budget updates (re-key, accounts, users, shared), not insights, goals and notifications")
 	flag.Parse()
 	if *hot {
@@ -210,11 +214,23 @@ func run(c config) error {
 	if _, stop, err = runProcessors(ctx, brokers, codecs, storageDir, c, log); err != nil {
 		return err
 	}
+	var wsUsers []string
+	for i, u := range world.Users() {
+		if i == c.wsClients {
+			break
+		}
+		wsUsers = append(wsUsers, u.ID)
+	}
+	probe, err := startWSProbe(ctx, brokers, codecs, wsUsers)
+	if err != nil {
+		return err
+	}
 	running := make(chan error)
 	r.LatencyEmitted, r.LatencyConsumed, err = latency(ctx, brokers, regClient, c, rate, c.latencyFor, running)
 	if err != nil {
 		return err
 	}
+	r.LatencyWS, r.WSClients = probe.result(), len(wsUsers)
 	if err := stop(); err != nil {
 		return err
 	}
