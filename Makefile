@@ -20,5 +20,11 @@ test: test-deps
 test-deps:
 	@.ci/install-deps
 
+## bench: the pipeline benchmark (every group, then the hot path) and benchmarks/RESULTS.md
+bench:
+	$(GO) run ./benchmarks/pipeline -users 100000 -events 1000000 -json benchmarks/pipeline/results-all.json
+	$(GO) run ./benchmarks/pipeline -hot-path -users 100000 -events 1000000 -json benchmarks/pipeline/results-hot.json
+	$(GO) run ./benchmarks/pipeline -report benchmarks/RESULTS.md
+
 clean:
 	rm -rf bin data

@@ -85,7 +85,15 @@ func main() {
 	flag.BoolVar(&c.memory, "memory-tables", false, "keep goka tables in memory instead of leveldb")
 	flag.IntVar(&c.wsClients, "ws-clients", 1000, "WebSocket devices (one per user) connected during the latency phase")
 	hot := flag.Bool("hot-path", false, "run only the groups between CDC and budget updates (re-key, accounts, users, shared), not insights, goals and notifications")
+	reportTo := flag.String("report", "", "only render this Markdown file (benchmarks/RESULTS.md) from benchmarks/pipeline/results-{all,hot}.json")
 	flag.Parse()
+	if *reportTo != "" {
+		if err := report(*reportTo, map[string]string{"all": "benchmarks/pipeline/results-all.json", "hot": "benchmarks/pipeline/results-hot.json"}); err != nil {
+			fmt.Fprintln(os.Stderr, "pipeline:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *hot {
 		c.groups = []goka.Group{processors.GroupRekeyTxns, processors.GroupRekeyAccounts, processors.GroupAccounts, processors.GroupUsers, processors.GroupShared}
 	}

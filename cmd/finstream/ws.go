@@ -49,7 +49,8 @@ func (s sharedBudgets) Budget(_ context.Context, id string) (wsfanout.Snapshot, 
 }
 
 // startWS serves the WebSocket fanout: the hub, a tailer of
-// finstream.budget.updates and one of finstream.notifications (each
+// finstream.budget.updates and of each user feed (notifications, insights,
+// goal events) (each
 // instance reads every partition, no consumer group, so several instances
 // behind a load balancer all work). The caller mounts the returned hub.
 func startWS(ctx context.Context, g *errgroup.Group, brokers []string, c *processors.Codecs, sharedView *goka.View,
@@ -62,17 +63,42 @@ func startWS(ctx context.Context, g *errgroup.Group, brokers []string, c *proces
 	g.Go(func() error {
 		return wsfanout.Tail(ctx, brokers, topics.BudgetUpdates, wsfanout.CodecDecoder(c.BudgetUpdates), hub)
 	})
-	g.Go(func() error { return tailNotifications(ctx, brokers, c, hub, log) })
+	for _, f := range userFeeds(c) {
+		g.Go(func() error { return tailUserFeed(ctx, brokers, f, hub, log) })
+	}
 	return hub, nil
 }
 
-// tailNotifications pushes every new notification to its recipient's
-// online devices.
-func tailNotifications(ctx context.Context, brokers []string, c *processors.Codecs, hub *wsfanout.Hub, log *slog.Logger) error {
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumeTopics(topics.Notifications),
+// userFeed is a topic whose records go to one user's online devices as
+// "notification" messages; Source tells the client what changed
+// ("notification", "insight", "goal") so it can refresh that part.
+type userFeed struct {
+	topic, source string
+	codec         goka.Codec
+	user          func(v any) string
+}
+
+func userFeeds(c *processors.Codecs) []userFeed {
+	return []userFeed{
+		{topics.Notifications, "notification", c.Copilot.Notifications, func(v any) string { return v.(event.Notification).UserID }},
+		{topics.Insights, "insight", c.Copilot.Insights, func(v any) string { return v.(event.Insight).UserID }},
+		{topics.GoalEvents, "goal", c.Copilot.GoalEvents, func(v any) string { return v.(event.GoalEvent).UserID }},
+	}
+}
+
+// feedMessage is the data of a "notification" message from a user feed.
+type feedMessage struct {
+	Source string `json:"source"`
+	Data   any    `json:"data"`
+}
+
+// tailUserFeed pushes every new record of f.topic to its user's online
+// devices (no consumer group: each instance reads every partition).
+func tailUserFeed(ctx context.Context, brokers []string, f userFeed, hub *wsfanout.Hub, log *slog.Logger) error {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumeTopics(f.topic),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtEnd()), kgo.FetchMaxWait(time.Second))
 	if err != nil {
-		return fmt.Errorf("tail notifications: %w", err)
+		return fmt.Errorf("tail %s: %w", f.topic, err)
 	}
 	defer cl.Close()
 	for {
@@ -81,14 +107,13 @@ func tailNotifications(ctx context.Context, brokers []string, c *processors.Code
 			return nil
 		}
 		fs.EachRecord(func(r *kgo.Record) {
-			v, err := c.Copilot.Notifications.Decode(r.Value)
+			v, err := f.codec.Decode(r.Value)
 			if err != nil {
-				log.Warn("undecodable notification", "partition", r.Partition, "offset", r.Offset, "err", err)
+				log.Warn("undecodable record", "topic", f.topic, "partition", r.Partition, "offset", r.Offset, "err", err)
 				return
 			}
-			n := v.(event.Notification)
-			if err := hub.Notify(n.UserID, n); err != nil {
-				log.Warn("notify", "err", err)
+			if err := hub.Notify(f.user(v), feedMessage{Source: f.source, Data: v}); err != nil {
+				log.Warn("notify", "topic", f.topic, "err", err)
 			}
 		})
 	}

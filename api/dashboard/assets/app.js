@@ -104,7 +104,12 @@ function connect() {
     switch (m.type) {
       case "budget_update": onUpdate(m); break;
       case "snapshot": onUpdate({ ...m.state, kind: "shared" }); break;
-      case "notification": feed((m.data.title ? m.data.title + ": " : "") + (m.data.body || ""), true); break;
+      case "notification": {
+        const src = m.data.source, d = m.data.data || m.data;
+        if (src === "insight" || src === "goal") { loadExtras(); break; }
+        feed((d.title ? d.title + ": " : "") + (d.body || ""), true);
+        break;
+      }
       case "unsubscribed": state.shared.delete((m.channel || "").replace("budget:", "")); renderShared(); feed(m.reason || "removed from a budget", false); break;
     }
   };
@@ -156,7 +161,6 @@ async function signIn(user) {
   $("user-label").textContent = user;
   await load();
   connect();
-  setInterval(loadExtras, 15000);
 }
 
 window.addEventListener("DOMContentLoaded", () => {
