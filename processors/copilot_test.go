@@ -141,7 +141,6 @@ func TestInsightsAndNotificationsWiring(t *testing.T) {
 	}
 	want := []string{
 		"budget_alert: Groceries budget: 84.37% used / After your purchase at Tesco Lotus: ฿2,500.00 left for 21 days.",
-		"budget_alert: Groceries budget: 84.37% used / After your purchase at Tesco Lotus: ฿2,500.00 left for 21 days.",
 		// 10 Nov: k = ceil(1,600,000·10/1,350,000) = 12. The runway on 19 Nov is
 		// critical again: one notification per severity reached.
 		"insight: Budget running out / At this rate you run out in 2 days (12 Nov 2026)",

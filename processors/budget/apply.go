@@ -163,8 +163,12 @@ func (s *State) recount(e *Txn, txnID, merchant string, at, source time.Time) Ef
 		for _, t := range b.ThresholdsBP {
 			if a.used < t && used >= t {
 				u.ThresholdCrossedBP = append(u.ThresholdCrossedBP, t)
-				eff.Alerts = append(eff.Alerts, s.alert(b, a.p, t, u, at))
 			}
+		}
+		// Alerts highest threshold first: a notifier that keeps one
+		// notification per purchase keeps the most severe.
+		for i := len(u.ThresholdCrossedBP) - 1; i >= 0; i-- {
+			eff.Alerts = append(eff.Alerts, s.alert(b, a.p, u.ThresholdCrossedBP[i], u, at))
 		}
 		u.Alert = len(u.ThresholdCrossedBP) > 0
 		eff.Updates = append(eff.Updates, u)

@@ -51,8 +51,10 @@ func leftText(remaining, limit int64, cur string, days int64) (string, string) {
 }
 
 // FromAlert turns a personal budget alert into a notification to its user
-// (source "alert|<alert_id>"). Severity by threshold: critical from 100%,
-// warning from 80%.
+// (source "alert|<budget>|<period>|<txn>": one purchase that crosses several
+// thresholds notifies once; the users processor emits a purchase's alerts
+// highest threshold first, so that one is kept). Severity by threshold:
+// critical from 100%, warning from 80%.
 func FromAlert(a event.Alert) []event.Notification {
 	cat := insight.CategoryName(a.Category, en)
 	pct := money.Percent(a.UsedBP)
@@ -66,7 +68,7 @@ func FromAlert(a event.Alert) []event.Notification {
 		"budget_id": a.BudgetID, "category": a.Category, "threshold_bp": itoa(a.ThresholdBP), "used_bp": itoa(a.UsedBP),
 		"remaining_minor": itoa(a.RemainingMinor), "currency": a.Currency, "txn_id": a.TxnID,
 	}
-	return []event.Notification{candidate(a.UserID, event.NotifyBudgetAlert, severityOf(a.ThresholdBP), "alert|"+a.AlertID, a.EventTime, data,
+	return []event.Notification{candidate(a.UserID, event.NotifyBudgetAlert, severityOf(a.ThresholdBP), "alert|"+a.BudgetID+"|"+a.PeriodKey+"|"+a.TxnID, a.EventTime, data,
 		fmt.Sprintf("%s budget: %s used", cat, pct), body,
 		fmt.Sprintf("งบหมวด%s: ใช้ไปแล้ว %s", insight.CategoryName(a.Category, th), pct), bodyTH)}
 }

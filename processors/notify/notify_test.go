@@ -49,13 +49,13 @@ func household() event.BudgetUpdate {
 
 func TestFromAlert(t *testing.T) {
 	checkTexts(t, FromAlert(tescoAlert()), []text{{
-		id: "alert|USR-789|groceries|2026-11|9000|T3|USR-789", kind: "budget_alert", severity: "warning",
+		id: "alert|USR-789:groceries|2026-11|T3|USR-789", kind: "budget_alert", severity: "warning",
 		title: "Groceries budget: 93.75% used", body: "After your purchase at Tesco Lotus: ฿1,000.00 left for 12 days.",
 	}})
 	over := tescoAlert()
 	over.ThresholdBP, over.UsedBP, over.RemainingMinor, over.Merchant = 10000, 10312, -50_000, ""
 	checkTexts(t, FromAlert(over), []text{{
-		id: "alert|USR-789|groceries|2026-11|9000|T3|USR-789", kind: "budget_alert", severity: "critical",
+		id: "alert|USR-789:groceries|2026-11|T3|USR-789", kind: "budget_alert", severity: "critical",
 		title: "Groceries budget: 103.12% used", body: "฿500.00 over the ฿16,000.00 limit with 12 days left.",
 	}})
 }
