@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -134,7 +135,9 @@ func TestKcatProducesCDC(t *testing.T) {
 	}
 	// kcat reads what finstream wrote, too.
 	n.caughtUp(30 * time.Second)
-	out, err := exec.Command(kcat, "-C", "-b", n.broker, "-t", "finstream.budget.alerts", "-e", "-q", "-f", "%k\n").CombinedOutput()
+	kctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(kctx, kcat, "-C", "-b", n.broker, "-t", "finstream.budget.alerts", "-o", "beginning", "-c", "3", "-q", "-f", "%k\n").CombinedOutput()
 	if err != nil {
 		t.Fatalf("kcat consume: %v\n%s", err, out)
 	}
