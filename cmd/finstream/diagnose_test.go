@@ -54,7 +54,10 @@ func (n *node) diagnose(user string) string {
 			accounts[ch.Row.ID] = ch.Row.UserID
 		}
 	}
-	type seen struct{ cdc, byUser, categorized int }
+	type seen struct {
+		cdc, byAccount, byUser, categorized int
+		nullUser                            bool
+	}
 	txns := map[string]*seen{}
 	get := func(id string) *seen {
 		if txns[id] == nil {
@@ -73,6 +76,13 @@ func (n *node) diagnose(user string) string {
 		}
 		if u == user {
 			get(ch.Row.ID).cdc++
+			get(ch.Row.ID).nullUser = ch.Row.UserID == ""
+		}
+	}
+	byAccount, _ := avro.NewCodec[cdc.TxnChange](ctx, reg, topics.TxnByAccount+"-value")
+	for _, r := range n.readAll(topics.TxnByAccount) {
+		if ch, err := byAccount.DecodeValue(r.Value); err == nil && accounts[ch.Row.AccountID] == user {
+			get(ch.Row.ID).byAccount++
 		}
 	}
 	byUser, _ := avro.NewCodec[cdc.TxnChange](ctx, reg, topics.TxnByUser+"-value")
@@ -96,7 +106,8 @@ func (n *node) diagnose(user string) string {
 	var lines []string
 	for id, s := range txns {
 		if s.byUser < s.cdc || s.categorized == 0 {
-			lines = append(lines, fmt.Sprintf("%s: cdc %d, by-user %d, categorized %d", id, s.cdc, s.byUser, s.categorized))
+			lines = append(lines, fmt.Sprintf("%s: cdc %d (user_id null: %v), by-account %d, by-user %d, categorized %d",
+				id, s.cdc, s.nullUser, s.byAccount, s.byUser, s.categorized))
 		}
 	}
 	sort.Strings(lines)

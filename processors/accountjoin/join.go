@@ -11,12 +11,25 @@ type State struct {
 	Account *cdc.Account    `json:"account,omitempty"`
 	Pos     cdc.Position    `json:"pos"`
 	Pending []cdc.TxnChange `json:"pending,omitempty"`
-	// Released are the transactions the change at Pos released. A crash
-	// after the state was stored but before they were produced redelivers
-	// that change; it releases them again (downstream is idempotent by
-	// position), so a waiting transaction is never lost.
-	Released []cdc.TxnChange `json:"released,omitempty"`
+	// Releases are the last account changes that released waiting
+	// transactions (at most keepReleases). A crash after the state was
+	// stored but before the released transactions were produced redelivers
+	// those changes; each redelivered change releases again what it and
+	// every later change released (downstream is idempotent by position), so
+	// a waiting transaction is never lost.
+	Releases []Release `json:"releases,omitempty"`
 }
+
+// Release is what one account change released.
+type Release struct {
+	Pos  cdc.Position    `json:"pos"`
+	Txns []cdc.TxnChange `json:"txns"`
+}
+
+// keepReleases bounds Releases: goka commits a partition's offsets about
+// every second, so a redelivery after a crash reaches back only over the
+// changes of that window.
+const keepReleases = 16
 
 // UserID is the account's user, "" while unknown.
 func (s *State) UserID() string {
@@ -32,13 +45,15 @@ func (s *State) UserID() string {
 // known user: transactions of a closed account still belong to its user.
 func (s *State) ApplyAccount(ch cdc.AccountChange) (released []cdc.TxnChange) {
 	if s.Account != nil && !ch.Pos.After(s.Pos) {
-		if ch.Pos == s.Pos {
-			return s.Released // a redelivery: release again what it released
+		// A redelivery: release again what this and later changes released.
+		for _, r := range s.Releases {
+			if !ch.Pos.After(r.Pos) {
+				released = append(released, r.Txns...)
+			}
 		}
-		return nil
+		return released
 	}
 	s.Pos = ch.Pos
-	s.Released = nil
 	if ch.Deleted && s.Account != nil {
 		return nil
 	}
@@ -55,7 +70,12 @@ func (s *State) ApplyAccount(ch cdc.AccountChange) (released []cdc.TxnChange) {
 	for i := range released {
 		released[i].Row.UserID = uid
 	}
-	s.Released = released
+	if len(released) > 0 {
+		s.Releases = append(s.Releases, Release{Pos: ch.Pos, Txns: released})
+		if len(s.Releases) > keepReleases {
+			s.Releases = s.Releases[len(s.Releases)-keepReleases:]
+		}
+	}
 	return released
 }
 

@@ -27,6 +27,14 @@ func TestTransactionsWaitForTheirAccount(t *testing.T) {
 	if len(again) != 2 || again[1].Pos.LSN != 6 {
 		t.Fatalf("redelivery released %+v", again)
 	}
+	// A newer change of the account, then a redelivery of both (the crash
+	// came after both were processed, before anything was produced): the
+	// older change still releases what it released.
+	s.ApplyAccount(cdc.AccountChange{Op: cdc.OpUpdate, Row: cdc.Account{ID: "ACC-1", UserID: "USR-1", Status: "FROZEN"}, Pos: cdc.Position{LSN: 7}})
+	again = s.ApplyAccount(cdc.AccountChange{Op: cdc.OpSnapshot, Row: cdc.Account{ID: "ACC-1", UserID: "USR-1"}, Pos: cdc.Position{LSN: 1}})
+	if len(again) != 2 {
+		t.Fatalf("redelivery after a newer change released %+v", again)
+	}
 	got, ok := s.ApplyTxn(cdc.TxnChange{Row: cdc.Txn{ID: "T2"}})
 	if !ok || got.Row.UserID != "USR-1" {
 		t.Fatalf("known account: %+v %v", got, ok)
