@@ -8,8 +8,6 @@ import (
 	"github.com/lovoo/goka"
 	"io"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"golang.org/x/sync/errgroup"
 
@@ -103,8 +101,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
-	metrics := prometheus.NewRegistry()
-	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := newMetricsRegistry()
 	pm := processors.NewMetrics(metrics)
 
 	g.Go(func() error {
@@ -228,28 +225,15 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 			only = append(only, goka.Group(g))
 		}
 	}
-	log, err := o.logger(stderr)
+	r, err := o.setupRole(ctx, stderr, true, o.listenCheck)
 	if err != nil {
 		return err
 	}
-	brokers, err := o.brokerList()
-	if err != nil {
-		return err
-	}
+	log, metrics := r.log, r.metrics
 	dataDir, err := o.ensureDataDir()
 	if err != nil {
 		return err
 	}
-	regClient, err := registryClient(o.registry)
-	if err != nil {
-		return err
-	}
-	c, err := codecs(ctx, regClient, log)
-	if err != nil {
-		return err
-	}
-	metrics := prometheus.NewRegistry()
-	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	pm := processors.NewMetrics(metrics)
 	g, gctx := errgroup.WithContext(ctx)
 	serve, err := serveHTTP(gctx, "metrics", o.listen, metricsMux(metrics), log)
@@ -258,7 +242,7 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	g.Go(serve)
 	g.Go(func() error {
-		return processors.Run(gctx, processors.Config{Brokers: brokers, StorageDir: dataDir, FlushInterval: o.flush, Codecs: c, Logger: log, Groups: only},
+		return processors.Run(gctx, processors.Config{Brokers: r.brokers, StorageDir: dataDir, FlushInterval: o.flush, Codecs: r.codecs, Logger: log, Groups: only},
 			pm, func() { log.Info("processors ready") })
 	})
 	if err := g.Wait(); err != nil && ctx.Err() == nil {
@@ -276,30 +260,11 @@ func cmdAPI(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	log, err := o.logger(stderr)
+	r, err := o.setupRole(ctx, stderr, true, o.listenCheck, o.secretCheck)
 	if err != nil {
 		return err
 	}
-	brokers, err := o.brokerList()
-	if err != nil {
-		return err
-	}
-	if err := checkAddr("listen", o.listen); err != nil {
-		return err
-	}
-	if _, err := o.secret(); err != nil {
-		return err
-	}
-	regClient, err := registryClient(o.registry)
-	if err != nil {
-		return err
-	}
-	c, err := codecs(ctx, regClient, log)
-	if err != nil {
-		return err
-	}
-	metrics := prometheus.NewRegistry()
-	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	log, brokers, c, metrics := r.log, r.brokers, r.codecs, r.metrics
 	ap, err := newAPIPart(brokers, c, "", &o, metrics, log)
 	if err != nil {
 		return err

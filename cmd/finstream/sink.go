@@ -11,7 +11,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"golang.org/x/sync/errgroup"
 
 	"finstream/api"
@@ -64,30 +63,20 @@ func cmdSink(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	log, err := o.logger(stderr)
-	if err != nil {
-		return err
-	}
-	brokers, err := o.brokerList()
-	if err != nil {
-		return err
-	}
-	if err := checkAddr("listen", o.listen); err != nil {
-		return err
-	}
 	dbURL := o.databaseURL
 	if dbURL == "" {
 		dbURL = os.Getenv(envDatabaseURL)
 	}
-	if dbURL == "" {
-		return badConfig("--database-url is required (or set %s)", envDatabaseURL)
-	}
-	regClient, err := registryClient(o.registry)
+	r, err := o.setupRole(ctx, stderr, false, o.listenCheck, func() error {
+		if dbURL == "" {
+			return badConfig("--database-url is required (or set %s)", envDatabaseURL)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	metrics := prometheus.NewRegistry()
-	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	log, brokers, regClient, metrics := r.log, r.brokers, r.reg, r.metrics
 	sp, err := newSinkPart(ctx, dbURL, so, brokers, regClient, metrics, log)
 	if err != nil {
 		return err

@@ -11,7 +11,6 @@ import (
 	"github.com/lovoo/goka"
 	"github.com/lovoo/goka/storage"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"golang.org/x/sync/errgroup"
 
@@ -129,31 +128,12 @@ func cmdWSFanout(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	log, err := o.logger(stderr)
+	r, err := o.setupRole(ctx, stderr, true, o.listenCheck, o.secretCheck)
 	if err != nil {
 		return err
 	}
-	brokers, err := o.brokerList()
-	if err != nil {
-		return err
-	}
-	if err := checkAddr("listen", o.listen); err != nil {
-		return err
-	}
-	secret, err := o.secret()
-	if err != nil {
-		return err
-	}
-	regClient, err := registryClient(o.registry)
-	if err != nil {
-		return err
-	}
-	c, err := codecs(ctx, regClient, log)
-	if err != nil {
-		return err
-	}
-	metrics := prometheus.NewRegistry()
-	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	log, brokers, c, metrics := r.log, r.brokers, r.codecs, r.metrics
+	secret, _ := o.secret()
 	view, err := newView(brokers, topics.TableShared, c.SharedTable, storage.MemoryBuilder(), o.flush)
 	if err != nil {
 		return err
