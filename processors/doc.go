@@ -1,0 +1,53 @@
+// Package processors wires finstream's goka groups. The domain logic lives
+// in plain packages beside it (cdc, category, period, budget, accountjoin,
+// shared, insight, goal, notify) that do not import goka, so the topology
+// can change by measurement.
+//
+// The topic graph (key of each topic in brackets; [t] = the group's table,
+// compacted, "<group>-table"; ⟲ = the group's loopback topic):
+//
+//	core.public.transactions ──► finstream-rekey-transactions ─┬─► finstream.txn.by-user [user_id]
+//	  (Debezium, any partitioner)   (stateless, murmur2 re-key)  ├─► finstream.txn.by-account [account_id]
+//	                                                              └─► finstream.dlq (bad records)
+//	core.public.accounts ─────► finstream-rekey-accounts ────────► finstream.accounts.by-id [account_id]
+//
+//	finstream.accounts.by-id ─┐
+//	finstream.txn.by-account ─┴─► finstream-accounts [t] ───────► finstream.txn.by-user
+//	                               (transactions wait for their account)
+//
+//	finstream.txn.by-user ─────┐
+//	finstream.commands.user ───┴─► finstream-users [t] ─┬─► finstream.txn.categorized [user_id]
+//	  (API: budgets, recategorize,  (hot path: categorize, ├─► finstream.budget.updates [budget_id]
+//	   memberships from shared)      spend, budgets,       ├─► finstream.budget.alerts [user_id]
+//	                                 alerts)               └─► finstream.shared.spend [budget_id]
+//
+//	finstream.commands.shared ─┐
+//	finstream.shared.spend ────┴─► finstream-shared [t] ┬─► finstream.budget.updates (shared, with participants)
+//	                                                     ├─► finstream.budget.alerts (one per participant)
+//	                                                     └─► finstream.commands.user (memberships)
+//
+//	finstream.txn.categorized ┐
+//	finstream.budget.updates ─┼─► finstream-insights [t] ⟲ ──► finstream.insights [user_id]
+//	finstream.commands.user ──┘
+//
+//	finstream.txn.by-user ────┐
+//	finstream.accounts.by-id ─┼─► finstream-goals [t] ⟲ ─────► finstream.goal.events [user_id]
+//	finstream.commands.goals ─┤
+//	finstream.commands.user ──┘
+//
+//	finstream.budget.alerts ──┐
+//	finstream.budget.updates ─┼─► finstream-notifications [t] ⟲ ► finstream.notifications [user_id]
+//	finstream.goal.events ────┤
+//	finstream.insights ───────┤
+//	finstream.commands.notify ┘
+//
+// Outside this package: the WebSocket fanout tails finstream.budget.updates,
+// .notifications, .insights and .goal.events (no consumer group); the
+// Postgres sink (group finstream-sink) and the push gateway (group
+// finstream-push) consume their topics with offsets committed after the
+// write. Every internal key uses Kafka's murmur2 (topics.Hasher).
+//
+// Exactly-once effect on every table: each state remembers, per
+// transaction, the CDC position (or sequence) it applied; duplicates,
+// replays and stale redeliveries change nothing.
+package processors
