@@ -127,7 +127,7 @@ func (c *Copilot) checkAndSend(w http.ResponseWriter, r *http.Request, user stri
 }
 
 func (c *Copilot) sendGoal(w http.ResponseWriter, r *http.Request, cmd event.GoalCommand) {
-	cmd.CommandID = commandID()
+	cmd.CommandID = newCommandID()
 	cmd.IssuedAt = c.cfg.Now()
 	c.emit(r.Context(), w, c.cfg.GoalCommands, cmd.UserID, cmd.CommandID, cmd)
 }

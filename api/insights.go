@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -149,28 +147,7 @@ func (c *Copilot) getInsights(w http.ResponseWriter, r *http.Request, user strin
 // emit sends a command keyed by key and answers 202 with its id once Kafka
 // acked it.
 func (c *Copilot) emit(ctx context.Context, w http.ResponseWriter, em *goka.Emitter, key, id string, cmd any) {
-	p, err := em.Emit(key, cmd)
-	if err == nil {
-		acked := make(chan error, 1)
-		p.Then(func(err error) { acked <- err })
-		select {
-		case err = <-acked:
-		case <-ctx.Done():
-			err = ctx.Err()
-		}
-	}
-	if err != nil {
-		c.cfg.Logger.Error("copilot api: emit command", "err", err)
-		writeError(w, http.StatusServiceUnavailable, "unavailable", "could not accept the command, retry")
-		return
-	}
-	writeJSON(w, http.StatusAccepted, map[string]string{"command_id": id})
-}
-
-func commandID() string {
-	var id [16]byte
-	_, _ = rand.Read(id[:])
-	return hex.EncodeToString(id[:])
+	accept(ctx, w, c.cfg.Logger, em, key, cmd, map[string]string{"command_id": id})
 }
 
 // getNotificationSettings answers {kinds: {kind: enabled}, lang}.
@@ -220,7 +197,7 @@ func (c *Copilot) putNotificationSettings(w http.ResponseWriter, r *http.Request
 		writeError(w, http.StatusUnprocessableEntity, "invalid", err.Error())
 		return
 	}
-	cmd := event.NotificationSettings{CommandID: commandID(), UserID: user, Disabled: disabled, Lang: lang, IssuedAt: c.cfg.Now()}
+	cmd := event.NotificationSettings{CommandID: newCommandID(), UserID: user, Disabled: disabled, Lang: lang, IssuedAt: c.cfg.Now()}
 	c.emit(r.Context(), w, c.cfg.NotifyCommands, user, cmd.CommandID, cmd)
 }
 

@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -168,26 +166,9 @@ func (s *Server) state(userID string) (*budget.State, error) {
 	return &budget.State{UserID: userID}, nil
 }
 
-// send emits a command and answers 202 with its id once Kafka acked it.
+// send emits a user command and answers 202 with its id once Kafka acked it.
 func (s *Server) send(ctx context.Context, w http.ResponseWriter, cmd event.UserCommand) {
-	var id [16]byte
-	_, _ = rand.Read(id[:])
-	cmd.CommandID = hex.EncodeToString(id[:])
+	cmd.CommandID = newCommandID()
 	cmd.IssuedAt = s.cfg.Now()
-	p, err := s.cfg.Commands.Emit(cmd.UserID, cmd)
-	if err == nil {
-		acked := make(chan error, 1)
-		p.Then(func(err error) { acked <- err })
-		select {
-		case err = <-acked:
-		case <-ctx.Done():
-			err = ctx.Err()
-		}
-	}
-	if err != nil {
-		s.cfg.Logger.Error("emit command", "kind", cmd.Kind, "err", err)
-		writeError(w, http.StatusServiceUnavailable, "unavailable", "could not accept the command, retry")
-		return
-	}
-	writeJSON(w, http.StatusAccepted, map[string]string{"command_id": cmd.CommandID})
+	accept(ctx, w, s.cfg.Logger, s.cfg.Commands, cmd.UserID, cmd, map[string]string{"command_id": cmd.CommandID})
 }

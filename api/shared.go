@@ -206,24 +206,9 @@ func (s *Server) getMySharedBudgets(w http.ResponseWriter, r *http.Request, user
 // sendShared emits a shared-budget command and answers 202 with its id (and
 // the budget id) once Kafka acked it.
 func (s *Server) sendShared(ctx context.Context, w http.ResponseWriter, cmd event.SharedCommand) {
-	cmd.CommandID = randomHex(16)
+	cmd.CommandID = newCommandID()
 	cmd.IssuedAt = s.cfg.Now()
-	p, err := s.cfg.SharedCommands.Emit(cmd.BudgetID, cmd)
-	if err == nil {
-		acked := make(chan error, 1)
-		p.Then(func(err error) { acked <- err })
-		select {
-		case err = <-acked:
-		case <-ctx.Done():
-			err = ctx.Err()
-		}
-	}
-	if err != nil {
-		s.cfg.Logger.Error("emit shared command", "kind", cmd.Kind, "err", err)
-		writeError(w, http.StatusServiceUnavailable, "unavailable", "could not accept the command, retry")
-		return
-	}
-	writeJSON(w, http.StatusAccepted, map[string]string{"command_id": cmd.CommandID, "budget_id": cmd.BudgetID})
+	accept(ctx, w, s.cfg.Logger, s.cfg.SharedCommands, cmd.BudgetID, cmd, map[string]string{"command_id": cmd.CommandID, "budget_id": cmd.BudgetID})
 }
 
 func randomHex(n int) string {
