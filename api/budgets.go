@@ -35,7 +35,7 @@ func (s *Server) putBudget(w http.ResponseWriter, r *http.Request, user string) 
 		return
 	}
 	cat := r.PathValue("category")
-	b, err := budget.ValidateBudget(cat, *req.LimitMinor, req.Currency, req.Period, req.ThresholdsBP, knownCurrency)
+	b, err := budget.ValidateBudget(cat, *req.LimitMinor, req.Currency, req.Period, req.ThresholdsBP, cdc.KnownCurrency)
 	if err != nil {
 		writeError(w, http.StatusUnprocessableEntity, "invalid", err.Error())
 		return
@@ -89,11 +89,6 @@ func (s *Server) recategorize(w http.ResponseWriter, r *http.Request, user strin
 func (s *Server) unavailable(w http.ResponseWriter, err error) {
 	s.cfg.Logger.Error("read state", "err", err)
 	writeError(w, http.StatusServiceUnavailable, "unavailable", "state is not available, retry")
-}
-
-func knownCurrency(c string) bool {
-	_, ok := cdc.CurrencyExponent(c)
-	return ok
 }
 
 // getSpending answers GET /v1/me/spending?period=2026-11 (default: the

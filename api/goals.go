@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"finstream/processors/cdc"
 	"finstream/processors/event"
 	"finstream/processors/goal"
 )
@@ -65,7 +66,7 @@ func (c *Copilot) putGoal(w http.ResponseWriter, r *http.Request, user string) {
 	if req.AccountID != nil {
 		set.AccountID = *req.AccountID
 	}
-	if err := set.Validate(knownCurrency); err != nil {
+	if err := set.Validate(cdc.KnownCurrency); err != nil {
 		goalError(w, err)
 		return
 	}
@@ -119,7 +120,7 @@ func (c *Copilot) checkAndSend(w http.ResponseWriter, r *http.Request, user stri
 		return
 	}
 	cmd.IssuedAt = c.cfg.Now()
-	if _, err := st.Command(cmd, knownCurrency); err != nil {
+	if _, err := st.Command(cmd, cdc.KnownCurrency); err != nil {
 		goalError(w, err)
 		return
 	}

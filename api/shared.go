@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"finstream/processors/cdc"
 	"finstream/processors/event"
 	"finstream/processors/shared"
 )
@@ -83,7 +84,7 @@ func (s *Server) createShared(w http.ResponseWriter, r *http.Request, user strin
 	cmd := event.SharedCommand{BudgetID: req.BudgetID, Kind: event.CmdSharedCreate, ActorID: user,
 		Name: strings.TrimSpace(req.Name), Category: req.Category, LimitMinor: *req.LimitMinor,
 		Currency: req.Currency, Period: req.Period, ThresholdsBP: req.ThresholdsBP}
-	if err := shared.ValidateCreate(cmd, knownCurrency); err != nil {
+	if err := shared.ValidateCreate(cmd, cdc.KnownCurrency); err != nil {
 		writeError(w, http.StatusUnprocessableEntity, "invalid", err.Error())
 		return
 	}

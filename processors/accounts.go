@@ -14,7 +14,6 @@ const GroupAccounts goka.Group = topics.GroupAccounts
 
 type accounts struct {
 	cfg *Config
-	m   *Metrics
 }
 
 func (a *accounts) define() *goka.GroupGraph {
@@ -34,7 +33,6 @@ func (a *accounts) state(ctx goka.Context) accountjoin.State {
 }
 
 func (a *accounts) account(ctx goka.Context, msg any) {
-	a.m.Processed.WithLabelValues(string(GroupAccounts), topics.AccountsByID).Inc()
 	s := a.state(ctx)
 	released := s.ApplyAccount(msg.(cdc.AccountChange))
 	ctx.SetValue(s)
@@ -44,7 +42,6 @@ func (a *accounts) account(ctx goka.Context, msg any) {
 }
 
 func (a *accounts) txn(ctx goka.Context, msg any) {
-	a.m.Processed.WithLabelValues(string(GroupAccounts), topics.TxnByAccount).Inc()
 	s := a.state(ctx)
 	ch, ok := s.ApplyTxn(msg.(cdc.TxnChange))
 	if ok {

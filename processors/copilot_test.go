@@ -43,21 +43,17 @@ func startCopilot(t *testing.T) *copilot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cc, err := NewCopilotCodecs(ctx, reg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	tt := tester.New(t)
 	cfg := Config{Codecs: codecs, Options: []goka.ProcessorOption{goka.WithTester(tt)}}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	m := NewMetrics(nil)
-	graphs := append(Graphs(&cfg, m), defineInsights(&cfg, m, cc), defineGoals(&cfg, m, cc), defineNotifications(&cfg, m, cc))
+	graphs := Graphs(&cfg, m) // insights, goals and notifications included
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, len(graphs))
 	for _, g := range graphs {
-		p, err := goka.NewProcessor(nil, g, cfg.options(g.Group())...)
+		p, err := goka.NewProcessor(nil, g, append(cfg.options(g.Group()), m.counting(g))...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,12 +16,11 @@ import (
 // travel to the right user over the group's loopback.
 type goals struct {
 	cfg *Config
-	m   *Metrics
 	c   *CopilotCodecs
 }
 
-func defineGoals(cfg *Config, m *Metrics, c *CopilotCodecs) *goka.GroupGraph {
-	p := &goals{cfg: cfg, m: m, c: c}
+func defineGoals(cfg *Config, c *CopilotCodecs) *goka.GroupGraph {
+	p := &goals{cfg: cfg, c: c}
 	return goka.DefineGroup(GroupGoals,
 		goka.Input(goka.Stream(topics.TxnByUser), cfg.Codecs.TxnByUser, p.txn),
 		goka.Input(goka.Stream(topics.AccountsByID), cfg.Codecs.AccountsByID, p.account),
@@ -41,14 +40,12 @@ func (p *goals) state(ctx goka.Context) *goal.State {
 }
 
 func (p *goals) txn(ctx goka.Context, msg any) {
-	p.m.Processed.WithLabelValues(string(GroupGoals), topics.TxnByUser).Inc()
 	s := p.state(ctx)
 	p.commit(ctx, s, s.ApplyTxn(msg.(cdc.TxnChange)))
 }
 
 // account runs keyed by account id: it routes GOAL accounts to their user.
 func (p *goals) account(ctx goka.Context, msg any) {
-	p.m.Processed.WithLabelValues(string(GroupGoals), topics.AccountsByID).Inc()
 	ch := msg.(cdc.AccountChange)
 	if ch.Row.Type == "GOAL" && ch.Row.GoalID != "" && ch.Row.UserID != "" {
 		ctx.Loopback(ch.Row.UserID, goal.Message{Account: &ch})
@@ -56,16 +53,14 @@ func (p *goals) account(ctx goka.Context, msg any) {
 }
 
 func (p *goals) message(ctx goka.Context, msg any) {
-	p.m.Processed.WithLabelValues(string(GroupGoals), LoopGoals).Inc()
 	s := p.state(ctx)
 	p.commit(ctx, s, s.Apply(msg.(goal.Message)))
 }
 
 func (p *goals) command(ctx goka.Context, msg any) {
-	p.m.Processed.WithLabelValues(string(GroupGoals), TopicCommandsGoals).Inc()
 	cmd := msg.(event.GoalCommand)
 	s := p.state(ctx)
-	eff, err := s.Command(cmd, knownCurrency)
+	eff, err := s.Command(cmd, cdc.KnownCurrency)
 	if err != nil {
 		// The API validated the command against the state it saw; the state
 		// moved on since. Nothing to apply.
@@ -76,7 +71,6 @@ func (p *goals) command(ctx goka.Context, msg any) {
 }
 
 func (p *goals) userCommand(ctx goka.Context, msg any) {
-	p.m.Processed.WithLabelValues(string(GroupGoals), topics.CommandsUser).Inc()
 	cmd := msg.(event.UserCommand)
 	if cmd.Kind != event.CmdSetTimeZone {
 		return

@@ -87,12 +87,11 @@ func NewCopilotCodecs(ctx context.Context, reg *avro.Client) (*CopilotCodecs, er
 // to their user.
 type insights struct {
 	cfg *Config
-	m   *Metrics
 	c   *CopilotCodecs
 }
 
-func defineInsights(cfg *Config, m *Metrics, c *CopilotCodecs) *goka.GroupGraph {
-	p := &insights{cfg: cfg, m: m, c: c}
+func defineInsights(cfg *Config, c *CopilotCodecs) *goka.GroupGraph {
+	p := &insights{cfg: cfg, c: c}
 	return goka.DefineGroup(GroupInsights,
 		goka.Input(goka.Stream(topics.TxnCategorized), cfg.Codecs.Categorized, p.categorized),
 		goka.Input(goka.Stream(topics.BudgetUpdates), cfg.Codecs.BudgetUpdates, p.budgetUpdate),
@@ -111,7 +110,6 @@ func (p *insights) state(ctx goka.Context) *insight.State {
 }
 
 func (p *insights) categorized(ctx goka.Context, msg any) {
-	p.m.Processed.WithLabelValues(string(GroupInsights), topics.TxnCategorized).Inc()
 	s := p.state(ctx)
 	p.commit(ctx, s, s.ApplyCategorized(msg.(event.Categorized)))
 }
@@ -119,20 +117,17 @@ func (p *insights) categorized(ctx goka.Context, msg any) {
 // budgetUpdate runs keyed by budget_id: it only routes personal budgets'
 // updates to their user.
 func (p *insights) budgetUpdate(ctx goka.Context, msg any) {
-	p.m.Processed.WithLabelValues(string(GroupInsights), topics.BudgetUpdates).Inc()
 	if u := msg.(event.BudgetUpdate); u.Kind == event.BudgetPersonal && u.UserID != "" {
 		ctx.Loopback(u.UserID, u)
 	}
 }
 
 func (p *insights) userBudget(ctx goka.Context, msg any) {
-	p.m.Processed.WithLabelValues(string(GroupInsights), LoopInsights).Inc()
 	s := p.state(ctx)
 	p.commit(ctx, s, s.ApplyBudget(msg.(event.BudgetUpdate)))
 }
 
 func (p *insights) command(ctx goka.Context, msg any) {
-	p.m.Processed.WithLabelValues(string(GroupInsights), topics.CommandsUser).Inc()
 	cmd := msg.(event.UserCommand)
 	if cmd.Kind != event.CmdSetTimeZone {
 		return

@@ -1,6 +1,9 @@
 package processors
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/lovoo/goka"
+	"github.com/prometheus/client_golang/prometheus"
+)
 
 // Metrics of the processors. Labels are bounded: processor group, topic and
 // a short machine reason; never a user or account id.
@@ -30,4 +33,24 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		reg.MustRegister(m.Processed, m.DLQ, m.Latency)
 	}
 	return m
+}
+
+// counting is a goka option that counts every record the group's callbacks
+// process, per input topic (loopback included), in Processed. The counters
+// are bound once: nothing is looked up per record.
+func (m *Metrics) counting(gg *goka.GroupGraph) goka.ProcessorOption {
+	group := string(gg.Group())
+	counters := map[string]prometheus.Counter{}
+	for _, e := range gg.InputStreams() {
+		counters[e.Topic()] = m.Processed.WithLabelValues(group, e.Topic())
+	}
+	if l := gg.LoopStream(); l != nil {
+		counters[l.Topic()] = m.Processed.WithLabelValues(group, l.Topic())
+	}
+	return goka.WithContextWrapper(func(ctx goka.Context) goka.Context {
+		if c := counters[string(ctx.Topic())]; c != nil {
+			c.Inc()
+		}
+		return ctx
+	})
 }

@@ -17,12 +17,11 @@ import (
 // to each recipient.
 type notifications struct {
 	cfg *Config
-	m   *Metrics
 	c   *CopilotCodecs
 }
 
-func defineNotifications(cfg *Config, m *Metrics, c *CopilotCodecs) *goka.GroupGraph {
-	p := &notifications{cfg: cfg, m: m, c: c}
+func defineNotifications(cfg *Config, c *CopilotCodecs) *goka.GroupGraph {
+	p := &notifications{cfg: cfg, c: c}
 	return goka.DefineGroup(GroupNotifications,
 		goka.Input(goka.Stream(topics.BudgetAlerts), cfg.Codecs.BudgetAlerts, p.alert),
 		goka.Input(goka.Stream(topics.BudgetUpdates), cfg.Codecs.BudgetUpdates, p.sharedUpdate),
@@ -43,7 +42,6 @@ func (p *notifications) state(ctx goka.Context) *notify.State {
 }
 
 func (p *notifications) alert(ctx goka.Context, msg any) {
-	p.m.Processed.WithLabelValues(string(GroupNotifications), topics.BudgetAlerts).Inc()
 	a := msg.(event.Alert)
 	if a.BudgetID != budget.BudgetID(a.UserID, a.Category) {
 		// A shared budget's alert (one per participant): its budget update,
@@ -56,29 +54,24 @@ func (p *notifications) alert(ctx goka.Context, msg any) {
 // sharedUpdate runs keyed by budget_id: it sends each participant's
 // candidate to the participant's key.
 func (p *notifications) sharedUpdate(ctx goka.Context, msg any) {
-	p.m.Processed.WithLabelValues(string(GroupNotifications), topics.BudgetUpdates).Inc()
 	for _, n := range notify.FromSharedUpdate(msg.(event.BudgetUpdate)) {
 		ctx.Loopback(n.UserID, n)
 	}
 }
 
 func (p *notifications) goalEvent(ctx goka.Context, msg any) {
-	p.m.Processed.WithLabelValues(string(GroupNotifications), topics.GoalEvents).Inc()
 	p.admit(ctx, notify.FromGoalEvent(msg.(event.GoalEvent)))
 }
 
 func (p *notifications) insight(ctx goka.Context, msg any) {
-	p.m.Processed.WithLabelValues(string(GroupNotifications), topics.Insights).Inc()
 	p.admit(ctx, notify.FromInsight(msg.(event.Insight)))
 }
 
 func (p *notifications) candidate(ctx goka.Context, msg any) {
-	p.m.Processed.WithLabelValues(string(GroupNotifications), LoopNotifications).Inc()
 	p.admit(ctx, []event.Notification{msg.(event.Notification)})
 }
 
 func (p *notifications) settings(ctx goka.Context, msg any) {
-	p.m.Processed.WithLabelValues(string(GroupNotifications), TopicCommandsNotify).Inc()
 	c := msg.(event.NotificationSettings)
 	s := p.state(ctx)
 	if _, err := s.SetSettings(c); err != nil {

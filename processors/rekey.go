@@ -47,7 +47,6 @@ func (r *rekey) defineAccounts() *goka.GroupGraph {
 
 func (r *rekey) txn(ctx goka.Context, msg any) {
 	raw, _ := msg.([]byte)
-	r.m.Processed.WithLabelValues(string(GroupRekeyTxns), topics.CDCTransactions).Inc()
 	ch, err := r.cfg.Codecs.CDC.DecodeTxn(ctx.Context(), raw)
 	switch {
 	case errors.Is(err, cdc.ErrTombstone):
@@ -67,7 +66,6 @@ func (r *rekey) txn(ctx goka.Context, msg any) {
 
 func (r *rekey) account(ctx goka.Context, msg any) {
 	raw, _ := msg.([]byte)
-	r.m.Processed.WithLabelValues(string(GroupRekeyAccounts), topics.CDCAccounts).Inc()
 	ch, err := r.cfg.Codecs.CDC.DecodeAccount(ctx.Context(), raw)
 	switch {
 	case errors.Is(err, cdc.ErrTombstone):

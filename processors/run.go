@@ -16,12 +16,12 @@ func Graphs(cfg *Config, m *Metrics) []*goka.GroupGraph {
 	return []*goka.GroupGraph{
 		r.defineTxns(),
 		r.defineAccounts(),
-		(&accounts{cfg: cfg, m: m}).define(),
+		(&accounts{cfg: cfg}).define(),
 		(&users{cfg: cfg, m: m}).define(),
-		(&sharedBudgets{cfg: cfg, m: m}).define(),
-		defineInsights(cfg, m, cfg.Codecs.Copilot),
-		defineGoals(cfg, m, cfg.Codecs.Copilot),
-		defineNotifications(cfg, m, cfg.Codecs.Copilot),
+		(&sharedBudgets{cfg: cfg}).define(),
+		defineInsights(cfg, cfg.Codecs.Copilot),
+		defineGoals(cfg, cfg.Codecs.Copilot),
+		defineNotifications(cfg, cfg.Codecs.Copilot),
 	}
 }
 
@@ -35,7 +35,7 @@ func New(cfg Config, m *Metrics) ([]*goka.Processor, error) {
 		if len(cfg.Groups) > 0 && !slices.Contains(cfg.Groups, g.Group()) {
 			continue
 		}
-		p, err := goka.NewProcessor(cfg.Brokers, g, cfg.options(g.Group())...)
+		p, err := goka.NewProcessor(cfg.Brokers, g, append(cfg.options(g.Group()), m.counting(g))...)
 		if err != nil {
 			return nil, fmt.Errorf("processor %s: %w", g.Group(), err)
 		}

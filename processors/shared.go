@@ -5,6 +5,7 @@ import (
 
 	"github.com/lovoo/goka"
 
+	"finstream/processors/cdc"
 	"finstream/processors/event"
 	"finstream/processors/shared"
 	"finstream/topics"
@@ -20,7 +21,6 @@ const GroupShared goka.Group = topics.GroupShared
 
 type sharedBudgets struct {
 	cfg *Config
-	m   *Metrics
 }
 
 func (g *sharedBudgets) define() *goka.GroupGraph {
@@ -43,7 +43,6 @@ func (g *sharedBudgets) budget(ctx goka.Context) *shared.Budget {
 }
 
 func (g *sharedBudgets) command(ctx goka.Context, msg any) {
-	g.m.Processed.WithLabelValues(string(GroupShared), topics.CommandsShared).Inc()
 	cmd := msg.(event.SharedCommand)
 	b := g.budget(ctx)
 	var eff shared.Effects
@@ -51,7 +50,7 @@ func (g *sharedBudgets) command(ctx goka.Context, msg any) {
 	switch {
 	case b == nil && cmd.Kind == event.CmdSharedCreate:
 		cmd.BudgetID = ctx.Key()
-		b, eff, err = shared.Create(cmd, knownCurrency)
+		b, eff, err = shared.Create(cmd, cdc.KnownCurrency)
 	case b == nil:
 		err = errors.New("no such shared budget")
 	default:
@@ -67,7 +66,6 @@ func (g *sharedBudgets) command(ctx goka.Context, msg any) {
 }
 
 func (g *sharedBudgets) spend(ctx goka.Context, msg any) {
-	g.m.Processed.WithLabelValues(string(GroupShared), topics.SharedSpend).Inc()
 	b := g.budget(ctx)
 	if b == nil {
 		// Tagged with an id no shared budget has: nothing to count.

@@ -46,7 +46,6 @@ func (u *users) state(ctx goka.Context) *budget.State {
 }
 
 func (u *users) txn(ctx goka.Context, msg any) {
-	u.m.Processed.WithLabelValues(string(GroupUsers), topics.TxnByUser).Inc()
 	ch := msg.(cdc.TxnChange)
 	s := u.state(ctx)
 	eff := s.ApplyTxn(ch)
@@ -57,7 +56,6 @@ func (u *users) txn(ctx goka.Context, msg any) {
 }
 
 func (u *users) command(ctx goka.Context, msg any) {
-	u.m.Processed.WithLabelValues(string(GroupUsers), topics.CommandsUser).Inc()
 	cmd := msg.(event.UserCommand)
 	s := u.state(ctx)
 	var eff budget.Effects
@@ -65,7 +63,7 @@ func (u *users) command(ctx goka.Context, msg any) {
 	switch cmd.Kind {
 	case event.CmdSetBudget:
 		var b *budget.Budget
-		b, err = budget.ValidateBudget(cmd.Category, cmd.LimitMinor, cmd.Currency, cmd.Period, cmd.ThresholdsBP, knownCurrency)
+		b, err = budget.ValidateBudget(cmd.Category, cmd.LimitMinor, cmd.Currency, cmd.Period, cmd.ThresholdsBP, cdc.KnownCurrency)
 		if err == nil {
 			eff = s.SetBudget(*b, cmd.IssuedAt)
 		}
@@ -75,7 +73,6 @@ func (u *users) command(ctx goka.Context, msg any) {
 		eff, err = s.Recategorize(cmd.TxnID, cmd.Category, cmd.IssuedAt)
 	case event.CmdSetTimeZone:
 		err = s.SetTimeZone(cmd.TimeZone)
-		ctx.SetValue(*s)
 	case event.CmdSetMembership:
 		eff, err = s.SetMembership(budget.Membership{BudgetID: cmd.BudgetID, Name: cmd.Name, Role: cmd.Role,
 			Category: cmd.Category, Currency: cmd.Currency, Period: cmd.Period, Since: cmd.IssuedAt})
@@ -119,9 +116,4 @@ func (u *users) commit(ctx goka.Context, s *budget.State, eff budget.Effects) {
 	for _, sp := range eff.Shared {
 		ctx.Emit(topics.SharedSpend, sp.BudgetID, sp)
 	}
-}
-
-func knownCurrency(c string) bool {
-	_, ok := cdc.CurrencyExponent(c)
-	return ok
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -21,30 +20,7 @@ func TestDashboardUpdatesLiveInTheBrowser(t *testing.T) {
 	n := newNode(t)
 	n.start()
 	const A, B = "USR-A", "USR-B"
-	if code, body := n.call("POST", "/v1/shared-budgets", A, `{"budget_id":"BDG-456","name":"Household Groceries","limit_minor":1600000,"currency":"THB","period":"monthly"}`); code != http.StatusAccepted {
-		t.Fatalf("create: %d %v", code, body)
-	}
-	waitFor(t, 20*time.Second, "BDG-456", func() (bool, string) {
-		c, b := n.call("GET", "/v1/shared-budgets/BDG-456", A, "")
-		return c == 200, fmt.Sprint(b)
-	})
-	n.call("POST", "/v1/shared-budgets/BDG-456/members", A, `{"user_id":"USR-B","role":"contributor"}`)
-	now := time.Now()
-	tagged := func(id, user string, amount, lsn int64, merchant string) string {
-		return strings.Replace(strings.Replace(debezium("c", id, user, "POSTED", amount, lsn, now), `"budget_id":null`, `"budget_id":"BDG-456"`, 1),
-			`"merchant_name":"Tesco Lotus"`, fmt.Sprintf(`"merchant_name":%q`, merchant), 1)
-	}
-	waitFor(t, 20*time.Second, "B a participant", func() (bool, string) {
-		c, b := n.call("GET", "/v1/shared-budgets/BDG-456", B, "")
-		return c == 200, fmt.Sprint(b)
-	})
-	n.produce("core.public.transactions",
-		[2]string{`{"id":"WA1"}`, tagged("WA1", A, 700_000, 100, "Makro")},
-		[2]string{`{"id":"WB1"}`, tagged("WB1", B, 650_000, 200, "Big C")})
-	waitFor(t, 20*time.Second, "฿13,500 spent", func() (bool, string) {
-		_, b := n.call("GET", "/v1/shared-budgets/BDG-456", A, "")
-		return b["spent_minor"] == 1_350_000.0, fmt.Sprint(b)
-	})
+	seedHousehold(t, n, "W")
 
 	pageA, cancelA := chromedp.NewContext(browser)
 	defer cancelA()
@@ -60,7 +36,7 @@ func TestDashboardUpdatesLiveInTheBrowser(t *testing.T) {
 		waitText(t, page, live, "live")
 	}
 
-	n.produce("core.public.transactions", [2]string{`{"id":"WB2"}`, tagged("WB2", B, 180_000, 300, "Tesco Lotus")})
+	n.produce("core.public.transactions", [2]string{`{"id":"WB2"}`, householdPurchase("WB2", B, 180_000, 300, "Tesco Lotus", time.Now())})
 	waitText(t, pageA, pct, "95.6%")
 	waitText(t, pageA, `document.querySelector("#feed")?.textContent || ""`, "USR-B spent ฿1,800 at Tesco Lotus — 95.6% used")
 	waitText(t, pageB, pct, "95.6%")

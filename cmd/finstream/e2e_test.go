@@ -118,6 +118,9 @@ func TestKcatProducesCDC(t *testing.T) {
 	if code, _ := n.call("PUT", "/v1/me/budgets/groceries", "USR-KCAT", `{"limit_minor":100000,"currency":"THB"}`); code != 202 {
 		t.Fatalf("PUT budget: %d", code)
 	}
+	// The budget must exist before the spend, or its thresholds are crossed
+	// silently when it is created (commands and CDC race otherwise).
+	waitBudget(t, n, "USR-KCAT", "groceries", func(b map[string]any) bool { return b["limit_minor"] == float64(100_000) })
 	lines := strings.Join([]string{
 		`{"id":"K1"}|` + debezium("c", "K1", "USR-KCAT", "PENDING", 40_000, 100, now),
 		`{"id":"K1"}|` + debezium("u", "K1", "USR-KCAT", "POSTED", 40_000, 200, now),

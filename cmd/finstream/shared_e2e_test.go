@@ -61,36 +61,7 @@ func TestSharedBudgetWorkedExampleOverWebSocket(t *testing.T) {
 	n := newNode(t)
 	n.start()
 	const A, B = "USR-A", "USR-B"
-	code, body := n.call("POST", "/v1/shared-budgets", A, `{"budget_id":"BDG-456","name":"Household Groceries","limit_minor":1600000,"currency":"THB","period":"monthly"}`)
-	if code != http.StatusAccepted {
-		t.Fatalf("create: %d %v", code, body)
-	}
-	waitFor(t, 20*time.Second, "BDG-456 created", func() (bool, string) {
-		code, body := n.call("GET", "/v1/shared-budgets/BDG-456", A, "")
-		return code == 200, fmt.Sprint(code, body)
-	})
-	if code, body := n.call("POST", "/v1/shared-budgets/BDG-456/members", A, `{"user_id":"USR-B","role":"contributor"}`); code != http.StatusAccepted {
-		t.Fatalf("add B: %d %v", code, body)
-	}
-	waitFor(t, 20*time.Second, "B a participant", func() (bool, string) {
-		code, body := n.call("GET", "/v1/shared-budgets/BDG-456", B, "")
-		return code == 200, fmt.Sprint(code, body)
-	})
-
-	now := time.Now()
-	tagged := func(id, user string, amount, lsn int64, merchant string) string {
-		return strings.Replace(strings.Replace(debezium("c", id, user, "POSTED", amount, lsn, now), `"budget_id":null`, `"budget_id":"BDG-456"`, 1),
-			`"merchant_name":"Tesco Lotus"`, fmt.Sprintf(`"merchant_name":%q`, merchant), 1)
-	}
-	n.produce("core.public.transactions",
-		[2]string{`{"id":"SA1"}`, tagged("SA1", A, 700_000, 100, "Makro")},
-		[2]string{`{"id":"SB1"}`, tagged("SB1", B, 650_000, 200, "Big C")})
-	var version float64
-	waitFor(t, 20*time.Second, "฿13,500 spent on BDG-456", func() (bool, string) {
-		_, body := n.call("GET", "/v1/shared-budgets/BDG-456", A, "")
-		version, _ = body["version"].(float64)
-		return body["spent_minor"] == float64(1_350_000), fmt.Sprint(body)
-	})
+	version := seedHousehold(t, n, "S")
 
 	// A on two devices, B on one, all subscribed and current.
 	devices := map[string]*device{"A phone": n.connect(t, A), "A laptop": n.connect(t, A), "B phone": n.connect(t, B)}
@@ -99,7 +70,8 @@ func TestSharedBudgetWorkedExampleOverWebSocket(t *testing.T) {
 		d.next("subscribed", "budget:BDG-456")
 	}
 
-	n.produce("core.public.transactions", [2]string{`{"id":"SB2"}`, tagged("SB2", B, 180_000, 300, "Tesco Lotus")})
+	now := time.Now()
+	n.produce("core.public.transactions", [2]string{`{"id":"SB2"}`, householdPurchase("SB2", B, 180_000, 300, "Tesco Lotus", now)})
 	for name, d := range devices {
 		u := d.next("budget_update", "budget:BDG-456")
 		if u["txn_id"] != "SB2" {
@@ -129,10 +101,50 @@ func TestSharedBudgetWorkedExampleOverWebSocket(t *testing.T) {
 
 	// A marker afterwards: the next update each device gets is the marker's,
 	// so B's purchase was delivered exactly once.
-	n.produce("core.public.transactions", [2]string{`{"id":"SA2"}`, tagged("SA2", A, 1_000, 400, "7-Eleven")})
+	n.produce("core.public.transactions", [2]string{`{"id":"SA2"}`, householdPurchase("SA2", A, 1_000, 400, "7-Eleven", now)})
 	for name, d := range devices {
 		if m := d.next("budget_update", "budget:BDG-456"); m["txn_id"] != "SA2" {
 			t.Fatalf("%s: a second update before the marker: %v", name, m)
 		}
 	}
+}
+
+// householdPurchase is a POSTED DEBIT tagged with BDG-456, as Debezium JSON.
+func householdPurchase(id, user string, amount, lsn int64, merchant string, at time.Time) string {
+	return strings.NewReplacer(`"budget_id":null`, `"budget_id":"BDG-456"`,
+		`"merchant_name":"Tesco Lotus"`, fmt.Sprintf(`"merchant_name":%q`, merchant)).Replace(
+		debezium("c", id, user, "POSTED", amount, lsn, at))
+}
+
+// seedHousehold sets up the seed's BDG-456 "Household Groceries" (limit
+// ฿16,000): A (owner) has spent ฿7,000 and B (contributor) ฿6,500, with
+// transaction ids prefixed by prefix. It returns the budget's version.
+func seedHousehold(t *testing.T, n *node, prefix string) float64 {
+	t.Helper()
+	const A, B = "USR-A", "USR-B"
+	if code, body := n.call("POST", "/v1/shared-budgets", A, `{"budget_id":"BDG-456","name":"Household Groceries","limit_minor":1600000,"currency":"THB","period":"monthly"}`); code != http.StatusAccepted {
+		t.Fatalf("create: %d %v", code, body)
+	}
+	waitFor(t, 20*time.Second, "BDG-456 created", func() (bool, string) {
+		code, body := n.call("GET", "/v1/shared-budgets/BDG-456", A, "")
+		return code == 200, fmt.Sprint(code, body)
+	})
+	if code, body := n.call("POST", "/v1/shared-budgets/BDG-456/members", A, `{"user_id":"USR-B","role":"contributor"}`); code != http.StatusAccepted {
+		t.Fatalf("add B: %d %v", code, body)
+	}
+	waitFor(t, 20*time.Second, "B a participant", func() (bool, string) {
+		code, body := n.call("GET", "/v1/shared-budgets/BDG-456", B, "")
+		return code == 200, fmt.Sprint(code, body)
+	})
+	now := time.Now()
+	n.produce("core.public.transactions",
+		[2]string{`{"id":"` + prefix + `A1"}`, householdPurchase(prefix+"A1", A, 700_000, 100, "Makro", now)},
+		[2]string{`{"id":"` + prefix + `B1"}`, householdPurchase(prefix+"B1", B, 650_000, 200, "Big C", now)})
+	var version float64
+	waitFor(t, 20*time.Second, "฿13,500 spent on BDG-456", func() (bool, string) {
+		_, body := n.call("GET", "/v1/shared-budgets/BDG-456", A, "")
+		version, _ = body["version"].(float64)
+		return body["spent_minor"] == float64(1_350_000), fmt.Sprint(body)
+	})
+	return version
 }

@@ -50,3 +50,9 @@ var currencyExponents = map[string]uint8{
 	"YER": 2,
 	"ZAR": 2, "ZMW": 2, "ZWG": 2,
 }
+
+// KnownCurrency reports whether code is an active ISO-4217 currency.
+func KnownCurrency(code string) bool {
+	_, ok := CurrencyExponent(code)
+	return ok
+}
