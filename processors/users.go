@@ -48,7 +48,7 @@ func (u *users) state(ctx goka.Context) *budget.State {
 func (u *users) txn(ctx goka.Context, msg any) {
 	ch := msg.(cdc.TxnChange)
 	s := u.state(ctx)
-	eff := s.ApplyTxn(ch)
+	eff := s.ApplyTxnFrom(ch, budget.At(ctx.Partition(), ctx.Offset()))
 	if ch.Pos.TsMs > 0 {
 		u.m.Latency.WithLabelValues(string(GroupUsers)).Observe(time.Since(time.UnixMilli(ch.Pos.TsMs)).Seconds())
 	}
@@ -100,6 +100,9 @@ func (u *users) commit(ctx goka.Context, s *budget.State, eff budget.Effects) {
 	}
 	for _, c := range eff.ResendCategorized {
 		ctx.Emit(topics.TxnCategorized, c.UserID, c)
+	}
+	for _, a := range eff.ResendAlerts {
+		ctx.Emit(topics.BudgetAlerts, a.UserID, a)
 	}
 	if !eff.Changed() {
 		return

@@ -113,3 +113,66 @@ func (n *node) diagnose(user string) string {
 	sort.Strings(lines)
 	return fmt.Sprintf("%d transactions of %s; short ones:\n%s", len(txns), user, strings.Join(lines, "\n"))
 }
+
+// budgetHistory lists the updates of a personal budget in the order they
+// were written, one line each (version, spend, usage, crossings, cause).
+func (n *node) budgetHistory(budgetID string) string {
+	ctx := context.Background()
+	reg, err := avro.NewClient("http://" + n.registry)
+	if err != nil {
+		return err.Error()
+	}
+	codec, err := avro.NewCodec[event.BudgetUpdate](ctx, reg, topics.BudgetUpdates+"-value")
+	if err != nil {
+		return err.Error()
+	}
+	var lines []string
+	for _, r := range n.readAll(topics.BudgetUpdates) {
+		if string(r.Key) != budgetID {
+			continue
+		}
+		u, err := codec.DecodeValue(r.Value)
+		if err != nil {
+			lines = append(lines, err.Error())
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("@%d/%d v%d %s spent %d used %d crossed %v now %v txn %s %+d",
+			r.Partition, r.Offset, u.Version, u.PeriodKey, u.SpentMinor, u.UsedBP, u.CrossedBP, u.ThresholdCrossedBP, u.TxnID, u.AmountMinor))
+	}
+	return fmt.Sprintf("updates of %s:\n%s", budgetID, strings.Join(lines, "\n"))
+}
+
+// userTrail lists, in topic order, a user's records on finstream.txn.by-user
+// and finstream.txn.categorized and its alerts: where a lost effect went.
+func (n *node) userTrail(user string) string {
+	ctx := context.Background()
+	reg, err := avro.NewClient("http://" + n.registry)
+	if err != nil {
+		return err.Error()
+	}
+	var lines []string
+	byUser, _ := avro.NewCodec[cdc.TxnChange](ctx, reg, topics.TxnByUser+"-value")
+	for _, r := range n.readAll(topics.TxnByUser) {
+		if string(r.Key) != user {
+			continue
+		}
+		if ch, err := byUser.DecodeValue(r.Value); err == nil {
+			lines = append(lines, fmt.Sprintf("by-user @%d/%d %s lsn %d %s %s %d %s %s", r.Partition, r.Offset, ch.Row.ID, ch.Pos.LSN, ch.Row.Status, ch.Row.Direction, ch.Row.AmountMinor, ch.Row.MerchantName, ch.Row.PostedAt.Format(time.RFC3339)))
+		}
+	}
+	catCodec, _ := avro.NewCodec[event.Categorized](ctx, reg, topics.TxnCategorized+"-value")
+	for _, r := range n.readAll(topics.TxnCategorized) {
+		if string(r.Key) != user {
+			continue
+		}
+		if c, err := catCodec.DecodeValue(r.Value); err == nil {
+			lines = append(lines, fmt.Sprintf("categorized @%d/%d %s lsn %d v%d %s spend %d", r.Partition, r.Offset, c.TxnID, c.LSN, c.Version, c.Category, c.SpendMinor))
+		}
+	}
+	for _, a := range n.alerts() {
+		if a.UserID == user {
+			lines = append(lines, "alert "+a.AlertID)
+		}
+	}
+	return strings.Join(lines, "\n")
+}

@@ -30,6 +30,11 @@ type Effects struct {
 	// between storing the state and producing, sinks still get it. They
 	// de-duplicate by transaction id and version.
 	ResendCategorized []event.Categorized
+	// ResendAlerts repeats the alerts of a transaction's change when the
+	// very record that made it is delivered again (see Txn.Fired): the first
+	// copies may have been lost in a crash. Consumers de-duplicate by
+	// alert id.
+	ResendAlerts []event.Alert
 }
 
 // Changed reports whether the input changed the state.
@@ -42,16 +47,23 @@ func counts(row cdc.Txn, deleted bool) bool {
 	return !deleted && row.Status == "POSTED" && row.Direction == "DEBIT"
 }
 
-// ApplyTxn applies one change of a transaction. A change at or before the
-// position already applied for that transaction is a duplicate or a stale
-// redelivery and changes nothing; otherwise every bucket moves by exactly the
-// difference between what the transaction counted and what it counts now.
-func (s *State) ApplyTxn(ch cdc.TxnChange) Effects {
+// ApplyTxn applies one change of a transaction from a record of unknown
+// origin (see ApplyTxnFrom).
+func (s *State) ApplyTxn(ch cdc.TxnChange) Effects { return s.ApplyTxnFrom(ch, Input{}) }
+
+// ApplyTxnFrom applies one change of a transaction read from the record in.
+// A change at or before the position already applied for that transaction is
+// a duplicate or a stale redelivery and changes nothing; otherwise every
+// bucket moves by exactly the difference between what the transaction counted
+// and what it counts now. A source duplicate (same position, another record)
+// re-sends only the categorized record; a redelivery of the record that made
+// a change (even one since superseded) also re-sends the alerts it fired.
+func (s *State) ApplyTxnFrom(ch cdc.TxnChange, in Input) Effects {
 	s.init()
 	id := ch.Row.ID
 	e, seen := s.Txns[id]
 	if seen && !ch.Pos.After(e.Pos) {
-		eff := Effects{Resend: s.resendShared(e)}
+		eff := Effects{Resend: s.resendShared(e), ResendAlerts: e.firedBy(in)}
 		if ch.Pos == e.Pos {
 			eff.ResendCategorized = []event.Categorized{s.categorized(e)}
 		}
@@ -77,7 +89,25 @@ func (s *State) ApplyTxn(ch cdc.TxnChange) Effects {
 	if e.Source == "" || (e.Source != string(category.SourceUserRule) && e.Category == category.Other) {
 		s.categorize(e)
 	}
-	return s.recount(e, e.Row.ID, e.Row.MerchantName, eventTime(e), sourceTime(ch.Pos))
+	eff := s.recount(e, e.Row.ID, e.Row.MerchantName, eventTime(e), sourceTime(ch.Pos))
+	if in.Known {
+		for _, a := range eff.Alerts {
+			e.Fired = append(e.Fired, Fired{In: in, Alert: a})
+		}
+	}
+	return eff
+}
+
+// firedBy returns the alerts that the change read from record in fired
+// (none for a record of unknown origin).
+func (e *Txn) firedBy(in Input) []event.Alert {
+	var out []event.Alert
+	for _, f := range e.Fired {
+		if in.Known && f.In == in {
+			out = append(out, f.Alert)
+		}
+	}
+	return out
 }
 
 func eventTime(e *Txn) time.Time {

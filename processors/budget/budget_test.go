@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"finstream/processors/cdc"
+	"finstream/processors/event"
 )
 
 var bkk = mustZone("Asia/Bangkok")
@@ -235,4 +236,69 @@ func TestUsedBP(t *testing.T) {
 	if got := UsedBP(1<<62, 1<<40); got <= 0 {
 		t.Errorf("UsedBP overflow guard gave %d", got)
 	}
+}
+
+// After a crash between storing the state and producing, the input record
+// is delivered again: its alerts are sent again (they may be lost), while a
+// source duplicate of the same change in another record sends none.
+func TestRedeliveredRecordResendsItsAlerts(t *testing.T) {
+	s := &State{UserID: "USR-789"}
+	groceries(t, s, 1_600_000)
+	s.ApplyTxnFrom(change(txn("T1", 1_350_000, "POSTED", at(5, 10)), 10), At(3, 100))
+	tesco := change(txn("T3", 150_000, "POSTED", at(19, 10)), 30)
+	first := s.ApplyTxnFrom(tesco, At(3, 101))
+	if len(first.Alerts) != 1 || first.Alerts[0].ThresholdBP != 9000 {
+		t.Fatalf("alerts %+v, want one for 9000", first.Alerts)
+	}
+	version := s.Version
+
+	again := s.ApplyTxnFrom(tesco, At(3, 101))
+	if again.Changed() || s.Version != version {
+		t.Fatalf("redelivery changed the state: %+v", again)
+	}
+	if !reflect.DeepEqual(again.ResendAlerts, first.Alerts) {
+		t.Fatalf("redelivery re-sent %+v, want %+v", again.ResendAlerts, first.Alerts)
+	}
+	for _, in := range []Input{At(3, 102), At(4, 101), {}} {
+		if dup := s.ApplyTxnFrom(tesco, in); len(dup.ResendAlerts) != 0 || dup.Changed() {
+			t.Fatalf("duplicate from %+v re-sent %+v", in, dup.ResendAlerts)
+		}
+	}
+
+	// What the state remembers survives its codec.
+	d := roundTrip(t, s)
+	if again := d.ApplyTxnFrom(tesco, At(3, 101)); !sameAlerts(again.ResendAlerts, first.Alerts) {
+		t.Fatalf("after the codec, redelivery re-sent %+v, want %+v", again.ResendAlerts, first.Alerts)
+	}
+
+	// A later change of the transaction (a reversal) fires nothing: a
+	// redelivery of its record re-sends nothing, while a redelivery of the
+	// superseded record that fired still re-sends what it fired.
+	rev := change(txn("T3", 150_000, "REVERSED", at(19, 10)), 40)
+	s.ApplyTxnFrom(rev, At(3, 110))
+	if again := s.ApplyTxnFrom(rev, At(3, 110)); len(again.ResendAlerts) != 0 {
+		t.Fatalf("redelivered reversal re-sent %+v", again.ResendAlerts)
+	}
+	if again := s.ApplyTxnFrom(tesco, At(3, 101)); again.Changed() || !reflect.DeepEqual(again.ResendAlerts, first.Alerts) {
+		t.Fatalf("redelivered superseded record: %+v, want alerts %+v", again, first.Alerts)
+	}
+}
+
+// sameAlerts compares alerts with their event times as instants (a codec
+// may not keep the time's location).
+func sameAlerts(a, b []event.Alert) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if !x.EventTime.Equal(y.EventTime) {
+			return false
+		}
+		x.EventTime, y.EventTime = time.Time{}, time.Time{}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }

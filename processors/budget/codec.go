@@ -12,9 +12,13 @@ import (
 	"finstream/processors/period"
 )
 
-// stateFormat is the first byte of a binary-encoded State. A value starting
-// with '{' is the JSON encoding of earlier builds and still decodes.
-const stateFormat byte = 0xB1
+// stateFormat is the first byte of a binary-encoded State. stateFormatV1
+// (without Txn.Fired) and a value starting with '{' (the JSON
+// encoding of earlier builds) still decode.
+const (
+	stateFormat   byte = 0xB2
+	stateFormatV1 byte = 0xB1
+)
 
 // Codec is the goka codec of the finstream-users table: a compact binary
 // encoding of State (the table is written on every event, so JSON's cost
@@ -86,10 +90,10 @@ func (s *State) UnmarshalBinary(b []byte) error {
 	if b[0] == '{' {
 		return json.Unmarshal(b, s)
 	}
-	if b[0] != stateFormat {
+	if b[0] != stateFormat && b[0] != stateFormatV1 {
 		return fmt.Errorf("budget state: unknown format byte 0x%02x", b[0])
 	}
-	r := reader{b: b[1:]}
+	r := reader{b: b[1:], v1: b[0] == stateFormatV1}
 	s.UserID = r.str()
 	s.TimeZone = r.str()
 	s.Version = r.int()
@@ -185,6 +189,14 @@ func (w *writer) txn(t *Txn) {
 	w.str(c.Month)
 	w.str(c.Week)
 	w.int(t.Version)
+	// Fired alerts are rare (a few per budget and period): JSON keeps this
+	// short.
+	if len(t.Fired) == 0 {
+		w.str("")
+	} else {
+		b, _ := json.Marshal(t.Fired) // plain structs: cannot fail
+		w.str(string(b))
+	}
 }
 
 var errShort = errors.New("truncated")
@@ -192,6 +204,7 @@ var errShort = errors.New("truncated")
 type reader struct {
 	b   []byte
 	err error
+	v1  bool // stateFormatV1: no Txn.Fired
 }
 
 func (r *reader) fail() {
@@ -284,5 +297,13 @@ func (r *reader) txn(id string) *Txn {
 	t.Confidence = r.float()
 	t.Counted = Contribution{Amount: r.int(), Category: r.str(), Currency: r.str(), Month: r.str(), Week: r.str()}
 	t.Version = r.int()
+	if r.v1 {
+		return t
+	}
+	if a := r.str(); a != "" && r.err == nil {
+		if err := json.Unmarshal([]byte(a), &t.Fired); err != nil {
+			r.err = fmt.Errorf("alerts of %s: %w", id, err)
+		}
+	}
 	return t
 }

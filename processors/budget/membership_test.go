@@ -120,15 +120,7 @@ func TestCodecKeepsMembershipsAndRoutes(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.ApplyTxn(change(txn("G1", 2_000, "POSTED", at(3, 10)), 10))
-	raw, err := Codec{}.Encode(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := Codec{}.Decode(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := v.(State)
+	got := roundTrip(t, s)
 	if m := got.Memberships["BDG-456"]; m == nil || m.Role != "owner" || !m.Since.Equal(at(1, 8)) {
 		t.Fatalf("membership %+v", m)
 	}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"finstream/processors/cdc"
+	"finstream/processors/event"
 	"finstream/processors/period"
 )
 
@@ -56,6 +57,33 @@ type Txn struct {
 	// Shared is what the transaction last sent to shared budgets (nil if
 	// never sent anywhere).
 	Shared *SharedRoute `json:"shared,omitempty"`
+	// Fired are the alerts the transaction's changes fired, each with the
+	// Kafka record of the change: when that very record is delivered again
+	// (after a crash, before its offset was committed) its alerts are sent
+	// again, since they may never have reached the broker. Alerts are rare
+	// (a few per budget and period), so they are kept with the transaction.
+	Fired []Fired `json:"fired,omitempty"`
+}
+
+// Fired is an alert and the input record whose change fired it.
+type Fired struct {
+	In    Input       `json:"in"`
+	Alert event.Alert `json:"alert"`
+}
+
+// Input identifies the Kafka record an input came from: its partition and
+// offset on the input topic. The zero Input (Offset 0 on partition 0 is a
+// real record, so Known says whether it is set) is an input of unknown
+// origin, which is never taken for a redelivery.
+type Input struct {
+	Partition int32 `json:"partition"`
+	Offset    int64 `json:"offset"`
+	Known     bool  `json:"known"`
+}
+
+// At is the Input of the record at partition and offset.
+func At(partition int32, offset int64) Input {
+	return Input{Partition: partition, Offset: offset, Known: true}
 }
 
 // Contribution is the spend one transaction adds to its buckets.
