@@ -99,7 +99,11 @@ func TestKill9UnderLoadLosesNothingAndCountsNothingTwice(t *testing.T) {
 	// The API reads goka views of the tables, which follow the changelogs
 	// a little behind the groups: wait, with a deadline, until every total
 	// equals the truth; a total that never does is reported.
-	mismatches := func() (checked int, diffs []string, bad string) {
+	type diff struct {
+		u, p, c        string
+		pipeline, want int64
+	}
+	mismatches := func() (checked int, diffs []diff) {
 		for u, periods := range want {
 			for p, cats := range periods {
 				code, body := n.call("GET", "/v1/me/spending?period="+p, u, "")
@@ -113,31 +117,35 @@ func TestKill9UnderLoadLosesNothingAndCountsNothingTwice(t *testing.T) {
 				}
 				for c, v := range cats {
 					if got[c] != v {
-						diffs = append(diffs, fmt.Sprintf("%s %s %s: pipeline %d, source %d", u, p, c, got[c], v))
-						bad = u
+						diffs = append(diffs, diff{u, p, c, got[c], v})
 					}
 					checked++
 				}
 				for c, v := range got {
 					if _, ok := cats[c]; !ok {
-						diffs = append(diffs, fmt.Sprintf("%s %s %s: pipeline %d, source sent none", u, p, c, v))
+						diffs = append(diffs, diff{u, p, c, v, 0})
 					}
 				}
 			}
 		}
-		return checked, diffs, bad
+		return checked, diffs
 	}
 	deadline := time.Now().Add(30 * time.Second)
-	checked, diffs, bad := mismatches()
+	checked, diffs := mismatches()
 	for len(diffs) > 0 && time.Now().Before(deadline) {
-		checked, diffs, bad = mismatches()
-	}
-	for _, d := range diffs {
-		t.Error(d)
+		checked, diffs = mismatches()
 	}
 	t.Logf("checked %d user/period/category totals against the source's truth", checked)
-	if bad != "" {
-		t.Log(n.diagnose(bad))
+	if len(diffs) > 0 {
+		short := map[string]bool{}
+		for _, d := range diffs {
+			short[d.u] = true
+		}
+		table := n.tableSpend(short)
+		for _, d := range diffs {
+			t.Errorf("%s %s %s: pipeline %d (its table %d), source %d", d.u, d.p, d.c, d.pipeline, table[d.u+"|"+d.p+"|"+d.c], d.want)
+		}
+		t.Log(n.diagnose(diffs[0].u))
 	}
 
 	alerts := n.alerts()

@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"finstream/avro"
+	"finstream/processors/budget"
 	"finstream/processors/cdc"
 	"finstream/processors/event"
 	"finstream/topics"
@@ -175,4 +176,31 @@ func (n *node) userTrail(user string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// tableSpend returns, from the latest value of each listed user in the
+// finstream-users-table changelog, the spend per "user|period|category": what
+// the processor stored, to tell a short table from a view behind it.
+func (n *node) tableSpend(users map[string]bool) map[string]int64 {
+	latest := map[string][]byte{}
+	for _, r := range n.readAll(topics.TableUsers) {
+		if users[string(r.Key)] {
+			latest[string(r.Key)] = r.Value
+		}
+	}
+	out := map[string]int64{}
+	for u, v := range latest {
+		var s budget.State
+		if err := s.UnmarshalBinary(v); err != nil {
+			n.t.Logf("decode %s: %v", u, err)
+			continue
+		}
+		for k, minor := range s.Spend {
+			parts := strings.SplitN(k, "|", 3)
+			if len(parts) == 3 {
+				out[u+"|"+parts[0]+"|"+parts[1]] += minor
+			}
+		}
+	}
+	return out
 }
