@@ -39,18 +39,30 @@ var errNoToken = errors.New("missing bearer token")
 
 // Subject verifies the request's token and returns its subject (user_id).
 func Subject(secret []byte, r *http.Request, now time.Time) (string, error) {
+	sub, _, err := SubjectUntil(secret, r, now)
+	return sub, err
+}
+
+// SubjectUntil verifies the request's token and returns its subject and its
+// expiry (the zero time for a token without "exp"), for a connection that
+// must end when its token does.
+func SubjectUntil(secret []byte, r *http.Request, now time.Time) (string, time.Time, error) {
 	raw := bearer(r)
 	if raw == "" {
-		return "", errNoToken
+		return "", time.Time{}, errNoToken
 	}
 	var claims jwt.RegisteredClaims
 	_, err := jwt.ParseWithClaims(raw, &claims, func(*jwt.Token) (any, error) { return secret, nil },
 		jwt.WithValidMethods([]string{"HS256"}), jwt.WithTimeFunc(func() time.Time { return now }))
 	if err != nil {
-		return "", fmt.Errorf("invalid token: %w", err)
+		return "", time.Time{}, fmt.Errorf("invalid token: %w", err)
 	}
 	if claims.Subject == "" {
-		return "", errors.New("invalid token: no sub")
+		return "", time.Time{}, errors.New("invalid token: no sub")
 	}
-	return claims.Subject, nil
+	var exp time.Time
+	if claims.ExpiresAt != nil {
+		exp = claims.ExpiresAt.Time
+	}
+	return claims.Subject, exp, nil
 }

@@ -25,10 +25,11 @@ const (
 // goroutine and handles client messages one at a time; its write loop is
 // the only goroutine writing data frames to the socket, from out.
 type conn struct {
-	hub  *Hub
-	ws   *websocket.Conn
-	user string
-	out  outbox
+	hub     *Hub
+	ws      *websocket.Conn
+	user    string
+	expires time.Time // the token's expiry (zero: none)
+	out     outbox
 
 	ctx      context.Context // cancelled when the connection ends or the hub stops
 	cancel   context.CancelFunc
@@ -135,9 +136,19 @@ func (c *conn) writeLoop() {
 	cfg := &c.hub.cfg
 	ping := time.NewTicker(cfg.PingInterval)
 	defer ping.Stop()
+	var expired <-chan time.Time // nil (never) for a token without expiry
+	if !c.expires.IsZero() {
+		t := time.NewTimer(c.expires.Sub(cfg.Now()))
+		defer t.Stop()
+		expired = t.C
+	}
 	var batch []*frame
 	for {
 		select {
+		case <-expired:
+			c.hub.metrics.rejected.WithLabelValues("token_expired").Inc()
+			c.closeWith(closeReason{CloseTokenExpired, "token expired"})
+			return
 		case <-c.out.wake:
 		case <-ping.C:
 			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(cfg.WriteTimeout)); err != nil {

@@ -48,6 +48,7 @@
 // A slow device is closed with 4008, and on shutdown (Run's context ends)
 // every device gets 1001 (going away) after what was queued for it.
 //
-// Tokens are checked when a connection opens; a connection outlives its
-// token's expiry.
+// Tokens are checked when a connection opens, and a connection ends when its
+// token expires: it is closed with CloseTokenExpired (4010), and the client
+// reconnects with a fresh token (and since_version to resume).
 package wsfanout

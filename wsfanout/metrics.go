@@ -49,7 +49,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "finstream_ws_rejected_total",
-			Help: "WebSocket connections refused before the upgrade, by reason.",
+			Help: "WebSocket connections refused before the upgrade, or ended by the server for their token's expiry (reason token_expired), by reason.",
 		}, []string{"reason"}),
 		tailLag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "finstream_ws_tail_lag_records",

@@ -40,6 +40,7 @@ const (
 const (
 	CloseSlowConsumer = 4008 // the device's queue overflowed
 	CloseNoPong       = 4009 // nothing received for PingInterval+PongTimeout
+	CloseTokenExpired = 4010 // the token the connection opened with expired: reconnect with a fresh one
 )
 
 // Channel prefixes.

@@ -21,12 +21,12 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, http.StatusForbidden, "origin", "forbidden_origin", "origin not allowed")
 		return
 	}
-	user, err := api.Subject(h.cfg.Secret, r, h.cfg.Now())
+	user, expires, err := api.SubjectUntil(h.cfg.Secret, r, h.cfg.Now())
 	if err != nil {
 		h.refuse(w, http.StatusUnauthorized, "unauthorized", "unauthorized", err.Error())
 		return
 	}
-	c := &conn{hub: h, user: user, out: outbox{limit: h.cfg.QueueSize, wake: make(chan struct{}, 1)}, readDone: make(chan struct{})}
+	c := &conn{hub: h, user: user, expires: expires, out: outbox{limit: h.cfg.QueueSize, wake: make(chan struct{}, 1)}, readDone: make(chan struct{})}
 	if !h.admit(c) {
 		h.refuse(w, http.StatusServiceUnavailable, "shutting_down", "unavailable", "server is shutting down")
 		return

@@ -113,8 +113,13 @@ function connect() {
       case "unsubscribed": state.shared.delete((m.channel || "").replace("budget:", "")); renderShared(); feed(m.reason || "removed from a budget", false); break;
     }
   };
-  ws.onclose = () => {
+  ws.onclose = (e) => {
     $("status").textContent = "offline"; $("status").className = "status off";
+    if (e.code === 4010) { // the token expired: a fresh one (dev) or sign in again
+      if (state.user) { signIn(state.user).catch((err) => feed(err.message, true)); return; }
+      feed("Your session expired: sign in again.", true);
+      return;
+    }
     setTimeout(connect, Math.min(10000, 500 * 2 ** state.retry++));
   };
 }
