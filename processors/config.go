@@ -83,7 +83,7 @@ func (c *Config) options(group goka.Group) []goka.ProcessorOption {
 	opts := []goka.ProcessorOption{
 		goka.WithHasher(topics.Hasher()),
 		goka.WithProducerBuilder(goka.ProducerBuilderWithConfig(SaramaConfig(c.FlushInterval))),
-		goka.WithConsumerGroupBuilder(goka.ConsumerGroupBuilderWithConfig(SaramaConfig(c.FlushInterval))),
+		goka.WithConsumerGroupBuilder(orderedCommits(goka.ConsumerGroupBuilderWithConfig(SaramaConfig(c.FlushInterval)))),
 		goka.WithConsumerSaramaBuilder(goka.SaramaConsumerBuilderWithConfig(SaramaConfig(c.FlushInterval))),
 		goka.WithTopicManagerBuilder(goka.TopicManagerBuilderWithConfig(SaramaConfig(c.FlushInterval), tm)),
 		goka.WithLogger(gokaLogger{c.Logger.With("group", string(group))}),
