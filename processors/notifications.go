@@ -1,6 +1,8 @@
 package processors
 
 import (
+	"fmt"
+
 	"github.com/lovoo/goka"
 
 	"finstream/processors/budget"
@@ -88,11 +90,12 @@ func (p *notifications) admit(ctx goka.Context, candidates []event.Notification)
 		return
 	}
 	s := p.state(ctx)
+	from := fmt.Sprintf("%s/%d/%d", ctx.Topic(), ctx.Partition(), ctx.Offset())
 	for _, c := range candidates {
 		if c.UserID != ctx.Key() {
 			continue
 		}
-		if n, ok := s.Admit(c); ok {
+		if n, ok := s.AdmitFrom(c, from); ok {
 			ctx.Emit(topics.Notifications, n.UserID, n)
 		}
 	}

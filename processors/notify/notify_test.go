@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -156,5 +157,46 @@ func TestAdmitDedupOptOutLanguage(t *testing.T) {
 	}
 	if len(owner.Seen) != MaxSeen {
 		t.Errorf("seen %d ids, want at most %d", len(owner.Seen), MaxSeen)
+	}
+}
+
+// After a crash between storing the state and producing, the input record is
+// delivered again: its notification is sent again (it may be lost), while
+// the same source event in another record is still a duplicate.
+func TestRedeliveredRecordResendsItsNotification(t *testing.T) {
+	n := FromAlert(tescoAlert())[0]
+	s := &State{UserID: n.UserID}
+	first, ok := s.AdmitFrom(n, "finstream.budget.alerts/3/100")
+	if !ok {
+		t.Fatal("first delivery not admitted")
+	}
+	again, ok := s.AdmitFrom(n, "finstream.budget.alerts/3/100")
+	if !ok || !reflect.DeepEqual(again, first) {
+		t.Fatalf("redelivered record: %v %+v, want %+v", ok, again, first)
+	}
+	for _, from := range []string{"finstream.budget.alerts/3/101", "finstream.budget.alerts/4/100", ""} {
+		if _, ok := s.AdmitFrom(n, from); ok {
+			t.Errorf("the same source from %q notified again", from)
+		}
+	}
+	if len(s.Seen) != 1 || len(s.SeenFrom) != 1 {
+		t.Fatalf("seen %v from %v", s.Seen, s.SeenFrom)
+	}
+
+	// A state written before SeenFrom existed keeps de-duplicating.
+	old := &State{UserID: n.UserID, Seen: []string{n.NotificationID}}
+	if _, ok := old.AdmitFrom(n, "finstream.budget.alerts/3/100"); ok {
+		t.Error("an id seen by an older state notified again")
+	}
+	if _, ok := old.AdmitFrom(FromAlert(tescoAlert())[0], ""); ok || len(old.SeenFrom) != len(old.Seen) {
+		t.Errorf("seen %v from %v", old.Seen, old.SeenFrom)
+	}
+
+	// Trimming keeps ids and records aligned.
+	for i := range MaxSeen + 10 {
+		s.AdmitFrom(event.Notification{NotificationID: "N" + itoa(int64(i))}, "t/0/"+itoa(int64(i)))
+	}
+	if len(s.Seen) != MaxSeen || len(s.SeenFrom) != MaxSeen || s.SeenFrom[MaxSeen-1] != "t/0/"+itoa(MaxSeen+9) {
+		t.Fatalf("seen %d, from %d, last from %q", len(s.Seen), len(s.SeenFrom), s.SeenFrom[len(s.SeenFrom)-1])
 	}
 }

@@ -30,6 +30,12 @@ type State struct {
 	Lang     string   `json:"lang,omitempty"`     // "" means en
 	Disabled []string `json:"disabled,omitempty"` // kinds opted out of, sorted
 	Seen     []string `json:"seen,omitempty"`     // oldest first
+	// SeenFrom[i] is the input record ("topic/partition/offset") that
+	// admitted Seen[i], "" when unknown: when that very record is delivered
+	// again (after a crash, before its offset was committed) the
+	// notification is sent again, since it may never have reached the
+	// broker; the gateway and devices de-duplicate by notification id.
+	SeenFrom []string `json:"seen_from,omitempty"`
 	Version  int64    `json:"version"`
 }
 
@@ -88,23 +94,42 @@ func (s *State) SetSettings(c event.NotificationSettings) (bool, error) {
 // when its id was sent before (a duplicate of its source event) and not
 // when the user opted out of its kind. An admitted notification gets its
 // Title and Body in the user's language; either way its id is remembered.
-func (s *State) Admit(n event.Notification) (event.Notification, bool) {
-	if slices.Contains(s.Seen, n.NotificationID) {
-		return event.Notification{}, false
+func (s *State) Admit(n event.Notification) (event.Notification, bool) { return s.AdmitFrom(n, "") }
+
+// AdmitFrom is Admit for a candidate read from the input record from
+// ("topic/partition/offset"; "" when unknown). A candidate already seen is
+// sent again only when from is the record that first admitted it: that
+// record is being delivered again after a crash.
+func (s *State) AdmitFrom(n event.Notification, from string) (event.Notification, bool) {
+	if len(s.SeenFrom) != len(s.Seen) { // a state from before SeenFrom
+		s.SeenFrom = make([]string, len(s.Seen))
+	}
+	if i := slices.Index(s.Seen, n.NotificationID); i >= 0 {
+		if from == "" || s.SeenFrom[i] != from || slices.Contains(s.Disabled, n.Kind) {
+			return event.Notification{}, false
+		}
+		return s.localize(n), true
 	}
 	s.Seen = append(s.Seen, n.NotificationID)
+	s.SeenFrom = append(s.SeenFrom, from)
 	if len(s.Seen) > MaxSeen {
 		s.Seen = slices.Delete(s.Seen, 0, len(s.Seen)-MaxSeen)
+		s.SeenFrom = slices.Delete(s.SeenFrom, 0, len(s.SeenFrom)-MaxSeen)
 	}
 	s.Version++
 	if slices.Contains(s.Disabled, n.Kind) {
 		return event.Notification{}, false
 	}
+	return s.localize(n), true
+}
+
+// localize sets n's Title and Body in the user's language.
+func (s *State) localize(n event.Notification) event.Notification {
 	n.Lang = s.lang()
 	for _, t := range n.Texts {
 		if t.Lang == n.Lang {
 			n.Title, n.Body = t.Title, t.Body
 		}
 	}
-	return n, true
+	return n
 }
