@@ -1,6 +1,8 @@
 package processors
 
 import (
+	"fmt"
+
 	"github.com/lovoo/goka"
 
 	"finstream/processors/cdc"
@@ -41,7 +43,13 @@ func (p *goals) state(ctx goka.Context) *goal.State {
 
 func (p *goals) txn(ctx goka.Context, msg any) {
 	s := p.state(ctx)
-	p.commit(ctx, s, s.ApplyTxn(msg.(cdc.TxnChange)))
+	p.commit(ctx, s, s.ApplyTxnFrom(msg.(cdc.TxnChange), inputOf(ctx)))
+}
+
+// inputOf names the input record of ctx ("topic/partition/offset"), by
+// which a state recognizes the redelivery of a record it already applied.
+func inputOf(ctx goka.Context) string {
+	return fmt.Sprintf("%s/%d/%d", ctx.Topic(), ctx.Partition(), ctx.Offset())
 }
 
 // account runs keyed by account id: it routes GOAL accounts to their user.
@@ -54,7 +62,7 @@ func (p *goals) account(ctx goka.Context, msg any) {
 
 func (p *goals) message(ctx goka.Context, msg any) {
 	s := p.state(ctx)
-	p.commit(ctx, s, s.Apply(msg.(goal.Message)))
+	p.commit(ctx, s, s.Apply(msg.(goal.Message), inputOf(ctx)))
 }
 
 func (p *goals) command(ctx goka.Context, msg any) {

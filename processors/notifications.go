@@ -1,8 +1,6 @@
 package processors
 
 import (
-	"fmt"
-
 	"github.com/lovoo/goka"
 
 	"finstream/processors/budget"
@@ -90,7 +88,7 @@ func (p *notifications) admit(ctx goka.Context, candidates []event.Notification)
 		return
 	}
 	s := p.state(ctx)
-	from := fmt.Sprintf("%s/%d/%d", ctx.Topic(), ctx.Partition(), ctx.Offset())
+	from := inputOf(ctx)
 	for _, c := range candidates {
 		if c.UserID != ctx.Key() {
 			continue

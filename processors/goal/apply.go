@@ -7,15 +7,16 @@ import (
 	"finstream/processors/cdc"
 )
 
-// Apply applies a message of the loopback topic.
-func (s *State) Apply(m Message) Effects {
+// Apply applies a message of the loopback topic read from the input record
+// in ("topic/partition/offset"; "" when unknown, see ApplyTxnFrom).
+func (s *State) Apply(m Message, in string) Effects {
 	switch {
 	case m.Account != nil:
 		return s.ApplyAccount(*m.Account)
 	case m.Member != nil:
 		return s.ApplyMembership(*m.Member)
 	case m.Txn != nil:
-		return s.ApplyTxn(*m.Txn)
+		return s.ApplyTxnFrom(*m.Txn, in)
 	}
 	return Effects{}
 }
@@ -47,7 +48,14 @@ func counted(ch cdc.TxnChange, cur string) int64 {
 // the owner. A movement on the account of another user's shared goal is
 // forwarded to its owner. A transfer, deposit, withdrawal or interest on an
 // account not yet known waits (MaxPending) until the account is linked.
-func (s *State) ApplyTxn(ch cdc.TxnChange) Effects {
+//
+// ApplyTxn is ApplyTxnFrom for a change of unknown origin.
+func (s *State) ApplyTxn(ch cdc.TxnChange) Effects { return s.ApplyTxnFrom(ch, "") }
+
+// ApplyTxnFrom applies a change read from the input record in
+// ("topic/partition/offset"): when that very record is delivered again, the
+// events its change produced are sent again (see Flow.In).
+func (s *State) ApplyTxnFrom(ch cdc.TxnChange, in string) Effects {
 	s.init()
 	g := s.goalOf(ch.Row.AccountID)
 	if g == nil {
@@ -64,6 +72,9 @@ func (s *State) ApplyTxn(ch cdc.TxnChange) Effects {
 	}
 	prev := g.Flows[ch.Row.ID]
 	if prev != nil && !ch.Pos.After(prev.Pos) {
+		if in != "" && prev.In == in {
+			return Effects{Events: slices.Clone(prev.Sent)}
+		}
 		return Effects{}
 	}
 	if g.Flows == nil {
@@ -82,7 +93,7 @@ func (s *State) ApplyTxn(ch cdc.TxnChange) Effects {
 	if p, ok := g.Participants[ch.Row.UserID]; ok && p != nil {
 		contributor = ch.Row.UserID
 	}
-	now := &Flow{Pos: ch.Pos, Amount: amount, Contributor: contributor, Date: date(at, loc).Format(time.DateOnly)}
+	now := &Flow{Pos: ch.Pos, Amount: amount, Contributor: contributor, Date: date(at, loc).Format(time.DateOnly), In: in}
 	if prev != nil {
 		now.Contributor = prev.Contributor // attribution is decided once
 		if p := g.Participants[prev.Contributor]; p != nil {
@@ -111,7 +122,11 @@ func (s *State) ApplyTxn(ch cdc.TxnChange) Effects {
 	if prev != nil {
 		delta -= prev.Amount
 	}
-	return s.progressed(g, at, ch.Row.ID, delta, now.Contributor)
+	eff := s.progressed(g, at, ch.Row.ID, delta, now.Contributor)
+	if in != "" {
+		now.Sent = slices.Clone(eff.Events)
+	}
+	return eff
 }
 
 // wait keeps a money movement on an unknown account, in case the account

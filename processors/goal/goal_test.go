@@ -140,9 +140,9 @@ func TestSharedGoal(t *testing.T) {
 		for _, f := range fs {
 			switch f.To {
 			case "USR-1":
-				out.add(owner.Apply(f.Msg))
+				out.add(owner.Apply(f.Msg, ""))
 			case "USR-2":
-				out.add(member.Apply(f.Msg))
+				out.add(member.Apply(f.Msg, ""))
 			}
 		}
 		return out
@@ -205,5 +205,41 @@ func TestGoalCommands(t *testing.T) {
 		if _, err := s.Command(c.cmd, known); (err != nil) != c.fail {
 			t.Errorf("%+v: err %v, want failure %v", c.cmd, err, c.fail)
 		}
+	}
+}
+
+// After a crash between storing the state and producing, the input record is
+// delivered again: the events of its change are sent again (they may be
+// lost), while the same change in another record sends nothing.
+func TestRedeliveredRecordResendsItsGoalEvents(t *testing.T) {
+	s := &State{UserID: "USR-1"}
+	if _, err := s.SetGoal(house(), at(9, 30)); err != nil {
+		t.Fatal(err)
+	}
+	c1 := move("C1", "USR-1", "CREDIT", 1_500_000, 10, at(10, 1))
+	first := s.ApplyTxnFrom(c1, "finstream.txn.by-user/2/40")
+	kinds := map[string]int{}
+	for _, ev := range first.Events {
+		kinds[ev.Kind]++
+	}
+	if kinds[event.GoalUpdated] != 1 || kinds[event.GoalMilestone] != 1 {
+		t.Fatalf("first delivery: %+v", first.Events)
+	}
+	again := s.ApplyTxnFrom(c1, "finstream.txn.by-user/2/40")
+	if len(again.Events) != len(first.Events) {
+		t.Fatalf("redelivered record sent %d events, want %d", len(again.Events), len(first.Events))
+	}
+	for i := range again.Events {
+		if again.Events[i].EventID != first.Events[i].EventID || again.Events[i].SavedMinor != first.Events[i].SavedMinor {
+			t.Fatalf("re-sent %+v, want %+v", again.Events[i], first.Events[i])
+		}
+	}
+	for _, in := range []string{"finstream.txn.by-user/2/41", ""} {
+		if dup := s.ApplyTxnFrom(c1, in); len(dup.Events) != 0 {
+			t.Fatalf("the same change from %q sent %+v", in, dup.Events)
+		}
+	}
+	if g := s.Goals["G-HOUSE"]; g.SavedMinor != 1_500_000 || len(g.Announced) != 1 {
+		t.Fatalf("goal after redeliveries: saved %d, announced %v", g.SavedMinor, g.Announced)
 	}
 }

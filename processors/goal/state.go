@@ -83,6 +83,13 @@ type Flow struct {
 	Amount      int64        `json:"amount"`
 	Contributor string       `json:"contributor"`
 	Date        string       `json:"date"`
+	// In is the input record ("topic/partition/offset") of the change and
+	// Sent the events it produced: when that very record is delivered again
+	// (after a crash, before its offset was committed) they are sent again,
+	// since they may never have reached the broker. Consumers de-duplicate
+	// by event id.
+	In   string            `json:"in,omitempty"`
+	Sent []event.GoalEvent `json:"sent,omitempty"`
 }
 
 // Membership is another user's goal this user takes part in.
