@@ -151,7 +151,7 @@ func TestGoalEndpoints(t *testing.T) {
 	}
 	eff, _ := owner.SetMember("G-HOUSE", "USR-2", goal.RoleContributor, now)
 	member := goal.State{UserID: "USR-2"}
-	member.Apply(eff.Forwards[0].Msg)
+	member.Apply(eff.Forwards[0].Msg, "")
 	owner.ApplyTxn(cdc.TxnChange{Pos: cdc.Position{LSN: 10}, Row: cdc.Txn{ID: "C1", AccountID: "ACC-GOAL", UserID: "USR-1",
 		Direction: "CREDIT", Status: "POSTED", AmountMinor: 1_500_000, Currency: "THB", PostedAt: now}})
 	f.tt.SetTableValue(goka.Table(goalsTable), "USR-1", owner)
