@@ -200,3 +200,27 @@ func TestGoalsWiring(t *testing.T) {
 		t.Errorf("notified %v", notified)
 	}
 }
+
+// The insights and goals groups store nothing for a record that does not
+// concern them: a pending purchase of a user with no goal writes no value
+// to either table (no changelog record), while its posting does reach the
+// insights table.
+func TestUnconcernedRecordsWriteNoState(t *testing.T) {
+	c := startCopilot(t)
+	pending := row("P1", "ACC-1", "DEBIT", "PURCHASE", "Tesco Lotus", 40_000, nov(10))
+	pending.Status = "PENDING"
+	c.txn(pending)
+	for _, table := range []string{TableInsights, TableGoals} {
+		if v := c.tt.TableValue(goka.Table(table), "USR-789"); v != nil {
+			t.Errorf("%s holds %+v after a pending purchase", table, v)
+		}
+	}
+	c.txn(row("P1", "ACC-1", "DEBIT", "PURCHASE", "Tesco Lotus", 40_000, nov(10)))
+	v, ok := c.tt.TableValue(goka.Table(TableInsights), "USR-789").(insight.State)
+	if !ok || v.Txns["P1"] == nil || v.Txns["P1"].Amount != 40_000 {
+		t.Fatalf("insights after the posting: %+v", v)
+	}
+	if v := c.tt.TableValue(goka.Table(TableGoals), "USR-789"); v != nil {
+		t.Errorf("goals table holds %+v for a user without goals", v)
+	}
+}

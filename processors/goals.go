@@ -92,6 +92,9 @@ func (p *goals) userCommand(ctx goka.Context, msg any) {
 // commit stores the state and writes the effects of one input: goal events
 // keyed by their recipient, forwards over the loopback.
 func (p *goals) commit(ctx goka.Context, s *goal.State, eff goal.Effects) {
+	if eff.Untouched {
+		return // nothing of this input is in the state: no write, no changelog record
+	}
 	ctx.SetValue(*s)
 	for _, ev := range eff.Events {
 		ctx.Emit(topics.GoalEvents, ev.UserID, ev)

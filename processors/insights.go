@@ -110,8 +110,17 @@ func (p *insights) state(ctx goka.Context) *insight.State {
 }
 
 func (p *insights) categorized(ctx goka.Context, msg any) {
+	c := msg.(event.Categorized)
 	s := p.state(ctx)
-	p.commit(ctx, s, s.ApplyCategorized(msg.(event.Categorized)))
+	_, known := s.Txns[c.TxnID]
+	version := s.Version
+	changed := s.ApplyCategorized(c)
+	if !known && s.Version == version {
+		// A record that never counted (pending, zero, beyond the horizon):
+		// nothing of it is in the state, so there is nothing to store.
+		return
+	}
+	p.commit(ctx, s, changed)
 }
 
 // budgetUpdate runs keyed by budget_id: it only routes personal budgets'

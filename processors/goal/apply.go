@@ -67,7 +67,9 @@ func (s *State) ApplyTxnFrom(ch cdc.TxnChange, in string) Effects {
 				return Effects{Forwards: []Forward{{To: m.OwnerID, Msg: Message{Txn: &ch}}}}
 			}
 		}
-		s.wait(ch)
+		if !s.wait(ch) {
+			return Effects{Untouched: true}
+		}
 		return Effects{}
 	}
 	prev := g.Flows[ch.Row.ID]
@@ -131,17 +133,19 @@ func (s *State) ApplyTxnFrom(ch cdc.TxnChange, in string) Effects {
 
 // wait keeps a money movement on an unknown account, in case the account
 // turns out to be a goal's (its row or the goal's PUT arrives later).
-func (s *State) wait(ch cdc.TxnChange) {
+// It reports whether it kept it.
+func (s *State) wait(ch cdc.TxnChange) bool {
 	switch ch.Row.Type {
 	case "TRANSFER", "DEPOSIT", "WITHDRAWAL", "INTEREST":
 	default:
-		return
+		return false
 	}
 	s.Pending = append(s.Pending, ch)
 	if n := len(s.Pending); n > MaxPending {
 		s.Pending = slices.Delete(s.Pending, 0, n-MaxPending)
 	}
 	s.Version++
+	return true
 }
 
 // release applies the waiting movements on the goal's account.

@@ -243,3 +243,19 @@ func TestRedeliveredRecordResendsItsGoalEvents(t *testing.T) {
 		t.Fatalf("goal after redeliveries: saved %d, announced %v", g.SavedMinor, g.Announced)
 	}
 }
+
+// A purchase that no goal concerns leaves the state untouched (the group
+// then writes nothing), while a transfer on an unknown account waits.
+func TestUnrelatedMovementLeavesStateUntouched(t *testing.T) {
+	s := &State{UserID: "USR-9"}
+	buy := move("P1", "USR-9", "DEBIT", 5_000, 10, at(10, 1))
+	buy.Row.Type, buy.Row.AccountID = "PURCHASE", "ACC-CHECKING"
+	if eff := s.ApplyTxn(buy); !eff.Untouched || s.Version != 0 {
+		t.Fatalf("purchase: %+v, version %d", eff, s.Version)
+	}
+	xfer := move("T1", "USR-9", "CREDIT", 5_000, 20, at(10, 2))
+	xfer.Row.AccountID = "ACC-UNKNOWN"
+	if eff := s.ApplyTxn(xfer); eff.Untouched || len(s.Pending) != 1 {
+		t.Fatalf("transfer on an unknown account: %+v, pending %d", eff, len(s.Pending))
+	}
+}

@@ -121,6 +121,10 @@ type Forward struct {
 type Effects struct {
 	Events   []event.GoalEvent
 	Forwards []Forward
+	// Untouched says the input did not concern the state at all (a purchase
+	// of a user with no goal account involved, the bulk of the stream):
+	// there is nothing to store.
+	Untouched bool
 }
 
 func (e *Effects) add(o Effects) {
