@@ -118,3 +118,26 @@ func TestBadRecordsGoToDLQAndThePipelineGoesOn(t *testing.T) {
 		t.Fatal("tombstone went to the DLQ")
 	}
 }
+
+// A change of a transaction posted before the retention horizon and unknown
+// to the user's state (a snapshot replay of an old row) counts nothing and
+// goes to the DLQ with reason "late".
+func TestLateChangeGoesToDLQ(t *testing.T) {
+	h := processorstest.Start(t)
+	dlq := h.Tester.NewQueueTracker(topics.DLQ)
+	h.Txn(cdc.OpCreate, tesco("NOW", 1_000, "POSTED", 3)) // source time: November 2026
+	old := tesco("OLD", 5_000, "POSTED", 3)
+	old.PostedAt = time.Date(2025, 1, 3, 10, 0, 0, 0, bkk) // updated_at (the source time) stays November 2026
+	h.Txn(cdc.OpSnapshot, old)
+	headers, key, _, ok := dlq.NextWithHeaders()
+	if !ok {
+		t.Fatal("the late change did not reach the DLQ")
+	}
+	if key != "USR-789" || string(headers["reason"]) != "late" || string(headers["source.topic"]) != topics.TxnByUser {
+		t.Fatalf("DLQ record key %q headers %v", key, headers)
+	}
+	s := h.User("USR-789")
+	if s.Txns["OLD"] != nil || s.SpentIn("groceries", "THB", "monthly", old.PostedAt) != 0 {
+		t.Fatalf("the late change counted: %v", s.Spend)
+	}
+}

@@ -35,6 +35,9 @@ type Effects struct {
 	// copies may have been lost in a crash. Consumers de-duplicate by
 	// alert id.
 	ResendAlerts []event.Alert
+	// Late says the change was not applied: its transaction, unknown to the
+	// state, was posted before the retention horizon (see RetentionMonths).
+	Late bool
 }
 
 // Changed reports whether the input changed the state.
@@ -60,8 +63,12 @@ func (s *State) ApplyTxn(ch cdc.TxnChange) Effects { return s.ApplyTxnFrom(ch, I
 // a change (even one since superseded) also re-sends the alerts it fired.
 func (s *State) ApplyTxnFrom(ch cdc.TxnChange, in Input) Effects {
 	s.init()
+	s.advance(sourceTime(ch.Pos))
 	id := ch.Row.ID
 	e, seen := s.Txns[id]
+	if !seen && s.late(rowTime(ch.Row)) {
+		return Effects{Late: true}
+	}
 	if seen && !ch.Pos.After(e.Pos) {
 		eff := Effects{Resend: s.resendShared(e), ResendAlerts: e.firedBy(in)}
 		if ch.Pos == e.Pos {
@@ -110,11 +117,14 @@ func (e *Txn) firedBy(in Input) []event.Alert {
 	return out
 }
 
-func eventTime(e *Txn) time.Time {
-	if !e.Row.PostedAt.IsZero() {
-		return e.Row.PostedAt
+func eventTime(e *Txn) time.Time { return rowTime(e.Row) }
+
+// rowTime is a transaction row's event time: posted_at, else updated_at.
+func rowTime(r cdc.Txn) time.Time {
+	if !r.PostedAt.IsZero() {
+		return r.PostedAt
 	}
-	return e.Row.UpdatedAt
+	return r.UpdatedAt
 }
 
 // categorize sets the transaction's category from the user's rules, its MCC

@@ -78,6 +78,7 @@ func (s *State) MarshalBinary() ([]byte, error) {
 		w.txn(t)
 	}
 	s.writeShared(&w)
+	w.str(s.LatestMonth) // after everything: a value written before it decodes to ""
 	return w.b, nil
 }
 
@@ -133,6 +134,9 @@ func (s *State) UnmarshalBinary(b []byte) error {
 		}
 	}
 	s.readShared(&r)
+	if r.err == nil && len(r.b) > 0 {
+		s.LatestMonth = r.str()
+	}
 	if r.err != nil {
 		return fmt.Errorf("budget state of %q: %w", s.UserID, r.err)
 	}

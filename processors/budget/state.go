@@ -31,6 +31,9 @@ type State struct {
 	Memberships map[string]*Membership `json:"memberships,omitempty"`
 	// Version increases with every change of the state.
 	Version int64 `json:"version"`
+	// LatestMonth is the month of the latest CDC source time seen: the
+	// clock of retention (RetentionMonths).
+	LatestMonth string `json:"latest_month,omitempty"`
 }
 
 // Budget is a personal budget on one category.
