@@ -1,6 +1,7 @@
 package wsfanout
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -76,9 +77,10 @@ func TestSlowDeviceIsDroppedAndOthersGetEverything(t *testing.T) {
 	if got := h.metric(t, "finstream_ws_slow_consumer_drops_total"); got != 1 {
 		t.Errorf("drops = %v, want 1", got)
 	}
-	if got := h.metric(t, "finstream_ws_delivery_latency_seconds"); got < float64(version) {
-		t.Errorf("latency observations = %v, want >= %d", got, version)
-	}
+	// A delivery is observed after its write: wait for the count.
+	waitFor(t, 5*time.Second, fmt.Sprintf("%d latency observations", version), func() bool {
+		return h.metric(t, "finstream_ws_delivery_latency_seconds") >= float64(version)
+	})
 }
 
 func TestPingPongKeepalive(t *testing.T) {
@@ -115,6 +117,11 @@ func TestPingPongKeepalive(t *testing.T) {
 		}
 	}
 	good.quiet()
+	// The server counts a message after writing it: the client may read the
+	// pong first, so wait for the count.
+	waitFor(t, 5*time.Second, "the pong counted", func() bool {
+		return h.metric(t, "finstream_ws_messages_sent_total", "type", TypePong) >= 1
+	})
 	if got := h.metric(t, "finstream_ws_messages_sent_total", "type", TypePong); got != 1 {
 		t.Errorf("pong messages sent = %v, want 1", got)
 	}
