@@ -27,11 +27,7 @@ func (s *Server) putBudget(w http.ResponseWriter, r *http.Request, user string) 
 		Period       string  `json:"period"`
 		ThresholdsBP []int64 `json:"thresholds_bp"`
 	}
-	if !decodeBody(w, r, &req) {
-		return
-	}
-	if req.LimitMinor == nil {
-		writeError(w, http.StatusUnprocessableEntity, "invalid", "limit_minor is required")
+	if !decodeBody(w, r, &req) || !limitGiven(w, req.LimitMinor) {
 		return
 	}
 	cat := r.PathValue("category")
@@ -108,4 +104,13 @@ func (s *Server) getSpending(w http.ResponseWriter, r *http.Request, user string
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"period": key, "spending": st.SpendingIn(key), "version": st.Version})
+}
+
+// limitGiven answers 422 when a request that sets a limit names none.
+func limitGiven(w http.ResponseWriter, limit *int64) bool {
+	if limit == nil {
+		writeError(w, http.StatusUnprocessableEntity, "invalid", "limit_minor is required")
+		return false
+	}
+	return true
 }

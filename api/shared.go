@@ -71,11 +71,7 @@ func (s *Server) createShared(w http.ResponseWriter, r *http.Request, user strin
 		Period       string  `json:"period"`
 		ThresholdsBP []int64 `json:"thresholds_bp"`
 	}
-	if !decodeBody(w, r, &req) {
-		return
-	}
-	if req.LimitMinor == nil {
-		writeError(w, http.StatusUnprocessableEntity, "invalid", "limit_minor is required")
+	if !decodeBody(w, r, &req) || !limitGiven(w, req.LimitMinor) {
 		return
 	}
 	if req.BudgetID == "" {
@@ -111,11 +107,7 @@ func (s *Server) patchShared(w http.ResponseWriter, r *http.Request, user string
 		LimitMinor   *int64  `json:"limit_minor"`
 		ThresholdsBP []int64 `json:"thresholds_bp"`
 	}
-	if !decodeBody(w, r, &req) {
-		return
-	}
-	if req.LimitMinor == nil {
-		writeError(w, http.StatusUnprocessableEntity, "invalid", "limit_minor is required")
+	if !decodeBody(w, r, &req) || !limitGiven(w, req.LimitMinor) {
 		return
 	}
 	s.checkAndSend(w, r, event.SharedCommand{Kind: event.CmdSharedSetLimit, ActorID: user, LimitMinor: *req.LimitMinor, ThresholdsBP: req.ThresholdsBP})

@@ -166,12 +166,6 @@ func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *optio
 		sb = storage.DefaultBuilder(filepath.Join(dataDir, "goka-views"))
 	}
 	p := &apiPart{}
-	if p.users, err = newView(brokers, topics.TableUsers, c.UsersTable, sb, o.flush); err != nil {
-		return nil, err
-	}
-	if p.shared, err = newView(brokers, topics.TableShared, c.SharedTable, sb, o.flush); err != nil {
-		return nil, err
-	}
 	cc := c.Copilot
 	var insightsView, goalsView, notifyView, accountsView *goka.View
 	for _, v := range []struct {
@@ -179,6 +173,8 @@ func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *optio
 		table string
 		codec goka.Codec
 	}{
+		{&p.users, topics.TableUsers, c.UsersTable},
+		{&p.shared, topics.TableShared, c.SharedTable},
 		{&insightsView, processors.TableInsights, cc.InsightsTable},
 		{&goalsView, processors.TableGoals, cc.GoalsTable},
 		{&notifyView, processors.TableNotifications, cc.NotificationsTable},

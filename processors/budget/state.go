@@ -108,11 +108,7 @@ func bucket(periodKey, category, currency string) string {
 // location returns the user's time zone, falling back to the default zone
 // when the stored name cannot be loaded.
 func (s *State) location() *time.Location {
-	loc, err := period.Zone(s.TimeZone)
-	if err != nil {
-		loc, _ = period.Zone("")
-	}
-	return loc
+	return period.ZoneOrDefault(s.TimeZone)
 }
 
 func (s *State) init() {

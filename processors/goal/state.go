@@ -148,11 +148,7 @@ func (s *State) init() {
 }
 
 func (s *State) location() *time.Location {
-	loc, err := period.Zone(s.TimeZone)
-	if err != nil {
-		loc, _ = period.Zone("")
-	}
-	return loc
+	return period.ZoneOrDefault(s.TimeZone)
 }
 
 // SetTimeZone sets the zone dates are computed in (for later changes).

@@ -170,11 +170,7 @@ func (s *State) init() {
 
 // location is the user's time zone (the default zone when unset or unknown).
 func (s *State) location() *time.Location {
-	loc, err := period.Zone(s.TimeZone)
-	if err != nil {
-		loc, _ = period.Zone("")
-	}
-	return loc
+	return period.ZoneOrDefault(s.TimeZone)
 }
 
 // SetTimeZone changes the user's time zone and re-buckets the daily curves

@@ -83,6 +83,17 @@ func Zone(name string) (*time.Location, error) {
 	return loc, nil
 }
 
+// ZoneOrDefault is Zone(name), or DefaultZone when name cannot be loaded: a
+// stored state whose zone was valid when set keeps computing periods even if
+// this machine's zoneinfo lacks it.
+func ZoneOrDefault(name string) *time.Location {
+	if loc, err := Zone(name); err == nil {
+		return loc
+	}
+	loc, _ := Zone("")
+	return loc
+}
+
 // ParseKey is the inverse of Of(...).Key: "2026-11" or "2026-W47" in loc.
 func ParseKey(key string, loc *time.Location) (Period, bool) {
 	var y, n int

@@ -171,11 +171,7 @@ func contribKey(periodKey, user string) string { return periodKey + "|" + user }
 
 // location is the budget's zone, the default zone when it cannot be loaded.
 func (b *Budget) location() *time.Location {
-	loc, err := period.Zone(b.TimeZone)
-	if err != nil {
-		loc, _ = period.Zone("")
-	}
-	return loc
+	return period.ZoneOrDefault(b.TimeZone)
 }
 
 func (b *Budget) init() {
