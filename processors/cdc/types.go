@@ -53,11 +53,48 @@ type Position struct {
 // TxnChange is a decoded, validated change of a transactions row.
 // For OpDelete, Row is the before image (or only its id when the
 // connector did not send the before image) and Deleted is true.
+//
+// On finstream.txn.by-user every record comes from the transaction stage
+// (finstream-txns, keyed by transaction id), which remembers each
+// transaction and fills the fields below: a consumer applies exactly the
+// difference between Counted and Counts, and recognizes a re-sent record by
+// (Row.ID, Seq) without remembering the transaction itself.
 type TxnChange struct {
 	Op      Op       `json:"op"`
 	Row     Txn      `json:"row"`
 	Deleted bool     `json:"deleted"`
 	Pos     Position `json:"pos"`
+	// Seq numbers the changes of one transaction that the stage applied:
+	// 1, 2, ... (0 on the re-keyed topics before the stage).
+	Seq int64 `json:"seq"`
+	// Prev is the row as the stage last applied it (nil for the first
+	// change of the transaction), PrevDeleted whether it was deleted then.
+	Prev        *Txn `json:"prev"`
+	PrevDeleted bool `json:"prev_deleted"`
+	// Category, Source and Confidence are the transaction's category now
+	// (user rule > MCC > merchant > fallback, kept once decided).
+	Category   string  `json:"category"`
+	Source     string  `json:"source"`
+	Confidence float64 `json:"confidence"`
+	// Counted is what the transaction counted as spend before this change,
+	// Counts what it counts after it (zero: nothing).
+	Counted Contribution `json:"counted"`
+	Counts  Contribution `json:"counts"`
+	// Resent marks a record sent again because the input that made it was
+	// delivered again (after a crash): consumers that already applied
+	// (Row.ID, Seq) only repeat its outputs.
+	Resent bool `json:"resent"`
+}
+
+// Contribution is the spend one transaction adds to its buckets: the
+// amount in the category and currency, in the month and ISO week of its
+// posting time in the user's zone ("2026-11", "2026-W47").
+type Contribution struct {
+	Amount   int64  `json:"amount,omitempty"`
+	Category string `json:"category,omitempty"`
+	Currency string `json:"currency,omitempty"`
+	Month    string `json:"month,omitempty"`
+	Week     string `json:"week,omitempty"`
 }
 
 // AccountChange is a decoded, validated change of an accounts row.
