@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -64,14 +65,19 @@ func (s *Server) recategorize(w http.ResponseWriter, r *http.Request, user strin
 		return
 	}
 	id := r.PathValue("id")
-	st, err := s.state(user)
+	if s.cfg.Txns == nil || s.cfg.TxnCommands == nil {
+		writeError(w, http.StatusServiceUnavailable, "unavailable", "recategorization is not served by this instance")
+		return
+	}
+	v, err := s.cfg.Txns.Get(id)
 	if err != nil {
-		s.unavailable(w, err)
+		s.unavailable(w, fmt.Errorf("read transaction %q: %w", id, err))
 		return
 	}
 	// Check against the current state at once with the processor's own
-	// logic; st is this request's private copy, decoded from the view.
-	if _, err := st.Recategorize(id, req.Category, s.cfg.Now()); err != nil {
+	// logic, on this request's private copy decoded from the view.
+	l, _ := v.(budget.Ledger)
+	if _, err := l.Recategorize(user, req.Category, budget.Input{}, ""); err != nil {
 		if errors.Is(err, budget.ErrNotFound) {
 			writeError(w, http.StatusNotFound, "not_found", "no transaction "+id+" of yours")
 			return
@@ -79,7 +85,9 @@ func (s *Server) recategorize(w http.ResponseWriter, r *http.Request, user strin
 		writeError(w, http.StatusUnprocessableEntity, "invalid", err.Error())
 		return
 	}
-	s.send(r.Context(), w, event.UserCommand{UserID: user, Kind: event.CmdRecategorize, TxnID: id, Category: req.Category})
+	cmd := event.UserCommand{UserID: user, Kind: event.CmdRecategorize, TxnID: id, Category: req.Category,
+		CommandID: newCommandID(), IssuedAt: s.cfg.Now()}
+	accept(r.Context(), w, s.cfg.Logger, s.cfg.TxnCommands, id, cmd, map[string]string{"command_id": cmd.CommandID})
 }
 
 func (s *Server) unavailable(w http.ResponseWriter, err error) {

@@ -27,6 +27,11 @@ type Config struct {
 	// shared-budget routes answer 503.
 	Shared         *goka.View
 	SharedCommands *goka.Emitter
+	// Txns is a view of finstream-txns-table and TxnCommands emits to
+	// finstream.commands.txn: recategorizations. Optional: when either is
+	// nil, POST /v1/me/transactions/{id}/category answers 503.
+	Txns        *goka.View
+	TxnCommands *goka.Emitter
 	// Secret verifies HS256 tokens. Required.
 	Secret []byte
 	// Dev enables POST /v1/dev/token.

@@ -20,7 +20,7 @@ func (a *accounts) define() *goka.GroupGraph {
 	return goka.DefineGroup(GroupAccounts,
 		goka.Input(goka.Stream(topics.AccountsByID), a.cfg.Codecs.AccountsByID, a.account),
 		goka.Input(goka.Stream(topics.TxnByAccount), a.cfg.Codecs.TxnByAccount, a.txn),
-		goka.Output(goka.Stream(topics.TxnByUser), a.cfg.Codecs.TxnByUser),
+		goka.Output(goka.Stream(topics.TxnByID), a.cfg.Codecs.TxnByID),
 		goka.Persist(a.cfg.Codecs.AccountsTable),
 	)
 }
@@ -37,7 +37,7 @@ func (a *accounts) account(ctx goka.Context, msg any) {
 	released := s.ApplyAccount(msg.(cdc.AccountChange))
 	ctx.SetValue(s)
 	for _, ch := range released {
-		ctx.Emit(topics.TxnByUser, ch.Row.UserID, ch)
+		ctx.Emit(topics.TxnByID, ch.Row.ID, ch)
 	}
 }
 
@@ -45,7 +45,7 @@ func (a *accounts) txn(ctx goka.Context, msg any) {
 	s := a.state(ctx)
 	ch, ok := s.ApplyTxn(msg.(cdc.TxnChange))
 	if ok {
-		ctx.Emit(topics.TxnByUser, ch.Row.UserID, ch)
+		ctx.Emit(topics.TxnByID, ch.Row.ID, ch)
 		return
 	}
 	ctx.SetValue(s) // waits for its account

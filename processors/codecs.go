@@ -19,7 +19,10 @@ import (
 // Avro for internal topics (schemas registered under "<topic>-value"), JSON
 // for group tables, and the CDC decoder for Debezium input.
 type Codecs struct {
+	TxnByID       goka.Codec // cdc.TxnChange
 	TxnByUser     goka.Codec // cdc.TxnChange
+	CommandsTxn   goka.Codec // event.UserCommand
+	TxnsTable     goka.Codec // budget.Ledger
 	TxnByAccount  goka.Codec // cdc.TxnChange
 	AccountsByID  goka.Codec // cdc.AccountChange
 	Categorized   goka.Codec // event.Categorized
@@ -44,6 +47,7 @@ type Codecs struct {
 func NewCodecs(ctx context.Context, reg *avro.Client) (*Codecs, error) {
 	c := &Codecs{
 		UsersTable:    budget.Codec{},
+		TxnsTable:     budget.LedgerCodec{},
 		AccountsTable: avro.JSONCodec[accountjoin.State]{},
 		SharedTable:   avro.JSONCodec[shared.Budget]{},
 		CDC:           cdc.NewDecoder(reg),
@@ -58,7 +62,9 @@ func NewCodecs(ctx context.Context, reg *avro.Client) (*Codecs, error) {
 			err = fmt.Errorf("codec for %s: %w", topic, err)
 		}
 	}
+	reg1(&c.TxnByID, topics.TxnByID, codecOf[cdc.TxnChange])
 	reg1(&c.TxnByUser, topics.TxnByUser, codecOf[cdc.TxnChange])
+	reg1(&c.CommandsTxn, topics.CommandsTxn, codecOf[event.UserCommand])
 	reg1(&c.TxnByAccount, topics.TxnByAccount, codecOf[cdc.TxnChange])
 	reg1(&c.AccountsByID, topics.AccountsByID, codecOf[cdc.AccountChange])
 	reg1(&c.Categorized, topics.TxnCategorized, codecOf[event.Categorized])

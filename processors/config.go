@@ -89,7 +89,13 @@ func (c *Config) options(group goka.Group) []goka.ProcessorOption {
 		goka.WithLogger(gokaLogger{c.Logger.With("group", string(group))}),
 	}
 	if c.StorageDir != "" {
-		opts = append(opts, goka.WithStorageBuilder(storage.DefaultBuilder(filepath.Join(c.StorageDir, "goka"))))
+		dir := filepath.Join(c.StorageDir, "goka")
+		if group == GroupTxns {
+			// Its lookup of finstream-users-table must not share the users
+			// group's leveldb directory of that topic.
+			dir = filepath.Join(c.StorageDir, "goka-"+string(group))
+		}
+		opts = append(opts, goka.WithStorageBuilder(storage.DefaultBuilder(dir)))
 	} else {
 		opts = append(opts, goka.WithStorageBuilder(storage.MemoryBuilder()))
 	}

@@ -1,6 +1,7 @@
 package processors_test
 
 import (
+	"github.com/lovoo/goka"
 	"reflect"
 	"testing"
 	"time"
@@ -120,7 +121,7 @@ func TestBadRecordsGoToDLQAndThePipelineGoesOn(t *testing.T) {
 }
 
 // A change of a transaction posted before the retention horizon and unknown
-// to the user's state (a snapshot replay of an old row) counts nothing and
+// to the transaction stage (a snapshot replay of an old row) counts nothing and
 // goes to the DLQ with reason "late".
 func TestLateChangeGoesToDLQ(t *testing.T) {
 	h := processorstest.Start(t)
@@ -133,11 +134,11 @@ func TestLateChangeGoesToDLQ(t *testing.T) {
 	if !ok {
 		t.Fatal("the late change did not reach the DLQ")
 	}
-	if key != "USR-789" || string(headers["reason"]) != "late" || string(headers["source.topic"]) != topics.TxnByUser {
+	if key != "OLD" || string(headers["reason"]) != "late" || string(headers["source.topic"]) != topics.TxnByID {
 		t.Fatalf("DLQ record key %q headers %v", key, headers)
 	}
 	s := h.User("USR-789")
-	if s.Txns["OLD"] != nil || s.SpentIn("groceries", "THB", "monthly", old.PostedAt) != 0 {
+	if h.Tester.TableValue(goka.Table(topics.TableTxns), "OLD") != nil || s.SpentIn("groceries", "THB", "monthly", old.PostedAt) != 0 {
 		t.Fatalf("the late change counted: %v", s.Spend)
 	}
 }

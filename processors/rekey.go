@@ -25,12 +25,14 @@ type rekey struct {
 	m   *Metrics
 }
 
-// DefineRekeyTransactions: core.public.transactions → by-user (user_id
-// known) or by-account (user_id null); bad records → DLQ.
+// DefineRekeyTransactions: core.public.transactions → by-id (user_id
+// known, or neither user_id nor account_id: the transaction stage may know
+// the user) or by-account (user_id null: resolved by the accounts join);
+// bad records → DLQ.
 func (r *rekey) defineTxns() *goka.GroupGraph {
 	return goka.DefineGroup(GroupRekeyTxns,
 		goka.Input(goka.Stream(topics.CDCTransactions), new(codec.Bytes), r.txn),
-		goka.Output(goka.Stream(topics.TxnByUser), r.cfg.Codecs.TxnByUser),
+		goka.Output(goka.Stream(topics.TxnByID), r.cfg.Codecs.TxnByID),
 		goka.Output(goka.Stream(topics.TxnByAccount), r.cfg.Codecs.TxnByAccount),
 		goka.Output(goka.Stream(topics.DLQ), new(codec.Bytes)),
 	)
@@ -53,14 +55,13 @@ func (r *rekey) txn(ctx goka.Context, msg any) {
 		return
 	case err != nil:
 		r.dlq(ctx, raw, err)
-	case ch.Row.UserID != "":
-		ctx.Emit(topics.TxnByUser, ch.Row.UserID, ch)
-	case ch.Row.AccountID != "":
+	case ch.Row.UserID == "" && ch.Row.AccountID != "":
 		ctx.Emit(topics.TxnByAccount, ch.Row.AccountID, ch)
 	default:
-		// A delete whose before image carries only the key (REPLICA IDENTITY
-		// DEFAULT) cannot be routed to its user: see README.
-		r.dlq(ctx, raw, &cdc.Error{Reason: "unroutable", Field: "account_id", Err: errors.New("change carries neither user_id nor account_id (set REPLICA IDENTITY FULL on the transactions table)")})
+		// With user_id, or a delete whose before image carries only the key
+		// (REPLICA IDENTITY DEFAULT): the transaction stage knows its user
+		// if it saw the transaction before.
+		ctx.Emit(topics.TxnByID, ch.Row.ID, ch)
 	}
 }
 

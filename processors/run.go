@@ -17,6 +17,7 @@ func Graphs(cfg *Config, m *Metrics) []*goka.GroupGraph {
 		r.defineTxns(),
 		r.defineAccounts(),
 		(&accounts{cfg: cfg}).define(),
+		(&txns{cfg: cfg, m: m}).define(),
 		(&users{cfg: cfg, m: m}).define(),
 		(&sharedBudgets{cfg: cfg}).define(),
 		defineInsights(cfg, cfg.Codecs.Copilot),

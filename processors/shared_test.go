@@ -123,7 +123,7 @@ func TestSharedWorkedExampleThroughProcessors(t *testing.T) {
 
 	// Removal stops counting B's new spending; A's still counts.
 	h.SharedCommand(sharedCmd("c4", event.CmdSharedRemoveMember, "A", "B", "", 20))
-	if m := h.User("B").Memberships["BDG-456"]; m != nil {
+	if m := h.User("B").Memberships["BDG-456"]; m != nil && !m.Removed {
 		t.Fatalf("B still a member in their user state: %+v", m)
 	}
 	processorstest.Drain(updates)
@@ -136,8 +136,11 @@ func TestSharedWorkedExampleThroughProcessors(t *testing.T) {
 	}
 }
 
-// A redelivered shared.spend record (the users group re-sends what a
-// transaction last sent when its CDC record is redelivered) changes nothing.
+// A source duplicate of a CDC record (same change, another record) sends
+// nothing to the shared budget again, and a redelivered shared.spend record
+// (re-sent after a crash: same transaction and Seq) changes nothing. The
+// re-send of the very same input record is shown in budget's tests (the
+// tester numbers every consumed record anew).
 func TestSharedSpendRedeliveryIsIdempotent(t *testing.T) {
 	h := processorstest.Start(t)
 	household(h)
@@ -148,9 +151,8 @@ func TestSharedSpendRedeliveryIsIdempotent(t *testing.T) {
 		t.Fatalf("shared.spend records %+v", first)
 	}
 	h.Tester.Consume(topics.CDCTransactions, string(key), raw)
-	again := processorstest.Drain(spends)
-	if len(again) != 1 || !reflect.DeepEqual(again[0], first[0]) {
-		t.Fatalf("re-sent %+v, want %+v", again, first)
+	if again := processorstest.Drain(spends); len(again) != 0 {
+		t.Fatalf("a source duplicate re-sent %+v", again)
 	}
 	h.Tester.Consume(topics.SharedSpend, "BDG-456", first[0])
 	if got := h.Shared("BDG-456").View(time.Date(2026, 11, 5, 12, 0, 0, 0, bkk)).SpentMinor; got != 50_000 {

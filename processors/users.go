@@ -2,11 +2,9 @@ package processors
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/lovoo/goka"
-	"github.com/lovoo/goka/codec"
 
 	"finstream/processors/budget"
 	"finstream/processors/cdc"
@@ -36,7 +34,6 @@ func (u *users) define() *goka.GroupGraph {
 		goka.Output(goka.Stream(topics.BudgetUpdates), u.cfg.Codecs.BudgetUpdates),
 		goka.Output(goka.Stream(topics.BudgetAlerts), u.cfg.Codecs.BudgetAlerts),
 		goka.Output(goka.Stream(topics.SharedSpend), u.cfg.Codecs.SharedSpend),
-		goka.Output(goka.Stream(topics.DLQ), new(codec.Bytes)),
 		goka.Persist(u.cfg.Codecs.UsersTable),
 	)
 }
@@ -55,26 +52,7 @@ func (u *users) txn(ctx goka.Context, msg any) {
 	if ch.Pos.TsMs > 0 {
 		u.m.Latency.WithLabelValues(string(GroupUsers)).Observe(time.Since(time.UnixMilli(ch.Pos.TsMs)).Seconds())
 	}
-	if eff.Late {
-		u.late(ctx, ch)
-	}
 	u.commit(ctx, s, eff)
-}
-
-// late sends a change that retention no longer applies (see
-// budget.RetentionMonths) to finstream.dlq, as its finstream.txn.by-user
-// record, so that it is visible rather than silently dropped.
-func (u *users) late(ctx goka.Context, ch cdc.TxnChange) {
-	const reason = "late"
-	topic := string(ctx.Topic())
-	u.m.DLQ.WithLabelValues(reason, topic).Inc()
-	raw, err := u.cfg.Codecs.TxnByUser.Encode(ch)
-	if err != nil {
-		u.cfg.Logger.Warn("late change not sent to the DLQ", "err", err)
-		return
-	}
-	why := fmt.Errorf("transaction posted before the retention horizon (%d months) and unknown to the state", budget.RetentionMonths)
-	ctx.Emit(topics.DLQ, ctx.Key(), raw, goka.WithCtxEmitHeaders(DLQHeaders(reason, why, topic, ctx.Partition(), ctx.Offset())))
 }
 
 func (u *users) command(ctx goka.Context, msg any) {
@@ -91,15 +69,13 @@ func (u *users) command(ctx goka.Context, msg any) {
 		}
 	case event.CmdDeleteBudget:
 		eff = s.DeleteBudget(cmd.Category, cmd.IssuedAt)
-	case event.CmdRecategorize:
-		eff, err = s.Recategorize(cmd.TxnID, cmd.Category, cmd.IssuedAt)
 	case event.CmdSetTimeZone:
 		err = s.SetTimeZone(cmd.TimeZone)
 	case event.CmdSetMembership:
 		eff, err = s.SetMembership(budget.Membership{BudgetID: cmd.BudgetID, Name: cmd.Name, Role: cmd.Role,
 			Category: cmd.Category, Currency: cmd.Currency, Period: cmd.Period, Since: cmd.IssuedAt})
 	case event.CmdRemoveMembership:
-		s.RemoveMembership(cmd.BudgetID)
+		s.RemoveMembership(cmd.BudgetID, cmd.IssuedAt)
 	default:
 		err = errors.New("unknown command kind")
 	}

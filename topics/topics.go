@@ -25,7 +25,9 @@ const (
 const (
 	TxnByAccount            = "finstream.txn.by-account"  // account_id: transactions whose user_id must be resolved
 	AccountsByID            = "finstream.accounts.by-id"  // account_id: accounts re-keyed with murmur2
-	TxnByUser               = "finstream.txn.by-user"     // user_id
+	TxnByID                 = "finstream.txn.by-id"       // transaction id: CDC changes re-keyed for the transaction stage
+	CommandsTxn             = "finstream.commands.txn"    // transaction id: recategorizations
+	TxnByUser               = "finstream.txn.by-user"     // user_id: what each applied change counts (from the transaction stage)
 	TxnCategorized          = "finstream.txn.categorized" // user_id
 	BudgetUpdates           = "finstream.budget.updates"  // budget_id
 	BudgetAlerts            = "finstream.budget.alerts"   // user_id
@@ -39,10 +41,12 @@ const (
 	Schemas                 = "_schemas"                  // schema registry log
 	GroupRekey              = "finstream-rekey"           // stateless: CDC → by-user / by-account / accounts.by-id
 	GroupAccounts           = "finstream-accounts"        // keyed by account_id
+	GroupTxns               = "finstream-txns"            // keyed by transaction id (per-transaction memory)
 	GroupUsers              = "finstream-users"           // keyed by user_id
 	GroupShared             = "finstream-shared"          // keyed by budget_id (shared budgets)
 	TableAccounts           = GroupAccounts + "-table"    // compacted
 	TableUsers              = GroupUsers + "-table"       // compacted
+	TableTxns               = GroupTxns + "-table"        // compacted
 	TableShared             = GroupShared + "-table"      // compacted
 	DefaultPartitions int32 = 8
 )
@@ -80,6 +84,8 @@ func All(partitions int32) []Topic {
 		t(CDCAccounts, false, CodecDebezium),
 		t(TxnByAccount, false, CodecAvro),
 		t(AccountsByID, false, CodecAvro),
+		t(TxnByID, false, CodecAvro),
+		t(CommandsTxn, false, CodecAvro),
 		t(TxnByUser, false, CodecAvro),
 		t(TxnCategorized, false, CodecAvro),
 		t(BudgetUpdates, false, CodecAvro),
@@ -93,6 +99,7 @@ func All(partitions int32) []Topic {
 		t(DLQ, false, CodecRaw),
 		t(TableAccounts, true, CodecJSON),
 		t(TableUsers, true, CodecJSON),
+		t(TableTxns, true, CodecJSON),
 		t(TableShared, true, CodecJSON),
 		t(CommandsGoals, false, CodecAvro),
 		t(CommandsNotify, false, CodecAvro),

@@ -167,7 +167,7 @@ func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *optio
 	}
 	p := &apiPart{}
 	cc := c.Copilot
-	var insightsView, goalsView, notifyView, accountsView *goka.View
+	var insightsView, goalsView, notifyView, accountsView, txnsView *goka.View
 	for _, v := range []struct {
 		dst   **goka.View
 		table string
@@ -179,13 +179,14 @@ func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *optio
 		{&goalsView, processors.TableGoals, cc.GoalsTable},
 		{&notifyView, processors.TableNotifications, cc.NotificationsTable},
 		{&accountsView, topics.TableAccounts, c.AccountsTable},
+		{&txnsView, topics.TableTxns, c.TxnsTable},
 	} {
 		if *v.dst, err = newView(brokers, v.table, v.codec, sb, o.flush); err != nil {
 			return nil, err
 		}
 	}
-	p.views = []*goka.View{p.users, p.shared, insightsView, goalsView, notifyView, accountsView}
-	var userCmds, sharedCmds, goalCmds, notifyCmds *goka.Emitter
+	p.views = []*goka.View{p.users, p.shared, insightsView, goalsView, notifyView, accountsView, txnsView}
+	var userCmds, sharedCmds, goalCmds, notifyCmds, txnCmds *goka.Emitter
 	for _, e := range []struct {
 		dst   **goka.Emitter
 		topic string
@@ -195,14 +196,16 @@ func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *optio
 		{&sharedCmds, topics.CommandsShared, c.SharedCommands},
 		{&goalCmds, topics.CommandsGoals, cc.GoalCommands},
 		{&notifyCmds, topics.CommandsNotify, cc.NotifyCommands},
+		{&txnCmds, topics.CommandsTxn, c.CommandsTxn},
 	} {
 		if *e.dst, err = newEmitter(brokers, e.topic, e.codec); err != nil {
 			return nil, err
 		}
 	}
-	p.emitters = []*goka.Emitter{userCmds, sharedCmds, goalCmds, notifyCmds}
+	p.emitters = []*goka.Emitter{userCmds, sharedCmds, goalCmds, notifyCmds, txnCmds}
 	p.server, err = api.New(api.Config{
 		Users: p.users, Commands: userCmds, Shared: p.shared, SharedCommands: sharedCmds,
+		Txns: txnsView, TxnCommands: txnCmds,
 		Secret: secret, Dev: o.dev, Gatherer: gather, Logger: log,
 		Ready: func() bool {
 			for _, v := range p.views {

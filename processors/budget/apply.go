@@ -50,74 +50,84 @@ func counts(row cdc.Txn, deleted bool) bool {
 	return !deleted && row.Status == "POSTED" && row.Direction == "DEBIT"
 }
 
-// ApplyTxn applies one change of a transaction from a record of unknown
-// origin (see ApplyTxnFrom).
-func (s *State) ApplyTxn(ch cdc.TxnChange) Effects { return s.ApplyTxnFrom(ch, Input{}) }
+// ApplyTxn applies one by-user record from a record of unknown origin (see
+// ApplyTxnFrom).
+func (s *State) ApplyTxn(rec cdc.TxnChange) Effects { return s.ApplyTxnFrom(rec, Input{}) }
 
-// ApplyTxnFrom applies one change of a transaction read from the record in.
-// A change at or before the position already applied for that transaction is
-// a duplicate or a stale redelivery and changes nothing; otherwise every
-// bucket moves by exactly the difference between what the transaction counted
-// and what it counts now. A source duplicate (same position, another record)
-// re-sends only the categorized record; a redelivery of the record that made
-// a change (even one since superseded) also re-sends the alerts it fired.
-func (s *State) ApplyTxnFrom(ch cdc.TxnChange, in Input) Effects {
+// ApplyTxnFrom applies one finstream.txn.by-user record, made by the
+// transaction stage (Ledger): every bucket moves by exactly the difference
+// between what the transaction counted (rec.Counted) and counts now
+// (rec.Counts). A record already applied (same transaction and Seq, in the
+// duplicate guard) changes nothing and repeats its outputs: the
+// categorized record, its shared-budget facts and the alerts it fired.
+// in is unused by the guard (a re-sent record arrives at another offset);
+// it is kept for the caller's diagnostics.
+func (s *State) ApplyTxnFrom(rec cdc.TxnChange, in Input) Effects {
+	_ = in
 	s.init()
-	s.advance(sourceTime(ch.Pos))
-	id := ch.Row.ID
-	e, seen := s.Txns[id]
-	if !seen && s.late(rowTime(ch.Row)) {
-		return Effects{Late: true}
-	}
-	if seen && !ch.Pos.After(e.Pos) {
-		eff := Effects{Resend: s.resendShared(e), ResendAlerts: e.firedBy(in)}
-		if ch.Pos == e.Pos {
-			eff.ResendCategorized = []event.Categorized{s.categorized(e)}
-		}
-		return eff
-	}
-	if !seen {
-		e = &Txn{}
-		s.Txns[id] = e
-	}
-	e.Pos = ch.Pos
-	if ch.Deleted {
-		e.Deleted = true
-		if !seen || e.Row.ID == "" {
-			e.Row = ch.Row
-		}
-	} else {
-		e.Deleted = false
-		e.Row = ch.Row
-	}
-	if e.Row.UserID == "" {
-		e.Row.UserID = s.UserID
-	}
-	if e.Source == "" || (e.Source != string(category.SourceUserRule) && e.Category == category.Other) {
-		s.categorize(e)
-	}
-	eff := s.recount(e, e.Row.ID, e.Row.MerchantName, eventTime(e), sourceTime(ch.Pos))
-	if in.Known {
-		for _, a := range eff.Alerts {
-			e.Fired = append(e.Fired, Fired{In: in, Alert: a})
+	s.advance(sourceTime(rec.Pos))
+	if i := s.seen(rec.Row.ID, rec.Seq); i >= 0 {
+		return Effects{
+			ResendCategorized: []event.Categorized{s.categorized(rec)},
+			ResendAlerts:      append([]event.Alert(nil), s.Recent[i].Alerts...),
+			Resend:            s.route(rec),
 		}
 	}
+	if rec.Op == OpRecategorize && rec.Source == string(category.SourceUserRule) {
+		if key := category.MerchantKey(rec.Row.MerchantID, rec.Row.MerchantName); key != "" {
+			s.learn(key, rec.Category)
+		}
+	}
+	at := rowTime(rec.Row)
+	src := sourceTime(rec.Pos)
+	if rec.Op == OpRecategorize {
+		src = time.Time{} // a command, not a CDC change
+	}
+	eff := s.recount(rec, at, src)
+	s.remember(Seen{TxnID: rec.Row.ID, Seq: rec.Seq, Alerts: eff.Alerts})
 	return eff
 }
 
-// firedBy returns the alerts that the change read from record in fired
-// (none for a record of unknown origin).
-func (e *Txn) firedBy(in Input) []event.Alert {
-	var out []event.Alert
-	for _, f := range e.Fired {
-		if in.Known && f.In == in {
-			out = append(out, f.Alert)
+// seen returns the index in the duplicate guard of (txnID, seq), or -1. A
+// record without Seq (not from the transaction stage) is never a duplicate.
+func (s *State) seen(txnID string, seq int64) int {
+	if seq == 0 {
+		return -1
+	}
+	for i, r := range s.Recent {
+		if r.Seq == seq && r.TxnID == txnID {
+			return i
 		}
 	}
-	return out
+	return -1
 }
 
-func eventTime(e *Txn) time.Time { return rowTime(e.Row) }
+func (s *State) remember(r Seen) {
+	if r.Seq == 0 {
+		return
+	}
+	s.Recent = append(s.Recent, r)
+	if n := len(s.Recent); n > keepRecent {
+		s.Recent = append([]Seen(nil), s.Recent[n-keepRecent:]...)
+	}
+}
+
+// maxRules bounds the user's own rules: the oldest-learned rule goes first
+// (Go maps have no order, so the rule learned first by name order goes; a
+// user with this many corrections is rare).
+const maxRules = 256
+
+func (s *State) learn(key, cat string) {
+	if _, ok := s.Rules[key]; !ok && len(s.Rules) >= maxRules {
+		for k := range s.Rules {
+			delete(s.Rules, k)
+			break
+		}
+	}
+	s.Rules[key] = cat
+}
+
+func eventTime(rec cdc.TxnChange) time.Time { return rowTime(rec.Row) }
 
 // rowTime is a transaction row's event time: posted_at, else updated_at.
 func rowTime(r cdc.Txn) time.Time {
@@ -127,42 +137,13 @@ func rowTime(r cdc.Txn) time.Time {
 	return r.UpdatedAt
 }
 
-// categorize sets the transaction's category from the user's rules, its MCC
-// and its merchant name.
-func (s *State) categorize(e *Txn) {
-	if e.Row.MerchantName == "" && e.Row.MerchantID == "" && e.Row.MCC == 0 && e.Row.Type == "" {
-		return // a delete we never saw the row of: nothing to categorize
-	}
-	r := category.Categorize(category.Input{
-		MCC:          e.Row.MCC,
-		MerchantName: e.Row.MerchantName,
-		MerchantID:   e.Row.MerchantID,
-		Direction:    e.Row.Direction,
-		Type:         e.Row.Type,
-	}, s.Rules)
-	e.Category, e.Source, e.Confidence = r.Category, string(r.Source), r.Confidence
-}
-
-// recount moves e's contribution to what it counts now and returns the
-// effects, attributed to txnID and merchant at event time at.
-// source is the CDC source time of the change being applied (zero for a
-// command).
-func (s *State) recount(e *Txn, txnID, merchant string, at, source time.Time) Effects {
+// recount moves the buckets from rec.Counted to rec.Counts and returns the
+// effects, attributed to the record's transaction at event time at.
+// source is the CDC source time of the change (zero for a command).
+func (s *State) recount(rec cdc.TxnChange, at, source time.Time) Effects {
 	loc := s.location()
-	old := e.Counted
-	var now Contribution
-	if counts(e.Row, e.Deleted) && e.Category != "" {
-		now = Contribution{
-			Amount:   e.Row.AmountMinor,
-			Category: e.Category,
-			Currency: e.Row.Currency,
-			Month:    period.Of(period.Monthly, e.Row.PostedAt, loc).Key,
-			Week:     period.Of(period.Weekly, e.Row.PostedAt, loc).Key,
-		}
-	}
+	old, now := rec.Counted, rec.Counts
 	s.Version++
-	e.Version++
-	e.Counted = now
 
 	// Find the affected budget periods and their usage before moving spend.
 	type affected struct {
@@ -176,7 +157,7 @@ func (s *State) recount(e *Txn, txnID, merchant string, at, source time.Time) Ef
 		if c.Amount == 0 || b == nil || b.Currency != c.Currency {
 			continue
 		}
-		p, ok := period.ParseKey(c.key(b.Period), loc)
+		p, ok := period.ParseKey(key(c, b.Period), loc)
 		if !ok {
 			continue
 		}
@@ -188,17 +169,17 @@ func (s *State) recount(e *Txn, txnID, merchant string, at, source time.Time) Ef
 	s.add(old, -1)
 	s.add(now, +1)
 
-	eff := Effects{Categorized: []event.Categorized{s.categorized(e)}}
+	eff := Effects{Categorized: []event.Categorized{s.categorized(rec)}}
 	for _, a := range list {
 		b := a.b
-		delta := now.in(b, a.p) - old.in(b, a.p)
+		delta := in(now, b, a.p) - in(old, b, a.p)
 		used := UsedBP(s.spent(b, a.p), b.LimitMinor)
 		if delta == 0 {
 			continue
 		}
 		b.Version = s.Version
 		u := s.update(b, a.p, at)
-		u.TxnID, u.Merchant, u.AmountMinor = txnID, merchant, delta
+		u.TxnID, u.Merchant, u.AmountMinor = rec.Row.ID, rec.Row.MerchantName, delta
 		u.SourceTime = source
 		for _, t := range b.ThresholdsBP {
 			if a.used < t && used >= t {
@@ -213,12 +194,12 @@ func (s *State) recount(e *Txn, txnID, merchant string, at, source time.Time) Ef
 		u.Alert = len(u.ThresholdCrossedBP) > 0
 		eff.Updates = append(eff.Updates, u)
 	}
-	eff.Shared = s.route(e)
+	eff.Shared = s.route(rec)
 	return eff
 }
 
 // key is the bucket period key of c for a budget period kind.
-func (c Contribution) key(k period.Kind) string {
+func key(c Contribution, k period.Kind) string {
 	if k == period.Weekly {
 		return c.Week
 	}
@@ -226,8 +207,8 @@ func (c Contribution) key(k period.Kind) string {
 }
 
 // in is the amount c adds to budget b in period p.
-func (c Contribution) in(b *Budget, p period.Period) int64 {
-	if c.Category != b.Category || c.Currency != b.Currency || c.key(b.Period) != p.Key {
+func in(c Contribution, b *Budget, p period.Period) int64 {
+	if c.Category != b.Category || c.Currency != b.Currency || key(c, b.Period) != p.Key {
 		return 0
 	}
 	return c.Amount
@@ -238,6 +219,9 @@ func (s *State) add(c Contribution, sign int64) {
 		return
 	}
 	for _, k := range []string{c.Month, c.Week} {
+		if !s.kept(k) {
+			continue // a period retention has already forgotten
+		}
 		key := bucket(k, c.Category, c.Currency)
 		s.Spend[key] += sign * c.Amount
 		if s.Spend[key] == 0 {
@@ -246,15 +230,15 @@ func (s *State) add(c Contribution, sign int64) {
 	}
 }
 
-func (s *State) categorized(e *Txn) event.Categorized {
-	r := e.Row
+func (s *State) categorized(rec cdc.TxnChange) event.Categorized {
+	r := rec.Row
 	return event.Categorized{
 		TxnID: r.ID, UserID: s.UserID, AccountID: r.AccountID, Direction: r.Direction,
-		Type: r.Type, Status: r.Status, AmountMinor: r.AmountMinor, SpendMinor: e.Counted.Amount,
+		Type: r.Type, Status: r.Status, AmountMinor: r.AmountMinor, SpendMinor: rec.Counts.Amount,
 		Currency: r.Currency, MerchantName: r.MerchantName, MerchantID: r.MerchantID,
-		MCC: r.MCC, Channel: r.Channel, BudgetID: r.BudgetID, Category: e.Category,
-		Confidence: e.Confidence, Source: e.Source, Deleted: e.Deleted,
-		PostedAt: r.PostedAt, LSN: e.Pos.LSN, Version: e.Version,
+		MCC: r.MCC, Channel: r.Channel, BudgetID: r.BudgetID, Category: rec.Category,
+		Confidence: rec.Confidence, Source: rec.Source, Deleted: rec.Deleted,
+		PostedAt: r.PostedAt, LSN: rec.Pos.LSN, Version: rec.Seq,
 	}
 }
 

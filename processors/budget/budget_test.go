@@ -35,7 +35,7 @@ func change(row cdc.Txn, lsn int64) cdc.TxnChange {
 
 func known(c string) bool { return c == "THB" || c == "USD" }
 
-func groceries(t *testing.T, s *State, limit int64) {
+func groceries(t *testing.T, s *Book, limit int64) {
 	t.Helper()
 	b, err := ValidateBudget("groceries", limit, "THB", "monthly", nil, known)
 	if err != nil {
@@ -47,7 +47,7 @@ func groceries(t *testing.T, s *State, limit int64) {
 // The seed's worked example: ฿16,000 groceries budget with ฿13,500 spent; a
 // POSTED DEBIT of ฿1,500 at Tesco Lotus crosses 90%.
 func TestWorkedExample(t *testing.T) {
-	s := &State{UserID: "USR-789"}
+	s := NewBook("USR-789")
 	groceries(t, s, 1_600_000)
 	e1 := s.ApplyTxn(change(txn("T1", 1_000_000, "POSTED", at(5, 10)), 10))
 	e2 := s.ApplyTxn(change(txn("T2", 350_000, "POSTED", at(12, 10)), 20))
@@ -125,7 +125,7 @@ func TestDifferences(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := &State{UserID: "USR-1"}
+			s := NewBook("USR-1")
 			for _, st := range c.steps {
 				s.ApplyTxn(st)
 			}
@@ -137,7 +137,7 @@ func TestDifferences(t *testing.T) {
 }
 
 func TestBudgetCreatedMidPeriodShowsSpendWithoutAlert(t *testing.T) {
-	s := &State{UserID: "USR-1"}
+	s := NewBook("USR-1")
 	s.ApplyTxn(change(txn("A", 900_000, "POSTED", at(3, 9)), 1))
 	b, _ := ValidateBudget("groceries", 1_000_000, "THB", "", nil, known)
 	eff := s.SetBudget(*b, at(4, 9))
@@ -155,7 +155,7 @@ func TestBudgetCreatedMidPeriodShowsSpendWithoutAlert(t *testing.T) {
 }
 
 func TestRecategorizeMovesSpendAndTeachesRule(t *testing.T) {
-	s := &State{UserID: "USR-1"}
+	s := NewBook("USR-789")
 	groceries(t, s, 1_000_000)
 	b, _ := ValidateBudget("dining", 100_000, "THB", "monthly", nil, known)
 	s.SetBudget(*b, at(1, 9))
@@ -180,10 +180,15 @@ func TestRecategorizeMovesSpendAndTeachesRule(t *testing.T) {
 	if _, err := s.Recategorize("A", "pets", at(4, 9)); err == nil {
 		t.Fatal("want invalid category")
 	}
+	other := NewBook("USR-1")
+	other.Ledgers = s.Ledgers
+	if _, err := other.Recategorize("A", "dining", at(4, 9)); err == nil {
+		t.Fatal("another user's transaction: want not found")
+	}
 }
 
 func TestWeeklyBudgetAndTimeZone(t *testing.T) {
-	s := &State{UserID: "USR-1"}
+	s := NewBook("USR-1")
 	b, _ := ValidateBudget("groceries", 10_000, "THB", "weekly", []int64{10000, 5000}, known)
 	if !reflect.DeepEqual(b.ThresholdsBP, []int64{5000, 10000}) {
 		t.Fatalf("thresholds not sorted: %v", b.ThresholdsBP)
@@ -194,12 +199,22 @@ func TestWeeklyBudgetAndTimeZone(t *testing.T) {
 	if v := s.Views(at(22, 12))[0]; v.SpentMinor != 6_000 || v.DaysLeft != 1 {
 		t.Fatalf("week 47 view %+v", v)
 	}
-	// In UTC that instant is Sunday 16:30: still week 47; in Tokyo it is Monday.
+	// In Tokyo, Sunday 23:30 Bangkok is Monday 01:30: a transaction from
+	// then on counts in the new zone's week 48; what was counted stays.
 	if err := s.SetTimeZone("Asia/Tokyo"); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.SpentIn("groceries", "THB", "weekly", time.Date(2026, 11, 23, 12, 0, 0, 0, bkk)); got != 6_000 {
-		t.Fatalf("after moving to Tokyo the spend belongs to week 48, got %d", got)
+	s.ApplyTxn(change(txn("B", 1_000, "POSTED", time.Date(2026, 11, 22, 23, 30, 0, 0, bkk)), 2))
+	if got := s.SpendingIn("2026-W48"); len(got) != 1 || got[0].SpentMinor != 1_000 {
+		t.Fatalf("after moving to Tokyo week 48 holds %+v, want 1000", got)
+	}
+	if got := s.SpendingIn("2026-W47"); len(got) != 1 || got[0].SpentMinor != 6_000 {
+		t.Fatalf("week 47 holds %+v, want the 6000 counted before", got)
+	}
+	// A change of the first transaction moves exactly what it counted.
+	s.ApplyTxn(change(txn("A", 6_000, "REVERSED", time.Date(2026, 11, 22, 23, 30, 0, 0, bkk)), 3))
+	if got := s.SpendingIn("2026-W47"); len(got) != 0 {
+		t.Fatalf("week 47 after the reversal %+v", got)
 	}
 	if err := s.SetTimeZone("Nowhere/Land"); err == nil {
 		t.Fatal("want error for unknown zone")
@@ -242,7 +257,7 @@ func TestUsedBP(t *testing.T) {
 // is delivered again: its alerts are sent again (they may be lost), while a
 // source duplicate of the same change in another record sends none.
 func TestRedeliveredRecordResendsItsAlerts(t *testing.T) {
-	s := &State{UserID: "USR-789"}
+	s := NewBook("USR-789")
 	groceries(t, s, 1_600_000)
 	s.ApplyTxnFrom(change(txn("T1", 1_350_000, "POSTED", at(5, 10)), 10), At(3, 100))
 	tesco := change(txn("T3", 150_000, "POSTED", at(19, 10)), 30)
@@ -266,8 +281,21 @@ func TestRedeliveredRecordResendsItsAlerts(t *testing.T) {
 	}
 
 	// What the state remembers survives its codec.
-	d := roundTrip(t, s)
-	if again := d.ApplyTxnFrom(tesco, At(3, 101)); !sameAlerts(again.ResendAlerts, first.Alerts) {
+	d := roundTrip(t, s.State)
+	db := &Book{State: &d, Ledgers: map[string]*Ledger{}}
+	for id, l := range s.Ledgers {
+		raw, err := LedgerCodec{}.Encode(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := LedgerCodec{}.Decode(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lv := v.(Ledger)
+		db.Ledgers[id] = &lv
+	}
+	if again := db.ApplyTxnFrom(tesco, At(3, 101)); !sameAlerts(again.ResendAlerts, first.Alerts) {
 		t.Fatalf("after the codec, redelivery re-sent %+v, want %+v", again.ResendAlerts, first.Alerts)
 	}
 

@@ -6,23 +6,24 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
-	"finstream/processors/cdc"
 	"finstream/processors/period"
 )
 
-// stateFormat is the first byte of a binary-encoded State. stateFormatV1
-// (without Txn.Fired) and a value starting with '{' (the JSON
-// encoding of earlier builds) still decode.
+// stateFormat is the first byte of a binary-encoded State: aggregates
+// only. The formats of earlier builds (0xB1, 0xB2: with every transaction;
+// '{': JSON) still decode, their transactions dropped (the transaction
+// stage's table holds them now).
 const (
-	stateFormat   byte = 0xB2
+	stateFormat   byte = 0xB3
+	stateFormatV2 byte = 0xB2
 	stateFormatV1 byte = 0xB1
 )
 
 // Codec is the goka codec of the finstream-users table: a compact binary
-// encoding of State (the table is written on every event, so JSON's cost
-// showed in profiles). Decode returns a State value.
+// encoding of State. Decode returns a State value.
 type Codec struct{}
 
 // Encode encodes a State or *State.
@@ -36,7 +37,7 @@ func (Codec) Encode(v any) ([]byte, error) {
 	return nil, fmt.Errorf("budget codec: cannot encode %T", v)
 }
 
-// Decode decodes what Encode wrote (or the JSON of earlier builds).
+// Decode decodes what Encode wrote (or the formats of earlier builds).
 func (Codec) Decode(b []byte) (any, error) {
 	var s State
 	err := s.UnmarshalBinary(b)
@@ -45,7 +46,7 @@ func (Codec) Decode(b []byte) (any, error) {
 
 // MarshalBinary encodes the state.
 func (s *State) MarshalBinary() ([]byte, error) {
-	w := writer{b: make([]byte, 0, 256+len(s.Txns)*160)}
+	w := writer{b: make([]byte, 0, 512)}
 	w.b = append(w.b, stateFormat)
 	w.str(s.UserID)
 	w.str(s.TimeZone)
@@ -67,34 +68,55 @@ func (s *State) MarshalBinary() ([]byte, error) {
 		}
 		w.int(b.Version)
 	}
-	w.uint(len(s.Spend))
-	for k, v := range s.Spend {
-		w.str(k)
-		w.int(v)
+	// Spend buckets sorted, each key as the length of the prefix it shares
+	// with the previous key and the rest ("2026-11|dining|THB" after
+	// "2026-11|bills|THB" is 8 + "dining|THB").
+	keys := make([]string, 0, len(s.Spend))
+	for k := range s.Spend {
+		keys = append(keys, k)
 	}
-	w.uint(len(s.Txns))
-	for id, t := range s.Txns {
-		w.str(id)
-		w.txn(t)
+	slices.Sort(keys)
+	w.uint(len(keys))
+	prev := ""
+	for _, k := range keys {
+		n := 0
+		for n < len(k) && n < len(prev) && k[n] == prev[n] {
+			n++
+		}
+		w.uint(n)
+		w.str(k[n:])
+		w.int(s.Spend[k])
+		prev = k
 	}
 	s.writeShared(&w)
-	w.str(s.LatestMonth) // after everything: a value written before it decodes to ""
+	w.str(s.LatestMonth)
+	w.str(s.LatestWeek)
+	w.uint(len(s.Recent))
+	for _, r := range s.Recent {
+		w.str(r.TxnID)
+		w.int(r.Seq)
+		// Alerts are rare (a few per budget and period): JSON keeps this short.
+		if len(r.Alerts) == 0 {
+			w.str("")
+		} else {
+			b, _ := json.Marshal(r.Alerts) // plain structs: cannot fail
+			w.str(string(b))
+		}
+	}
 	return w.b, nil
 }
 
-// UnmarshalBinary decodes what MarshalBinary wrote, or JSON.
-func (s *State) UnmarshalBinary(b []byte) error {
+// head decodes the format byte, user id, zone, version and rules, and
+// returns the reader positioned after them.
+func (s *State) head(b []byte) (*reader, error) {
 	*s = State{}
 	if len(b) == 0 {
-		return nil
+		return &reader{}, nil
 	}
-	if b[0] == '{' {
-		return json.Unmarshal(b, s)
+	if b[0] != stateFormat && b[0] != stateFormatV2 && b[0] != stateFormatV1 {
+		return nil, fmt.Errorf("budget state: unknown format byte 0x%02x", b[0])
 	}
-	if b[0] != stateFormat && b[0] != stateFormatV1 {
-		return fmt.Errorf("budget state: unknown format byte 0x%02x", b[0])
-	}
-	r := reader{b: b[1:], v1: b[0] == stateFormatV1}
+	r := &reader{b: b[1:], v1: b[0] == stateFormatV1, old: b[0] != stateFormat}
 	s.UserID = r.str()
 	s.TimeZone = r.str()
 	s.Version = r.int()
@@ -104,6 +126,23 @@ func (s *State) UnmarshalBinary(b []byte) error {
 			k := r.str()
 			s.Rules[k] = r.str()
 		}
+	}
+	return r, r.err
+}
+
+// UnmarshalBinary decodes what MarshalBinary wrote, an earlier build's
+// binary format (its transactions dropped), or JSON.
+func (s *State) UnmarshalBinary(b []byte) error {
+	if len(b) > 0 && b[0] == '{' {
+		*s = State{}
+		if err := json.Unmarshal(b, s); err != nil {
+			return err
+		}
+		return nil
+	}
+	r, err := s.head(b)
+	if err != nil || len(b) == 0 {
+		return err
 	}
 	if n := r.len(); n > 0 {
 		s.Budgets = make(map[string]*Budget, n)
@@ -121,22 +160,44 @@ func (s *State) UnmarshalBinary(b []byte) error {
 	}
 	if n := r.len(); n > 0 {
 		s.Spend = make(map[string]int64, n)
+		prev := ""
 		for range n {
-			k := r.str()
+			if r.old {
+				k := r.str()
+				s.Spend[k] = r.int()
+				continue
+			}
+			p := int(r.uvarint())
+			if p > len(prev) {
+				r.fail()
+				break
+			}
+			k := prev[:p] + r.str()
 			s.Spend[k] = r.int()
+			prev = k
 		}
 	}
+	if r.old {
+		return s.readOld(r)
+	}
+	s.readShared(r)
+	s.LatestMonth = r.str()
+	s.LatestWeek = r.str()
 	if n := r.len(); n > 0 {
-		s.Txns = make(map[string]*Txn, n)
-		for range n {
-			id := r.str()
-			s.Txns[id] = r.txn(id)
+		s.Recent = make([]Seen, n)
+		for i := range s.Recent {
+			s.Recent[i] = Seen{TxnID: r.str(), Seq: r.int()}
+			if a := r.str(); a != "" && r.err == nil {
+				if err := json.Unmarshal([]byte(a), &s.Recent[i].Alerts); err != nil {
+					r.err = fmt.Errorf("alerts of %s: %w", s.Recent[i].TxnID, err)
+				}
+			}
 		}
 	}
-	s.readShared(&r)
-	if r.err == nil && len(r.b) > 0 {
-		s.LatestMonth = r.str()
-	}
+	return s.done(r)
+}
+
+func (s *State) done(r *reader) error {
 	if r.err != nil {
 		return fmt.Errorf("budget state of %q: %w", s.UserID, r.err)
 	}
@@ -144,6 +205,42 @@ func (s *State) UnmarshalBinary(b []byte) error {
 		return fmt.Errorf("budget state of %q: %d trailing bytes", s.UserID, len(r.b))
 	}
 	return nil
+}
+
+// readOld reads the rest of an earlier build's value: its transactions
+// (skipped), memberships and shared routes (routes skipped), latest month.
+func (s *State) readOld(r *reader) error {
+	for n := r.len(); n > 0; n-- {
+		r.str() // id
+		r.skipTxn()
+	}
+	if r.err == nil && len(r.b) > 0 {
+		if n := r.len(); n > 0 {
+			s.Memberships = make(map[string]*Membership, n)
+			for range n {
+				id := r.str()
+				m := &Membership{BudgetID: r.str(), Name: r.str(), Role: r.str(), Category: r.str(), Currency: r.str(), Period: r.str()}
+				m.Since = r.time()
+				s.Memberships[id] = m
+			}
+		}
+		for n := r.len(); n > 0; n-- {
+			r.str()
+			r.int()
+			for k := r.len(); k > 0; k-- {
+				r.str()
+			}
+			r.int()
+			r.str()
+			r.str()
+			r.str()
+			r.time()
+		}
+	}
+	if r.err == nil && len(r.b) > 0 {
+		s.LatestMonth = r.str()
+	}
+	return s.done(r)
 }
 
 type writer struct{ b []byte }
@@ -171,44 +268,13 @@ func (w *writer) time(t time.Time) {
 	w.int(t.UnixNano())
 }
 
-func (w *writer) txn(t *Txn) {
-	w.int(t.Pos.LSN)
-	w.int(t.Pos.TsMs)
-	r := &t.Row
-	for _, s := range []string{r.AccountID, r.UserID, r.Direction, r.Type, r.Status, r.Currency, r.MerchantName, r.MerchantID, r.Channel, r.BudgetID} {
-		w.str(s)
-	}
-	w.int(r.AmountMinor)
-	w.int(int64(r.MCC))
-	w.time(r.PostedAt)
-	w.time(r.UpdatedAt)
-	w.bool(t.Deleted)
-	w.str(t.Category)
-	w.str(t.Source)
-	w.float(t.Confidence)
-	c := &t.Counted
-	w.int(c.Amount)
-	w.str(c.Category)
-	w.str(c.Currency)
-	w.str(c.Month)
-	w.str(c.Week)
-	w.int(t.Version)
-	// Fired alerts are rare (a few per budget and period): JSON keeps this
-	// short.
-	if len(t.Fired) == 0 {
-		w.str("")
-	} else {
-		b, _ := json.Marshal(t.Fired) // plain structs: cannot fail
-		w.str(string(b))
-	}
-}
-
 var errShort = errors.New("truncated")
 
 type reader struct {
 	b   []byte
 	err error
 	v1  bool // stateFormatV1: no Txn.Fired
+	old bool // an earlier build's format (V1, V2)
 }
 
 func (r *reader) fail() {
@@ -284,30 +350,27 @@ func (r *reader) time() time.Time {
 	return time.Unix(0, r.int()).UTC()
 }
 
-func (r *reader) txn(id string) *Txn {
-	t := &Txn{Pos: cdc.Position{LSN: r.int(), TsMs: r.int()}}
-	row := &t.Row
-	row.ID = id
-	for _, p := range []*string{&row.AccountID, &row.UserID, &row.Direction, &row.Type, &row.Status, &row.Currency, &row.MerchantName, &row.MerchantID, &row.Channel, &row.BudgetID} {
-		*p = r.str()
+// skipTxn reads past one transaction of an earlier build's value.
+func (r *reader) skipTxn() {
+	r.int()
+	r.int()
+	for range 10 {
+		r.str()
 	}
-	row.AmountMinor = r.int()
-	row.MCC = int(r.int())
-	row.PostedAt = r.time()
-	row.UpdatedAt = r.time()
-	t.Deleted = r.byte() == 1
-	t.Category = r.str()
-	t.Source = r.str()
-	t.Confidence = r.float()
-	t.Counted = Contribution{Amount: r.int(), Category: r.str(), Currency: r.str(), Month: r.str(), Week: r.str()}
-	t.Version = r.int()
-	if r.v1 {
-		return t
+	r.int()
+	r.int()
+	r.time()
+	r.time()
+	r.byte()
+	r.str()
+	r.str()
+	r.float()
+	r.int()
+	for range 4 {
+		r.str()
 	}
-	if a := r.str(); a != "" && r.err == nil {
-		if err := json.Unmarshal([]byte(a), &t.Fired); err != nil {
-			r.err = fmt.Errorf("alerts of %s: %w", id, err)
-		}
+	r.int()
+	if !r.v1 {
+		r.str()
 	}
-	return t
 }

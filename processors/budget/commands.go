@@ -86,31 +86,10 @@ func (s *State) DeleteBudget(cat string, at time.Time) Effects {
 	return Effects{Updates: []event.BudgetUpdate{u}}
 }
 
-// Recategorize moves transaction txnID to category cat and teaches the
-// user's rule for its merchant, so later transactions there follow. The
-// transaction's spend moves between the budgets at once.
-func (s *State) Recategorize(txnID, cat string, at time.Time) (Effects, error) {
-	s.init()
-	e, ok := s.Txns[txnID]
-	if !ok {
-		return Effects{}, fmt.Errorf("transaction %q: %w", txnID, ErrNotFound)
-	}
-	if !category.Valid(cat) {
-		return Effects{}, fmt.Errorf("%w: unknown category %q", ErrInvalid, cat)
-	}
-	key := category.MerchantKey(e.Row.MerchantID, e.Row.MerchantName)
-	if e.Category == cat && e.Source == string(category.SourceUserRule) && (key == "" || s.Rules[key] == cat) {
-		return Effects{}, nil
-	}
-	if key != "" {
-		s.Rules[key] = cat
-	}
-	e.Category, e.Source, e.Confidence = cat, string(category.SourceUserRule), 1
-	return s.recount(e, e.Row.ID, e.Row.MerchantName, at, time.Time{}), nil
-}
-
-// SetTimeZone changes the user's time zone and re-buckets every counted
-// transaction into the periods of the new zone.
+// SetTimeZone changes the user's time zone. Transactions from then on
+// count in the periods of the new zone; spend already counted stays in the
+// periods it was counted in (the state keeps no transactions to re-bucket),
+// and a later change of such a transaction moves exactly what it counted.
 func (s *State) SetTimeZone(name string) error {
 	s.init()
 	if _, err := period.Zone(name); err != nil {
@@ -120,18 +99,6 @@ func (s *State) SetTimeZone(name string) error {
 		return nil
 	}
 	s.TimeZone = name
-	loc := s.location()
-	s.Spend = map[string]int64{}
-	for _, e := range s.Txns {
-		c := e.Counted
-		if c.Amount == 0 {
-			continue
-		}
-		c.Month = period.Of(period.Monthly, e.Row.PostedAt, loc).Key
-		c.Week = period.Of(period.Weekly, e.Row.PostedAt, loc).Key
-		e.Counted = c
-		s.add(c, +1)
-	}
 	s.Version++
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"finstream/processors/cdc"
 	"finstream/processors/event"
 )
 
@@ -20,6 +21,9 @@ type Membership struct {
 	Currency string    `json:"currency"`
 	Period   string    `json:"period"`
 	Since    time.Time `json:"since"`
+	// Removed says the membership ended at Until.
+	Removed bool      `json:"removed,omitempty"`
+	Until   time.Time `json:"until,omitempty"`
 }
 
 func (m Membership) equal(o Membership) bool {
@@ -31,15 +35,6 @@ func (m Membership) equal(o Membership) bool {
 // canSpend reports whether the member's spend may count (owner, contributor).
 func (m Membership) canSpend() bool { return m.Role == "owner" || m.Role == "contributor" }
 
-// SharedRoute is what a transaction last sent to shared budgets: the
-// budgets it was sent to (every later change goes to each of them), the
-// facts sent and the sequence number of the last send.
-type SharedRoute struct {
-	Seq     int64       `json:"seq"`
-	Budgets []string    `json:"budgets"`
-	Sent    SharedFacts `json:"sent"`
-}
-
 // SharedFacts are the facts of a transaction a shared budget decides on.
 type SharedFacts struct {
 	Amount   int64     `json:"amount,omitempty"`
@@ -49,14 +44,14 @@ type SharedFacts struct {
 	PostedAt time.Time `json:"posted_at"`
 }
 
-func (f SharedFacts) equal(o SharedFacts) bool {
-	return f.Amount == o.Amount && f.Currency == o.Currency && f.Category == o.Category && f.Tag == o.Tag && f.PostedAt.Equal(o.PostedAt)
-}
+// maxMemberships bounds the memberships a user's state keeps, removed ones
+// included (they route the later changes of transactions sent before).
+const maxMemberships = 64
 
-// SetMembership records the user's membership of a shared budget and sends
-// the user's transactions that now may count there (in its category, posted
-// since the membership began) and were not sent yet. The same membership
-// again changes nothing.
+// SetMembership records the user's membership of a shared budget. The
+// user's transactions posted since it began count there from now on (the
+// state keeps no transactions, so those that came before the membership
+// are not sent again). The same membership again changes nothing.
 func (s *State) SetMembership(m Membership) (Effects, error) {
 	if m.BudgetID == "" || m.Role == "" {
 		return Effects{}, fmt.Errorf("%w: membership without budget id or role", ErrInvalid)
@@ -68,97 +63,82 @@ func (s *State) SetMembership(m Membership) (Effects, error) {
 		return Effects{}, nil
 	}
 	s.Memberships[m.BudgetID] = &m
+	s.trimMemberships()
 	s.Version++
-	ids := make([]string, 0, len(s.Txns))
-	for id := range s.Txns {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	var eff Effects
-	for _, id := range ids {
-		eff.Shared = append(eff.Shared, s.route(s.Txns[id])...)
-	}
-	return eff, nil
+	return Effects{}, nil
 }
 
-// RemoveMembership forgets the user's membership of a shared budget: new
-// transactions are no longer sent there by category. Transactions sent
-// before keep sending their changes (the shared budget decides what they
-// count by the user's role at their posted_at).
-func (s *State) RemoveMembership(budgetID string) {
-	if _, ok := s.Memberships[budgetID]; !ok {
+// RemoveMembership ends the user's membership of a shared budget: new
+// transactions are no longer sent there by category. The membership is
+// kept, ended, so that later changes of transactions posted while it ran
+// still reach the budget (it decides what they count by the user's role at
+// their posted_at).
+func (s *State) RemoveMembership(budgetID string, at time.Time) {
+	m, ok := s.Memberships[budgetID]
+	if !ok || m.Removed {
 		return
 	}
-	delete(s.Memberships, budgetID)
+	m.Removed, m.Until = true, at
 	s.Version++
+}
+
+// trimMemberships drops removed memberships, oldest first, beyond
+// maxMemberships.
+func (s *State) trimMemberships() {
+	for len(s.Memberships) > maxMemberships {
+		var oldest *Membership
+		for _, m := range s.Memberships {
+			if m.Removed && (oldest == nil || m.Since.Before(oldest.Since)) {
+				oldest = m
+			}
+		}
+		if oldest == nil {
+			return
+		}
+		delete(s.Memberships, oldest.BudgetID)
+	}
 }
 
 // SharedMemberships lists the user's shared-budget memberships by budget id.
 func (s *State) SharedMemberships() []Membership {
 	out := make([]Membership, 0, len(s.Memberships))
 	for _, m := range s.Memberships {
-		out = append(out, *m)
+		if !m.Removed {
+			out = append(out, *m)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].BudgetID < out[j].BudgetID })
 	return out
 }
 
-// route returns the records to send to shared budgets after a change of e:
-// its facts to every budget it was sent to when they changed, and to every
-// budget it newly may count for (tagged with its id, or in the category of
-// a budget the user spends in, posted since joining) when it is spend.
-func (s *State) route(e *Txn) []event.SharedSpend {
-	facts := SharedFacts{Amount: e.Counted.Amount, Currency: e.Row.Currency, Category: e.Category, Tag: e.Row.BudgetID, PostedAt: e.Row.PostedAt}
-	r := e.Shared
+// route returns the records to send to shared budgets for a by-user
+// record: its facts now, to every budget that its previous or its current
+// facts may count for. Both are decided by the memberships alone (tagged
+// with the budget's id, or in the category of a budget the user spends in,
+// posted while the membership ran), so no transaction is remembered; a
+// shared budget ignores a record whose Seq it has already applied.
+func (s *State) route(rec cdc.TxnChange) []event.SharedSpend {
+	now := SharedFacts{Amount: rec.Counts.Amount, Currency: rec.Row.Currency, Category: rec.Category, Tag: rec.Row.BudgetID, PostedAt: rec.Row.PostedAt}
 	var to []string
-	if r != nil && !r.Sent.equal(facts) {
-		to = append(to, r.Budgets...)
+	if now.Amount > 0 {
+		to = s.sharedTargets(now)
 	}
-	if facts.Amount > 0 {
-		for _, id := range s.sharedTargets(facts) {
-			if r == nil || !slices.Contains(r.Budgets, id) {
-				to = append(to, id)
-			}
-		}
+	if rec.Prev != nil && rec.Counted.Amount > 0 {
+		prev := SharedFacts{Amount: rec.Counted.Amount, Currency: rec.Counted.Currency, Category: rec.Counted.Category, Tag: rec.Prev.BudgetID, PostedAt: rec.Prev.PostedAt}
+		to = append(to, s.sharedTargets(prev)...)
 	}
 	if len(to) == 0 {
 		return nil
 	}
-	if r == nil {
-		r = &SharedRoute{}
-		e.Shared = r
-	}
-	r.Seq++
-	r.Sent = facts
-	for _, id := range to {
-		if !slices.Contains(r.Budgets, id) {
-			r.Budgets = append(r.Budgets, id)
-		}
-	}
-	slices.Sort(r.Budgets)
 	slices.Sort(to)
-	return s.sharedRecords(e, slices.Compact(to))
-}
-
-// resendShared repeats what e last sent, for a redelivered input: if the
-// records were lost between storing the state and producing them, they are
-// produced now; if not, the receiver ignores them (same Seq).
-func (s *State) resendShared(e *Txn) []event.SharedSpend {
-	if e == nil || e.Shared == nil {
-		return nil
-	}
-	return s.sharedRecords(e, e.Shared.Budgets)
-}
-
-func (s *State) sharedRecords(e *Txn, budgets []string) []event.SharedSpend {
-	r := e.Shared
-	out := make([]event.SharedSpend, 0, len(budgets))
-	for _, id := range budgets {
+	to = slices.Compact(to)
+	out := make([]event.SharedSpend, 0, len(to))
+	for _, id := range to {
 		out = append(out, event.SharedSpend{
-			BudgetID: id, TxnID: e.Row.ID, UserID: s.UserID, Seq: r.Seq, LSN: e.Pos.LSN,
-			AmountMinor: r.Sent.Amount, Currency: r.Sent.Currency, Category: r.Sent.Category,
-			Merchant: e.Row.MerchantName, BudgetTag: r.Sent.Tag, PostedAt: r.Sent.PostedAt,
-			SourceTime: sourceTime(e.Pos),
+			BudgetID: id, TxnID: rec.Row.ID, UserID: s.UserID, Seq: rec.Seq, LSN: rec.Pos.LSN,
+			AmountMinor: now.Amount, Currency: now.Currency, Category: now.Category,
+			Merchant: rec.Row.MerchantName, BudgetTag: now.Tag, PostedAt: now.PostedAt,
+			SourceTime: sourceTime(rec.Pos),
 		})
 	}
 	return out
@@ -174,7 +154,7 @@ func (s *State) sharedTargets(f SharedFacts) []string {
 	}
 	var out []string
 	for id, m := range s.Memberships {
-		if m.canSpend() && m.Category != "" && m.Category == f.Category && m.Currency == f.Currency && !f.PostedAt.Before(m.Since) {
+		if m.canSpend() && m.Category != "" && m.Category == f.Category && m.Currency == f.Currency && !f.PostedAt.Before(m.Since) && (!m.Removed || f.PostedAt.Before(m.Until)) {
 			out = append(out, id)
 		}
 	}
@@ -182,9 +162,7 @@ func (s *State) sharedTargets(f SharedFacts) []string {
 	return out
 }
 
-// writeShared appends the memberships and the transactions' shared routes to
-// a binary-encoded State (Codec), after everything else, so a value written
-// before they existed still decodes.
+// writeShared appends the memberships to a binary-encoded State (Codec).
 func (s *State) writeShared(w *writer) {
 	w.uint(len(s.Memberships))
 	for id, m := range s.Memberships {
@@ -192,60 +170,22 @@ func (s *State) writeShared(w *writer) {
 			w.str(f)
 		}
 		w.time(m.Since)
-	}
-	n := 0
-	for _, t := range s.Txns {
-		if t.Shared != nil {
-			n++
-		}
-	}
-	w.uint(n)
-	for id, t := range s.Txns {
-		r := t.Shared
-		if r == nil {
-			continue
-		}
-		w.str(id)
-		w.int(r.Seq)
-		w.uint(len(r.Budgets))
-		for _, b := range r.Budgets {
-			w.str(b)
-		}
-		w.int(r.Sent.Amount)
-		w.str(r.Sent.Currency)
-		w.str(r.Sent.Category)
-		w.str(r.Sent.Tag)
-		w.time(r.Sent.PostedAt)
+		w.bool(m.Removed)
+		w.time(m.Until)
 	}
 }
 
-// readShared reads what writeShared wrote, if anything is left to read.
+// readShared reads what writeShared wrote.
 func (s *State) readShared(r *reader) {
-	if r.err != nil || len(r.b) == 0 {
-		return
-	}
 	if n := r.len(); n > 0 {
 		s.Memberships = make(map[string]*Membership, n)
 		for range n {
 			id := r.str()
 			m := &Membership{BudgetID: r.str(), Name: r.str(), Role: r.str(), Category: r.str(), Currency: r.str(), Period: r.str()}
 			m.Since = r.time()
+			m.Removed = r.byte() == 1
+			m.Until = r.time()
 			s.Memberships[id] = m
-		}
-	}
-	for n := r.len(); n > 0; n-- {
-		id := r.str()
-		route := &SharedRoute{Seq: r.int()}
-		if k := r.len(); k > 0 {
-			route.Budgets = make([]string, k)
-			for i := range route.Budgets {
-				route.Budgets[i] = r.str()
-			}
-		}
-		route.Sent = SharedFacts{Amount: r.int(), Currency: r.str(), Category: r.str(), Tag: r.str()}
-		route.Sent.PostedAt = r.time()
-		if t := s.Txns[id]; t != nil {
-			t.Shared = route
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package budget
 
 import (
+	"finstream/processors/cdc"
 	"reflect"
 	"testing"
 
@@ -20,14 +21,14 @@ func spendsOf(recs []event.SharedSpend) []string {
 }
 
 func TestSharedRouting(t *testing.T) {
-	s := &State{UserID: "USR-789"}
+	s := NewBook("USR-789")
 	if eff, err := s.SetMembership(household("contributor")); err != nil || eff.Changed() {
 		t.Fatalf("membership on an empty state: %+v %v", eff, err)
 	}
 	// In the budget's category: sent, with the facts; the same record again
 	// re-sends without a change.
 	groceries := change(txn("G1", 50_000, "POSTED", at(5, 10)), 10)
-	eff := s.ApplyTxn(groceries)
+	eff := s.ApplyTxnFrom(groceries, At(0, 1))
 	if len(eff.Shared) != 1 {
 		t.Fatalf("shared %+v", eff.Shared)
 	}
@@ -36,7 +37,7 @@ func TestSharedRouting(t *testing.T) {
 		sp.Category != "groceries" || sp.Merchant != "Tesco Lotus" || sp.LSN != 10 || !sp.PostedAt.Equal(at(5, 10)) {
 		t.Fatalf("record %+v", sp)
 	}
-	again := s.ApplyTxn(groceries)
+	again := s.ApplyTxnFrom(groceries, At(0, 1))
 	if again.Changed() || !reflect.DeepEqual(again.Resend, eff.Shared) {
 		t.Fatalf("redelivery: %+v", again)
 	}
@@ -70,23 +71,40 @@ func TestSharedRouting(t *testing.T) {
 		t.Fatalf("recategorize %+v %v", eff.Shared, err)
 	}
 
-	// Removed: new groceries go nowhere; changes of what was sent still go.
-	s.RemoveMembership("BDG-456")
+	// Removed: new groceries go nowhere; changes of what was posted while
+	// the membership ran still go.
+	bigC := func(amount int64) cdc.Txn { // another merchant: Tesco's rule says dining now
+		r := txn("G6", amount, "POSTED", at(7, 12))
+		r.MerchantName, r.MerchantID = "Big C", "M-BIGC"
+		return r
+	}
+	s.ApplyTxn(change(bigC(7_000), 65))
+	s.RemoveMembership("BDG-456", at(8, 9))
+	if got := s.SharedMemberships(); len(got) != 0 {
+		t.Fatalf("memberships after removal %+v", got)
+	}
 	if eff = s.ApplyTxn(change(txn("G3", 5_000, "POSTED", at(8, 10)), 70)); len(eff.Shared) != 0 {
 		t.Fatalf("after removal %+v", eff.Shared)
 	}
-	if eff = s.ApplyTxn(change(txn("G2", 75_000, "POSTED", at(7, 10)), 80)); !reflect.DeepEqual(spendsOf(eff.Shared), []string{"BDG-456:G2"}) {
+	if eff = s.ApplyTxn(change(bigC(7_500), 80)); !reflect.DeepEqual(spendsOf(eff.Shared), []string{"BDG-456:G6"}) {
 		t.Fatalf("change after removal %+v", eff.Shared)
 	}
 }
 
+// The state keeps no transactions: a membership counts the transactions
+// that arrive after it (posted since it began), not those before it.
 func TestMembershipArrivingAfterTransactions(t *testing.T) {
-	s := &State{UserID: "USR-789"}
-	s.ApplyTxn(change(txn("OLD", 1_000, "POSTED", at(1, 7)), 10)) // before the membership began
+	s := NewBook("USR-789")
 	s.ApplyTxn(change(txn("G1", 2_000, "POSTED", at(3, 10)), 20))
 	eff, err := s.SetMembership(household("contributor"))
-	if err != nil || !reflect.DeepEqual(spendsOf(eff.Shared), []string{"BDG-456:G1"}) {
-		t.Fatalf("re-routing on membership %+v %v", eff.Shared, err)
+	if err != nil || len(eff.Shared) != 0 {
+		t.Fatalf("membership %+v %v", eff.Shared, err)
+	}
+	if eff = s.ApplyTxn(change(txn("G4", 2_000, "POSTED", at(3, 11)), 30)); !reflect.DeepEqual(spendsOf(eff.Shared), []string{"BDG-456:G4"}) {
+		t.Fatalf("after membership %+v", eff.Shared)
+	}
+	if eff = s.ApplyTxn(change(txn("OLD", 1_000, "POSTED", at(1, 7)), 40)); len(eff.Shared) != 0 {
+		t.Fatalf("posted before the membership began %+v", eff.Shared)
 	}
 	if eff, _ = s.SetMembership(household("contributor")); eff.Changed() {
 		t.Fatalf("same membership again %+v", eff)
@@ -100,7 +118,7 @@ func TestMembershipArrivingAfterTransactions(t *testing.T) {
 }
 
 func TestViewerSpendIsRoutedOnlyWhenTagged(t *testing.T) {
-	s := &State{UserID: "V"}
+	s := NewBook("V")
 	if _, err := s.SetMembership(household("viewer")); err != nil {
 		t.Fatal(err)
 	}
@@ -114,21 +132,19 @@ func TestViewerSpendIsRoutedOnlyWhenTagged(t *testing.T) {
 	}
 }
 
-func TestCodecKeepsMembershipsAndRoutes(t *testing.T) {
-	s := &State{UserID: "USR-789"}
+func TestCodecKeepsMembershipsAndTheDuplicateGuard(t *testing.T) {
+	s := NewBook("USR-789")
 	if _, err := s.SetMembership(household("owner")); err != nil {
 		t.Fatal(err)
 	}
-	s.ApplyTxn(change(txn("G1", 2_000, "POSTED", at(3, 10)), 10))
-	got := roundTrip(t, s)
+	s.ApplyTxnFrom(change(txn("G1", 2_000, "POSTED", at(3, 10)), 10), At(0, 5))
+	got := roundTrip(t, s.State)
 	if m := got.Memberships["BDG-456"]; m == nil || m.Role != "owner" || !m.Since.Equal(at(1, 8)) {
 		t.Fatalf("membership %+v", m)
 	}
-	if r := got.Txns["G1"].Shared; r == nil || r.Seq != 1 || !reflect.DeepEqual(r.Budgets, []string{"BDG-456"}) || r.Sent.Amount != 2_000 {
-		t.Fatalf("route %+v", r)
-	}
-	// A redelivery after the restart re-sends the same record.
-	if again := got.ApplyTxn(change(txn("G1", 2_000, "POSTED", at(3, 10)), 10)); len(again.Resend) != 1 || again.Resend[0].Seq != 1 {
+	// A redelivery after the restart re-sends the same shared record.
+	b := &Book{State: &got, Ledgers: s.Ledgers}
+	if again := b.ApplyTxnFrom(change(txn("G1", 2_000, "POSTED", at(3, 10)), 10), At(0, 5)); len(again.Resend) != 1 || again.Resend[0].Seq != 1 || again.Changed() {
 		t.Fatalf("resend after decode %+v", again)
 	}
 }

@@ -6,18 +6,22 @@ import (
 	"finstream/processors/period"
 )
 
-// RetentionMonths is how many calendar months of transactions and spend a
-// user's state keeps: the month of the latest CDC source time seen and the
-// twelve before it. Without a bound the state, rewritten on every event,
-// would grow with every transaction a user ever made.
+// RetentionMonths is how many calendar months of monthly spend a user's
+// state keeps: the month of the latest CDC source time seen and the twelve
+// before it. RetentionWeeks is the same for ISO-week spend (weekly budgets
+// look at the current week; ten are kept for late changes). Without a bound
+// the state, rewritten on every event, would grow with time.
 //
 // The clock is the CDC source commit time (ts_ms), never posted_at, which
 // the source controls: a row posted far in the future cannot prune a year
-// of history. A change of a transaction the state no longer knows (or
-// never knew) posted before the horizon is late: it is not counted (a
-// snapshot replay of old rows counts nothing again) and the processor
-// reports it (Effects.Late) instead of dropping it silently.
-const RetentionMonths = 13
+// of history. A change of a transaction the transaction stage does not
+// know, posted before the horizon, is late (Ledger.ApplyChange): it is not
+// counted and goes to the DLQ. A change of a known transaction in a period
+// already forgotten moves nothing there.
+const (
+	RetentionMonths = 13
+	RetentionWeeks  = 10
+)
 
 // horizon is the first month kept ("" while no source time was seen).
 func (s *State) horizon() string {
@@ -32,38 +36,57 @@ func (s *State) horizon() string {
 	return period.Of(period.Monthly, p.Start.AddDate(0, -(RetentionMonths-1), 0), loc).Key
 }
 
-// late reports whether a transaction posted at t falls before the horizon.
-func (s *State) late(t time.Time) bool {
+// weekHorizon is the start of the first ISO week kept (zero while no
+// source time was seen).
+func (s *State) weekHorizon() time.Time {
+	if s.LatestWeek == "" {
+		return time.Time{}
+	}
+	p, ok := period.ParseKey(s.LatestWeek, s.location())
+	if !ok {
+		return time.Time{}
+	}
+	return p.Start.AddDate(0, 0, -7*(RetentionWeeks-1))
+}
+
+// kept reports whether the period with key k is still kept.
+func (s *State) kept(k string) bool {
+	p, ok := period.ParseKey(k, s.location())
+	if !ok {
+		return false
+	}
+	if p.Kind == period.Weekly {
+		h := s.weekHorizon()
+		return h.IsZero() || !p.Start.Before(h)
+	}
 	h := s.horizon()
-	return h != "" && !t.IsZero() && period.Of(period.Monthly, t, s.location()).Key < h
+	return h == "" || k >= h
 }
 
 // advance moves the state's clock to the source time at and, when that
-// starts a new month, forgets the transactions posted and the spend
-// buckets ending before the new horizon.
+// starts a new month or week, forgets the spend buckets before the new
+// horizons.
 func (s *State) advance(at time.Time) {
 	if at.IsZero() {
 		return
 	}
 	loc := s.location()
 	m := period.Of(period.Monthly, at, loc).Key
-	if m <= s.LatestMonth {
-		return
+	w := period.Of(period.Weekly, at, loc)
+	moved := false
+	if m > s.LatestMonth {
+		s.LatestMonth, moved = m, true
 	}
-	s.LatestMonth = m
-	h := s.horizon()
-	for id, t := range s.Txns {
-		if et := eventTime(t); !et.IsZero() && period.Of(period.Monthly, et, loc).Key < h {
-			delete(s.Txns, id)
-		}
+	if cur, ok := period.ParseKey(s.LatestWeek, loc); !ok || w.Start.After(cur.Start) {
+		s.LatestWeek, moved = w.Key, true
+	}
+	if !moved {
+		return
 	}
 	for k := range s.Spend {
 		key, _, _, ok := splitBucket(k)
-		if !ok {
-			continue
-		}
-		if p, ok := period.ParseKey(key, loc); ok && period.Of(period.Monthly, p.End.Add(-time.Nanosecond), loc).Key < h {
-			delete(s.Spend, k) // the period ended before the horizon
+		if ok && !s.kept(key) {
+			delete(s.Spend, k)
 		}
 	}
 }

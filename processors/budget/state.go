@@ -24,9 +24,10 @@ type State struct {
 	// Spend by bucket key "<period key>|<category>|<currency>", for months
 	// and ISO weeks alike, whether or not a budget exists.
 	Spend map[string]int64 `json:"spend,omitempty"`
-	// Txns by transaction id: what each transaction counts, so that a
-	// duplicate, a stale redelivery or a change applies exactly the difference.
-	Txns map[string]*Txn `json:"txns,omitempty"`
+	// Recent are the last applied by-user records (at most keepRecent):
+	// the bounded duplicate guard. A record re-sent after a crash (same
+	// transaction and Seq) is recognized here and only repeats its outputs.
+	Recent []Seen `json:"recent,omitempty"`
 	// Memberships of shared budgets by budget id (membership.go).
 	Memberships map[string]*Membership `json:"memberships,omitempty"`
 	// Version increases with every change of the state.
@@ -34,6 +35,8 @@ type State struct {
 	// LatestMonth is the month of the latest CDC source time seen: the
 	// clock of retention (RetentionMonths).
 	LatestMonth string `json:"latest_month,omitempty"`
+	// LatestWeek is the ISO week of the latest CDC source time seen.
+	LatestWeek string `json:"latest_week,omitempty"`
 }
 
 // Budget is a personal budget on one category.
@@ -46,33 +49,20 @@ type Budget struct {
 	Version      int64       `json:"version"`
 }
 
-// Txn is what the state remembers of one transaction.
-type Txn struct {
-	Pos        cdc.Position `json:"pos"`
-	Row        cdc.Txn      `json:"row"`
-	Deleted    bool         `json:"deleted,omitempty"`
-	Category   string       `json:"category"`
-	Source     string       `json:"source"`
-	Confidence float64      `json:"confidence"`
-	// Counted is the contribution to Spend applied for this transaction.
-	Counted Contribution `json:"counted"`
-	Version int64        `json:"version"`
-	// Shared is what the transaction last sent to shared budgets (nil if
-	// never sent anywhere).
-	Shared *SharedRoute `json:"shared,omitempty"`
-	// Fired are the alerts the transaction's changes fired, each with the
-	// Kafka record of the change: when that very record is delivered again
-	// (after a crash, before its offset was committed) its alerts are sent
-	// again, since they may never have reached the broker. Alerts are rare
-	// (a few per budget and period), so they are kept with the transaction.
-	Fired []Fired `json:"fired,omitempty"`
+// Seen is one applied by-user record in the duplicate guard: its
+// transaction and Seq, and the alerts it fired (re-sent when the record
+// comes again: the first copies may have been lost in a crash).
+type Seen struct {
+	TxnID  string        `json:"txn_id"`
+	Seq    int64         `json:"seq"`
+	Alerts []event.Alert `json:"alerts,omitempty"`
 }
 
-// Fired is an alert and the input record whose change fired it.
-type Fired struct {
-	In    Input       `json:"in"`
-	Alert event.Alert `json:"alert"`
-}
+// keepRecent bounds State.Recent. A record comes again only after a crash
+// of the transaction stage or of the user's processor, before their input
+// offsets were committed (about a second): the user's last 32 records
+// cover that window at any realistic rate for one person.
+const keepRecent = 32
 
 // Input identifies the Kafka record an input came from: its partition and
 // offset on the input topic. The zero Input (Offset 0 on partition 0 is a
@@ -90,13 +80,7 @@ func At(partition int32, offset int64) Input {
 }
 
 // Contribution is the spend one transaction adds to its buckets.
-type Contribution struct {
-	Amount   int64  `json:"amount,omitempty"`
-	Category string `json:"category,omitempty"`
-	Currency string `json:"currency,omitempty"`
-	Month    string `json:"month,omitempty"`
-	Week     string `json:"week,omitempty"`
-}
+type Contribution = cdc.Contribution
 
 // BudgetID is the id of a personal budget: "<user_id>:<category>".
 func BudgetID(userID, category string) string { return userID + ":" + category }
@@ -120,9 +104,6 @@ func (s *State) init() {
 	}
 	if s.Spend == nil {
 		s.Spend = map[string]int64{}
-	}
-	if s.Txns == nil {
-		s.Txns = map[string]*Txn{}
 	}
 }
 
