@@ -34,20 +34,31 @@ func start(t *testing.T, dev bool) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	txns, err := goka.NewView(nil, goka.Table(topics.TableTxns), h.Codecs.TxnsTable, goka.WithViewTester(h.Tester))
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	viewDone := make(chan error, 1)
+	viewDone := make(chan error, 2)
 	go func() { viewDone <- view.Run(ctx) }()
+	go func() { viewDone <- txns.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
-		if err := <-viewDone; err != nil {
-			t.Errorf("view: %v", err)
+		for range 2 {
+			if err := <-viewDone; err != nil {
+				t.Errorf("view: %v", err)
+			}
 		}
 	})
 	em, err := goka.NewEmitter(nil, goka.Stream(topics.CommandsUser), h.Codecs.CommandsUser, goka.WithEmitterTester(h.Tester))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := api.New(api.Config{Users: view, Commands: em, Secret: []byte(secret), Dev: dev, Now: func() time.Time { return now }, Ready: func() bool { return true }})
+	txnCmds, err := goka.NewEmitter(nil, goka.Stream(topics.CommandsTxn), h.Codecs.CommandsTxn, goka.WithEmitterTester(h.Tester))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := api.New(api.Config{Users: view, Commands: em, Txns: txns, TxnCommands: txnCmds, Secret: []byte(secret), Dev: dev, Now: func() time.Time { return now }, Ready: func() bool { return true }})
 	if err != nil {
 		t.Fatal(err)
 	}

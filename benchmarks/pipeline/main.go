@@ -95,7 +95,7 @@ func main() {
 		return
 	}
 	if *hot {
-		c.groups = []goka.Group{processors.GroupRekeyTxns, processors.GroupRekeyAccounts, processors.GroupAccounts, processors.GroupUsers, processors.GroupShared}
+		c.groups = []goka.Group{processors.GroupRekeyTxns, processors.GroupRekeyAccounts, processors.GroupAccounts, processors.GroupTxns, processors.GroupUsers, processors.GroupShared}
 	}
 	if err := run(c); err != nil {
 		fmt.Fprintln(os.Stderr, "pipeline:", err)

@@ -125,6 +125,7 @@ var groupInputs = map[string][]string{
 	string(processors.GroupRekeyTxns):     {topics.CDCTransactions},
 	string(processors.GroupRekeyAccounts): {topics.CDCAccounts},
 	topics.GroupAccounts:                  {topics.AccountsByID, topics.TxnByAccount},
+	topics.GroupTxns:                      {topics.TxnByID, topics.CommandsTxn},
 	topics.GroupUsers:                     {topics.TxnByUser, topics.CommandsUser},
 	topics.GroupShared:                    {topics.CommandsShared, topics.SharedSpend},
 }

@@ -1,0 +1,77 @@
+package budget
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"finstream/processors/cdc"
+)
+
+// State cost: no table value grows with a user's history. One user makes
+// 3,000 transactions over 20 months (5 a day, in 8 categories, some
+// reversed); the users value and every ledger value are measured at 100
+// and at 3,000 transactions.
+func TestValueSizeDoesNotGrowWithHistory(t *testing.T) {
+	s := NewBook("USR-000001")
+	for _, c := range []string{"groceries", "dining", "transport", "shopping", "subscriptions"} {
+		b, _ := ValidateBudget(c, 1_000_000, "THB", "monthly", nil, known)
+		s.SetBudget(*b, time.Date(2025, 5, 1, 0, 0, 0, 0, bkk))
+	}
+	mccs := []int{5411, 5812, 4121, 5651, 4899, 5912, 7832, 4900}
+	start := time.Date(2025, 5, 1, 8, 0, 0, 0, bkk)
+	size := func() (users, maxLedger int) {
+		raw, err := Codec{}.Encode(s.State)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range s.Ledgers {
+			b, err := LedgerCodec{}.Encode(l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			maxLedger = max(maxLedger, len(b))
+		}
+		return len(raw), maxLedger
+	}
+	var at100 int
+	var sizes []int
+	for i := range 3000 {
+		posted := start.Add(time.Duration(i) * 24 * time.Hour / 5)
+		row := cdc.Txn{ID: fmt.Sprintf("TXN-%06d", i), AccountID: "ACC-1", UserID: "USR-000001", Direction: "DEBIT", Type: "PURCHASE",
+			Status: "POSTED", AmountMinor: int64(5_000 + i%97*100), Currency: "THB",
+			MerchantName: fmt.Sprintf("Merchant %d", i%40), MerchantID: fmt.Sprintf("M-%d", i%40), MCC: mccs[i%len(mccs)],
+			Channel: "CARD", PostedAt: posted, UpdatedAt: posted}
+		ch := cdc.TxnChange{Op: cdc.OpCreate, Row: row, Pos: cdc.Position{LSN: int64(2 * i), TsMs: posted.UnixMilli()}}
+		s.ApplyTxnFrom(ch, At(0, int64(2*i)))
+		if i%10 == 0 { // one in ten is reversed an hour later
+			row.Status = "REVERSED"
+			ch = cdc.TxnChange{Op: cdc.OpUpdate, Row: row, Pos: cdc.Position{LSN: int64(2*i + 1), TsMs: posted.Add(time.Hour).UnixMilli()}}
+			s.ApplyTxnFrom(ch, At(0, int64(2*i+1)))
+		}
+		switch n := i + 1; {
+		case n == 100:
+			at100, _ = size()
+		case n%500 == 0:
+			u, _ := size()
+			sizes = append(sizes, u)
+		}
+	}
+	users, maxLedger := size()
+	t.Logf("users value: %d bytes at 100 transactions, %v at 500..3,000; largest ledger value %d bytes", at100, sizes, maxLedger)
+	// The users value is bounded by its windows (13 months and 10 weeks of
+	// buckets, 32 recent records), not by the number of transactions: once
+	// the windows are full (a year in), it stops growing.
+	if users > 4096 {
+		t.Fatalf("users value %d bytes at 3,000 transactions, want ≤ 4 KiB", users)
+	}
+	if last, year := sizes[len(sizes)-1], sizes[3]; last > year+year/10 {
+		t.Fatalf("users value grew from %d bytes (2,000 transactions) to %d (3,000)", year, last)
+	}
+	if maxLedger > 1024 {
+		t.Fatalf("ledger value %d bytes, want ≤ 1 KiB", maxLedger)
+	}
+	if len(s.Recent) > keepRecent {
+		t.Fatalf("duplicate guard holds %d records", len(s.Recent))
+	}
+}
