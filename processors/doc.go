@@ -6,14 +6,19 @@
 // The topic graph (key of each topic in brackets; [t] = the group's table,
 // compacted, "<group>-table"; ⟲ = the group's loopback topic):
 //
-//	core.public.transactions ──► finstream-rekey-transactions ─┬─► finstream.txn.by-user [user_id]
+//	core.public.transactions ──► finstream-rekey-transactions ─┬─► finstream.txn.by-id [txn id]
 //	  (Debezium, any partitioner)   (stateless, murmur2 re-key)  ├─► finstream.txn.by-account [account_id]
 //	                                                              └─► finstream.dlq (bad records)
 //	core.public.accounts ─────► finstream-rekey-accounts ────────► finstream.accounts.by-id [account_id]
 //
 //	finstream.accounts.by-id ─┐
-//	finstream.txn.by-account ─┴─► finstream-accounts [t] ───────► finstream.txn.by-user
+//	finstream.txn.by-account ─┴─► finstream-accounts [t] ───────► finstream.txn.by-id
 //	                               (transactions wait for their account)
+//
+//	finstream.txn.by-id ───────┐
+//	finstream.commands.txn ────┴─► finstream-txns [t] ──────────► finstream.txn.by-user [user_id]
+//	  (API: recategorize)          (per-transaction memory;       (counted before / counts now)
+//	                                looks up users' rules)       └─► finstream.dlq (late, unroutable)
 //
 //	finstream.txn.by-user ─────┐
 //	finstream.commands.user ───┴─► finstream-users [t] ─┬─► finstream.txn.categorized [user_id]
@@ -47,7 +52,9 @@
 // finstream-push) consume their topics with offsets committed after the
 // write. Every internal key uses Kafka's murmur2 (topics.Hasher).
 //
-// Exactly-once effect on every table: each state remembers, per
-// transaction, the CDC position (or sequence) it applied; duplicates,
-// replays and stale redeliveries change nothing.
+// Exactly-once effect on every table: the transaction stage remembers, per
+// transaction, the CDC position it applied (duplicates, replays and stale
+// redeliveries change nothing) and numbers each applied change (seq); the
+// users group recognises a re-sent record by (transaction, seq) in a bounded
+// guard of its last records.
 package processors
