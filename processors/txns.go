@@ -66,7 +66,7 @@ func (t *txns) change(ctx goka.Context, msg any) {
 	if user == "" {
 		user = l.UserID()
 	}
-	out := l.ApplyChange(ch, budget.At(ctx.Partition(), ctx.Offset()), t.rules(ctx, user))
+	out := l.ApplyChange(ch, budget.InStream(budget.StreamChanges, ctx.Partition(), ctx.Offset()), t.rules(ctx, user))
 	switch {
 	case out.Late:
 		why := fmt.Errorf("transaction posted before the retention horizon (%d months) and unknown to the state", budget.RetentionMonths)
@@ -95,7 +95,7 @@ func (t *txns) command(ctx goka.Context, msg any) {
 		return
 	}
 	l := t.ledger(ctx)
-	out, err := l.Recategorize(cmd.UserID, cmd.Category, budget.At(ctx.Partition(), ctx.Offset()), t.rules(ctx, cmd.UserID).TimeZone)
+	out, err := l.Recategorize(cmd.UserID, cmd.Category, budget.InStream(budget.StreamCommands, ctx.Partition(), ctx.Offset()), t.rules(ctx, cmd.UserID).TimeZone)
 	if err != nil {
 		// The API checked the command against the state it saw.
 		t.cfg.Logger.Warn("command not applied", "kind", cmd.Kind, "command_id", cmd.CommandID, "err", err)

@@ -22,14 +22,24 @@ import (
 // same alert delivered again (at-least-once: same id, same content), never a
 // second firing computed from other state.
 func TestKill9UnderLoadLosesNothingAndCountsNothingTwice(t *testing.T) {
+	kill9UnderLoad(t, 200, 40)
+}
+
+// The same with deep histories: 20 users with 1,500 transactions each, so
+// that every user's state has seen more than a thousand transactions when
+// the process is killed and the rest of the stream is checked.
+func TestKill9WithDeepHistoriesLosesNothingAndCountsNothingTwice(t *testing.T) {
+	kill9UnderLoad(t, 20, 20)
+}
+
+func kill9UnderLoad(t *testing.T, users, budgetUsers int) {
 	if testing.Short() {
 		t.Skip("long end-to-end test")
 	}
 	n := newNode(t)
 	n.start()
-	const users = 200
 	// Small budgets, so that alerts fire while the stream runs.
-	const budgetUsers, limit = 40, 200_000
+	const limit = 200_000
 	for i := 1; i <= budgetUsers; i++ {
 		u := fmt.Sprintf("USR-%06d", i)
 		if code, _ := n.call("PUT", "/v1/me/budgets/groceries", u, fmt.Sprintf(`{"limit_minor":%d,"currency":"THB"}`, limit)); code != 202 {

@@ -57,21 +57,24 @@ func (s *State) ApplyTxn(rec cdc.TxnChange) Effects { return s.ApplyTxnFrom(rec,
 // ApplyTxnFrom applies one finstream.txn.by-user record, made by the
 // transaction stage (Ledger): every bucket moves by exactly the difference
 // between what the transaction counted (rec.Counted) and counts now
-// (rec.Counts). A record already applied (same transaction and Seq, in the
-// duplicate guard) changes nothing and repeats its outputs: the
-// categorized record, its shared-budget facts and the alerts it fired.
-// in is unused by the guard (a re-sent record arrives at another offset);
-// it is kept for the caller's diagnostics.
+// (rec.Counts). A record the state already applied (its stage input at or
+// below the mark of that stream and partition: see Marks) changes nothing
+// and repeats its outputs: the categorized record, its shared-budget facts
+// and the alerts it fired. in (this processor's own input) is not needed by
+// the guard: a re-sent record arrives at another offset.
 func (s *State) ApplyTxnFrom(rec cdc.TxnChange, in Input) Effects {
 	_ = in
 	s.init()
 	s.advance(sourceTime(rec.Pos))
-	if i := s.seen(rec.Row.ID, rec.Seq); i >= 0 {
-		return Effects{
+	if s.applied(rec) {
+		eff := Effects{
 			ResendCategorized: []event.Categorized{s.categorized(rec)},
-			ResendAlerts:      append([]event.Alert(nil), s.Recent[i].Alerts...),
 			Resend:            s.route(rec),
 		}
+		if i := s.seen(rec.Row.ID, rec.Seq); i >= 0 {
+			eff.ResendAlerts = append([]event.Alert(nil), s.Recent[i].Alerts...)
+		}
+		return eff
 	}
 	if rec.Op == OpRecategorize && rec.Source == string(category.SourceUserRule) {
 		if key := category.MerchantKey(rec.Row.MerchantID, rec.Row.MerchantName); key != "" {
@@ -84,16 +87,43 @@ func (s *State) ApplyTxnFrom(rec cdc.TxnChange, in Input) Effects {
 		src = time.Time{} // a command, not a CDC change
 	}
 	eff := s.recount(rec, at, src)
-	s.remember(Seen{TxnID: rec.Row.ID, Seq: rec.Seq, Alerts: eff.Alerts})
+	s.mark(rec)
+	if len(eff.Alerts) > 0 {
+		s.remember(Seen{TxnID: rec.Row.ID, Seq: rec.Seq, Alerts: eff.Alerts})
+	}
 	return eff
 }
 
-// seen returns the index in the duplicate guard of (txnID, seq), or -1. A
-// record without Seq (not from the transaction stage) is never a duplicate.
-func (s *State) seen(txnID string, seq int64) int {
-	if seq == 0 {
-		return -1
+// applied reports whether the record's stage input is at or below the mark
+// of its stream and partition. A record without a mark (not from the
+// stage) is never taken for a duplicate.
+func (s *State) applied(rec cdc.TxnChange) bool {
+	if rec.MarkStream == 0 {
+		return false
 	}
+	for _, m := range s.Marks {
+		if m.Stream == rec.MarkStream && m.Partition == rec.MarkPartition {
+			return rec.MarkOffset <= m.Offset
+		}
+	}
+	return false
+}
+
+func (s *State) mark(rec cdc.TxnChange) {
+	if rec.MarkStream == 0 {
+		return
+	}
+	for i, m := range s.Marks {
+		if m.Stream == rec.MarkStream && m.Partition == rec.MarkPartition {
+			s.Marks[i].Offset = max(m.Offset, rec.MarkOffset)
+			return
+		}
+	}
+	s.Marks = append(s.Marks, Mark{Stream: rec.MarkStream, Partition: rec.MarkPartition, Offset: rec.MarkOffset})
+}
+
+// seen returns the index in Recent of (txnID, seq), or -1.
+func (s *State) seen(txnID string, seq int64) int {
 	for i, r := range s.Recent {
 		if r.Seq == seq && r.TxnID == txnID {
 			return i
@@ -103,9 +133,6 @@ func (s *State) seen(txnID string, seq int64) int {
 }
 
 func (s *State) remember(r Seen) {
-	if r.Seq == 0 {
-		return
-	}
 	s.Recent = append(s.Recent, r)
 	if n := len(s.Recent); n > keepRecent {
 		s.Recent = append([]Seen(nil), s.Recent[n-keepRecent:]...)

@@ -91,6 +91,12 @@ func (s *State) MarshalBinary() ([]byte, error) {
 	s.writeShared(&w)
 	w.str(s.LatestMonth)
 	w.str(s.LatestWeek)
+	w.uint(len(s.Marks))
+	for _, m := range s.Marks {
+		w.int(int64(m.Stream))
+		w.int(int64(m.Partition))
+		w.int(m.Offset)
+	}
 	w.uint(len(s.Recent))
 	for _, r := range s.Recent {
 		w.str(r.TxnID)
@@ -183,6 +189,12 @@ func (s *State) UnmarshalBinary(b []byte) error {
 	s.readShared(r)
 	s.LatestMonth = r.str()
 	s.LatestWeek = r.str()
+	if n := r.len(); n > 0 {
+		s.Marks = make([]Mark, n)
+		for i := range s.Marks {
+			s.Marks[i] = Mark{Stream: int32(r.int()), Partition: int32(r.int()), Offset: r.int()}
+		}
+	}
 	if n := r.len(); n > 0 {
 		s.Recent = make([]Seen, n)
 		for i := range s.Recent {

@@ -114,6 +114,7 @@ func (l *Ledger) ApplyChange(ch cdc.TxnChange, in Input, r Rules) Outcome {
 		categorize(&rec, r.Rules)
 	}
 	rec.Counts = contribution(rec, period.ZoneOrDefault(r.TimeZone))
+	stamp(&rec, in)
 	l.push(Change{In: in, Rec: rec})
 	return Outcome{Records: []cdc.TxnChange{rec}}
 }
@@ -143,6 +144,7 @@ func (l *Ledger) Recategorize(userID, cat string, in Input, zone string) (Outcom
 	rec.Prev, rec.PrevDeleted, rec.Counted = &p, prev.Deleted, prev.Counts
 	rec.Category, rec.Source, rec.Confidence = cat, string(category.SourceUserRule), 1
 	rec.Counts = contribution(rec, period.ZoneOrDefault(zone))
+	stamp(&rec, in)
 	l.push(Change{In: in, Rec: rec})
 	return Outcome{Records: []cdc.TxnChange{rec}}, nil
 }
@@ -168,6 +170,15 @@ func (l *Ledger) resend(in Input) []cdc.TxnChange {
 		}
 	}
 	return out
+}
+
+// stamp marks rec with the input that made it (nothing for an input of
+// unknown origin).
+func stamp(rec *cdc.TxnChange, in Input) {
+	rec.MarkStream, rec.MarkPartition, rec.MarkOffset = 0, 0, 0
+	if in.Known {
+		rec.MarkStream, rec.MarkPartition, rec.MarkOffset = max(in.Stream, 1), in.Partition, in.Offset
+	}
 }
 
 func (l *Ledger) push(c Change) {

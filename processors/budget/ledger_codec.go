@@ -38,6 +38,7 @@ func (l *Ledger) MarshalBinary() ([]byte, error) {
 	w.b = append(w.b, ledgerFormat)
 	w.uint(len(l.Changes))
 	for i, c := range l.Changes {
+		w.int(int64(c.In.Stream))
 		w.int(int64(c.In.Partition))
 		w.int(c.In.Offset)
 		w.bool(c.In.Known)
@@ -63,6 +64,9 @@ func (l *Ledger) MarshalBinary() ([]byte, error) {
 		w.float(rec.Confidence)
 		w.contribution(rec.Counted)
 		w.contribution(rec.Counts)
+		w.int(int64(rec.MarkStream))
+		w.int(int64(rec.MarkPartition))
+		w.int(rec.MarkOffset)
 	}
 	return w.b, nil
 }
@@ -81,7 +85,7 @@ func (l *Ledger) UnmarshalBinary(b []byte) error {
 		l.Changes = make([]Change, n)
 		for i := range l.Changes {
 			c := &l.Changes[i]
-			c.In = Input{Partition: int32(r.int()), Offset: r.int(), Known: r.byte() == 1}
+			c.In = Input{Stream: int32(r.int()), Partition: int32(r.int()), Offset: r.int(), Known: r.byte() == 1}
 			rec := &c.Rec
 			rec.Op = cdc.Op(r.str())
 			rec.Row = r.row()
@@ -105,6 +109,7 @@ func (l *Ledger) UnmarshalBinary(b []byte) error {
 			rec.Confidence = r.float()
 			rec.Counted = r.contribution()
 			rec.Counts = r.contribution()
+			rec.MarkStream, rec.MarkPartition, rec.MarkOffset = int32(r.int()), int32(r.int()), r.int()
 		}
 	}
 	if r.err != nil {

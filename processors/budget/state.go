@@ -24,9 +24,13 @@ type State struct {
 	// Spend by bucket key "<period key>|<category>|<currency>", for months
 	// and ISO weeks alike, whether or not a budget exists.
 	Spend map[string]int64 `json:"spend,omitempty"`
-	// Recent are the last applied by-user records (at most keepRecent):
-	// the bounded duplicate guard. A record re-sent after a crash (same
-	// transaction and Seq) is recognized here and only repeats its outputs.
+	// Marks are the duplicate guard: per input stream and partition of the
+	// transaction stage, the highest input offset whose record this state
+	// applied (bounded by the partition count). A record at or below its
+	// mark was applied: it only repeats its outputs.
+	Marks []Mark `json:"marks,omitempty"`
+	// Recent are the last applied records that fired alerts (at most
+	// keepRecent), so that a record delivered again re-sends its alerts.
 	Recent []Seen `json:"recent,omitempty"`
 	// Memberships of shared budgets by budget id (membership.go).
 	Memberships map[string]*Membership `json:"memberships,omitempty"`
@@ -58,17 +62,27 @@ type Seen struct {
 	Alerts []event.Alert `json:"alerts,omitempty"`
 }
 
-// keepRecent bounds State.Recent. A record comes again only after a crash
-// of the transaction stage or of the user's processor, before their input
-// offsets were committed (about a second): the user's last 32 records
-// cover that window at any realistic rate for one person.
+// keepRecent bounds State.Recent: alerts are rare (a few per budget and
+// period), and a record comes again only from the window of offsets not
+// yet committed at a crash.
 const keepRecent = 32
+
+// Mark is the highest transaction-stage input offset applied on one stream
+// and partition.
+type Mark struct {
+	Stream    int32 `json:"stream"`
+	Partition int32 `json:"partition"`
+	Offset    int64 `json:"offset"`
+}
 
 // Input identifies the Kafka record an input came from: its partition and
 // offset on the input topic. The zero Input (Offset 0 on partition 0 is a
 // real record, so Known says whether it is set) is an input of unknown
 // origin, which is never taken for a redelivery.
 type Input struct {
+	// Stream numbers the input topic where one consumer reads several
+	// (the transaction stage: StreamChanges, StreamCommands).
+	Stream    int32 `json:"stream,omitempty"`
 	Partition int32 `json:"partition"`
 	Offset    int64 `json:"offset"`
 	Known     bool  `json:"known"`
@@ -77,6 +91,17 @@ type Input struct {
 // At is the Input of the record at partition and offset.
 func At(partition int32, offset int64) Input {
 	return Input{Partition: partition, Offset: offset, Known: true}
+}
+
+// The transaction stage's input streams (Input.Stream, TxnChange.MarkStream).
+const (
+	StreamChanges  int32 = 1 // finstream.txn.by-id
+	StreamCommands int32 = 2 // finstream.commands.txn
+)
+
+// InStream is the Input of the record at partition and offset of stream.
+func InStream(stream, partition int32, offset int64) Input {
+	return Input{Stream: stream, Partition: partition, Offset: offset, Known: true}
 }
 
 // Contribution is the spend one transaction adds to its buckets.

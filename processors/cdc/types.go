@@ -81,9 +81,17 @@ type TxnChange struct {
 	Counted Contribution `json:"counted"`
 	Counts  Contribution `json:"counts"`
 	// Resent marks a record sent again because the input that made it was
-	// delivered again (after a crash): consumers that already applied
-	// (Row.ID, Seq) only repeat its outputs.
+	// delivered again (after a crash).
 	Resent bool `json:"resent"`
+	// Mark is the transaction stage's input record that made this record
+	// (MarkStream: 1 finstream.txn.by-id, 2 finstream.commands.txn; 0: not
+	// from the stage). The stage reads each input partition in order and a
+	// user's records reach one partition of by-user in that order, so a
+	// consumer that keeps, per stream and partition, the highest offset it
+	// applied for the user recognises every record sent again.
+	MarkStream    int32 `json:"mark_stream"`
+	MarkPartition int32 `json:"mark_partition"`
+	MarkOffset    int64 `json:"mark_offset"`
 }
 
 // Contribution is the spend one transaction adds to its buckets: the
