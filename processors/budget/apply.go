@@ -1,6 +1,7 @@
 package budget
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -72,7 +73,7 @@ func (s *State) ApplyTxnFrom(rec cdc.TxnChange, in Input) Effects {
 			Resend:            s.route(rec),
 		}
 		if i := s.seen(rec.Row.ID, rec.Seq); i >= 0 {
-			eff.ResendAlerts = append([]event.Alert(nil), s.Recent[i].Alerts...)
+			_ = json.Unmarshal(s.Recent[i].Alerts, &eff.ResendAlerts) // written by remember
 		}
 		return eff
 	}
@@ -89,7 +90,8 @@ func (s *State) ApplyTxnFrom(rec cdc.TxnChange, in Input) Effects {
 	eff := s.recount(rec, at, src)
 	s.mark(rec)
 	if len(eff.Alerts) > 0 {
-		s.remember(Seen{TxnID: rec.Row.ID, Seq: rec.Seq, Alerts: eff.Alerts})
+		b, _ := json.Marshal(eff.Alerts) // plain structs: cannot fail
+		s.remember(Seen{TxnID: rec.Row.ID, Seq: rec.Seq, Alerts: b})
 	}
 	return eff
 }

@@ -271,7 +271,7 @@ func TestRedeliveredRecordResendsItsAlerts(t *testing.T) {
 	if again.Changed() || s.Version != version {
 		t.Fatalf("redelivery changed the state: %+v", again)
 	}
-	if !reflect.DeepEqual(again.ResendAlerts, first.Alerts) {
+	if !sameAlerts(again.ResendAlerts, first.Alerts) {
 		t.Fatalf("redelivery re-sent %+v, want %+v", again.ResendAlerts, first.Alerts)
 	}
 	for _, in := range []Input{At(3, 102), At(4, 101), {}} {
@@ -307,7 +307,7 @@ func TestRedeliveredRecordResendsItsAlerts(t *testing.T) {
 	if again := s.ApplyTxnFrom(rev, At(3, 110)); len(again.ResendAlerts) != 0 {
 		t.Fatalf("redelivered reversal re-sent %+v", again.ResendAlerts)
 	}
-	if again := s.ApplyTxnFrom(tesco, At(3, 101)); again.Changed() || !reflect.DeepEqual(again.ResendAlerts, first.Alerts) {
+	if again := s.ApplyTxnFrom(tesco, At(3, 101)); again.Changed() || !sameAlerts(again.ResendAlerts, first.Alerts) {
 		t.Fatalf("redelivered superseded record: %+v, want alerts %+v", again, first.Alerts)
 	}
 }

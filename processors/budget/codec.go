@@ -101,13 +101,7 @@ func (s *State) MarshalBinary() ([]byte, error) {
 	for _, r := range s.Recent {
 		w.str(r.TxnID)
 		w.int(r.Seq)
-		// Alerts are rare (a few per budget and period): JSON keeps this short.
-		if len(r.Alerts) == 0 {
-			w.str("")
-		} else {
-			b, _ := json.Marshal(r.Alerts) // plain structs: cannot fail
-			w.str(string(b))
-		}
+		w.str(string(r.Alerts))
 	}
 	return w.b, nil
 }
@@ -199,10 +193,8 @@ func (s *State) UnmarshalBinary(b []byte) error {
 		s.Recent = make([]Seen, n)
 		for i := range s.Recent {
 			s.Recent[i] = Seen{TxnID: r.str(), Seq: r.int()}
-			if a := r.str(); a != "" && r.err == nil {
-				if err := json.Unmarshal([]byte(a), &s.Recent[i].Alerts); err != nil {
-					r.err = fmt.Errorf("alerts of %s: %w", s.Recent[i].TxnID, err)
-				}
+			if a := r.str(); a != "" {
+				s.Recent[i].Alerts = []byte(a)
 			}
 		}
 	}

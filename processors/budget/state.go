@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"finstream/processors/cdc"
-	"finstream/processors/event"
 	"finstream/processors/period"
 )
 
@@ -57,15 +56,17 @@ type Budget struct {
 // transaction and Seq, and the alerts it fired (re-sent when the record
 // comes again: the first copies may have been lost in a crash).
 type Seen struct {
-	TxnID  string        `json:"txn_id"`
-	Seq    int64         `json:"seq"`
-	Alerts []event.Alert `json:"alerts,omitempty"`
+	TxnID string `json:"txn_id"`
+	Seq   int64  `json:"seq"`
+	// Alerts are kept encoded (JSON, written once when they fire) and
+	// decoded only to be re-sent: the state is decoded on every event.
+	Alerts []byte `json:"alerts,omitempty"`
 }
 
 // keepRecent bounds State.Recent: alerts are rare (a few per budget and
 // period), and a record comes again only from the window of offsets not
 // yet committed at a crash.
-const keepRecent = 32
+const keepRecent = 16
 
 // Mark is the highest transaction-stage input offset applied on one stream
 // and partition.
