@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
+
 	"context"
 	"fmt"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"log/slog"
 	"os"
 	"sync"
@@ -139,6 +142,9 @@ func lag(ctx context.Context, adm *kadm.Client) (int64, error) {
 			return 0, err
 		}
 		committed, err := adm.FetchOffsets(ctx, g)
+		if errors.Is(err, kerr.GroupIDNotFound) {
+			committed, err = nil, nil // not joined yet: nothing committed
+		}
 		if err != nil {
 			return 0, err
 		}
