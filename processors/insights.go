@@ -34,7 +34,8 @@ const (
 )
 
 // CopilotCodecs are the codecs of the insights, goals and notifications
-// groups: Avro for their topics, JSON for their tables and loopbacks.
+// groups: Avro for their topics, compact binary for their tables (see
+// each state's Codec), JSON for their loopbacks.
 type CopilotCodecs struct {
 	Insights       goka.Codec // event.Insight
 	GoalEvents     goka.Codec // event.GoalEvent
@@ -57,7 +58,7 @@ func NewCopilotCodecs(ctx context.Context, reg *avro.Client) (*CopilotCodecs, er
 	c := &CopilotCodecs{
 		InsightsTable:      avro.JSONCodec[insight.State]{},
 		GoalsTable:         avro.JSONCodec[goal.State]{},
-		NotificationsTable: avro.JSONCodec[notify.State]{},
+		NotificationsTable: notify.Codec{},
 		InsightsLoop:       avro.JSONCodec[event.BudgetUpdate]{},
 		GoalsLoop:          avro.JSONCodec[goal.Message]{},
 		NotificationsLoop:  avro.JSONCodec[event.Notification]{},
