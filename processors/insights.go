@@ -57,7 +57,7 @@ type CopilotCodecs struct {
 func NewCopilotCodecs(ctx context.Context, reg *avro.Client) (*CopilotCodecs, error) {
 	c := &CopilotCodecs{
 		InsightsTable:      avro.JSONCodec[insight.State]{},
-		GoalsTable:         avro.JSONCodec[goal.State]{},
+		GoalsTable:         goal.Codec{},
 		NotificationsTable: notify.Codec{},
 		InsightsLoop:       avro.JSONCodec[event.BudgetUpdate]{},
 		GoalsLoop:          avro.JSONCodec[goal.Message]{},

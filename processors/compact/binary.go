@@ -161,3 +161,42 @@ func (r *Reader) Done() error {
 	}
 	return r.err
 }
+
+// Date appends a calendar date "2006-01-02" as its day number d (days since
+// 1970-01-01), written d+1 from 1970 on and d−1 before it, so that 0 can
+// mean "" and -1 a string that is no date (written after the marker, so it
+// survives unchanged).
+func (w *Writer) Date(d string) {
+	if d == "" {
+		w.Int(0)
+		return
+	}
+	t, err := time.Parse(time.DateOnly, d)
+	if err != nil || t.Format(time.DateOnly) != d {
+		w.Int(-1)
+		w.Str(d)
+		return
+	}
+	d0 := t.Unix() / 86400
+	if d0 >= 0 {
+		w.Int(d0 + 1)
+	} else {
+		w.Int(d0 - 1)
+	}
+}
+
+// Date reads a date written by Writer.Date.
+func (r *Reader) Date() string {
+	n := r.Int()
+	switch {
+	case n == 0:
+		return ""
+	case n == -1:
+		return r.Str()
+	case n > 0:
+		n--
+	default:
+		n++
+	}
+	return time.Unix(n*86400, 0).UTC().Format(time.DateOnly)
+}

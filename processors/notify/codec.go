@@ -14,25 +14,7 @@ const stateFormat byte = 0xD1
 
 // Codec is the goka codec of the finstream-notifications table: State in
 // a compact binary form. Decode returns a State value.
-type Codec struct{}
-
-// Encode encodes a State or *State.
-func (Codec) Encode(v any) ([]byte, error) {
-	switch s := v.(type) {
-	case State:
-		return s.MarshalBinary()
-	case *State:
-		return s.MarshalBinary()
-	}
-	return nil, fmt.Errorf("notify codec: cannot encode %T", v)
-}
-
-// Decode decodes what Encode wrote (or the JSON of earlier builds).
-func (Codec) Decode(b []byte) (any, error) {
-	var s State
-	err := s.UnmarshalBinary(b)
-	return s, err
-}
+type Codec = compact.Codec[State, *State]
 
 // MarshalBinary encodes the state.
 func (s *State) MarshalBinary() ([]byte, error) {
