@@ -56,7 +56,7 @@ type CopilotCodecs struct {
 // notifications and their command topics with reg.
 func NewCopilotCodecs(ctx context.Context, reg *avro.Client) (*CopilotCodecs, error) {
 	c := &CopilotCodecs{
-		InsightsTable:      avro.JSONCodec[insight.State]{},
+		InsightsTable:      insight.Codec{},
 		GoalsTable:         goal.Codec{},
 		NotificationsTable: notify.Codec{},
 		InsightsLoop:       avro.JSONCodec[event.BudgetUpdate]{},
@@ -113,7 +113,7 @@ func (p *insights) state(ctx goka.Context) *insight.State {
 func (p *insights) categorized(ctx goka.Context, msg any) {
 	c := msg.(event.Categorized)
 	s := p.state(ctx)
-	_, known := s.Txns[c.TxnID]
+	known := s.Remembers(c.TxnID)
 	version := s.Version
 	changed := s.ApplyCategorized(c)
 	if !known && s.Version == version {

@@ -44,14 +44,19 @@ func (w *Writer) Fixed64(n uint64) { w.B = binary.LittleEndian.AppendUint64(w.B,
 // Float appends a float64 (IEEE bits).
 func (w *Writer) Float(f float64) { w.Fixed64(math.Float64bits(f)) }
 
-// Time appends t as Unix milliseconds, 0 for the zero time; it decodes in
-// UTC (zones are the reader's business).
+// Time appends t as Unix nanoseconds, 0 for the zero time (an instant
+// exactly at the epoch is written 1 ns later); it decodes in UTC (zones are
+// the reader's business).
 func (w *Writer) Time(t time.Time) {
 	if t.IsZero() {
 		w.Int(0)
 		return
 	}
-	w.Int(t.UnixMilli())
+	n := t.UnixNano()
+	if n == 0 {
+		n = 1
+	}
+	w.Int(n)
 }
 
 // Reader reads what Writer wrote. After the first error every read returns
@@ -147,11 +152,11 @@ func (r *Reader) Float() float64 { return math.Float64frombits(r.Fixed64()) }
 
 // Time reads a time written by Writer.Time (UTC).
 func (r *Reader) Time() time.Time {
-	ms := r.Int()
-	if ms == 0 {
+	n := r.Int()
+	if n == 0 {
 		return time.Time{}
 	}
-	return time.UnixMilli(ms).UTC()
+	return time.Unix(0, n).UTC()
 }
 
 // Done reports an error if bytes are left over or a read failed.
