@@ -222,7 +222,7 @@ func TestUnconcernedRecordsWriteNoState(t *testing.T) {
 	}
 	c.txn(row("P1", "ACC-1", "DEBIT", "PURCHASE", "Tesco Lotus", 40_000, nov(10)))
 	v, ok := c.tt.TableValue(goka.Table(TableInsights), "USR-789").(insight.State)
-	if !ok || v.Txns["P1"] == nil || v.Txns["P1"].Amount != 40_000 {
+	if !ok || !v.Remembers("P1") || v.Categories["groceries|THB"] == nil || v.Categories["groceries|THB"].Entries[0].Amount != 40_000 {
 		t.Fatalf("insights after the posting: %+v", v)
 	}
 	if v := c.tt.TableValue(goka.Table(TableGoals), "USR-789"); v != nil {

@@ -34,7 +34,8 @@ const (
 )
 
 // CopilotCodecs are the codecs of the insights, goals and notifications
-// groups: Avro for their topics, JSON for their tables and loopbacks.
+// groups: Avro for their topics, compact binary for their tables (see
+// each state's Codec), JSON for their loopbacks.
 type CopilotCodecs struct {
 	Insights       goka.Codec // event.Insight
 	GoalEvents     goka.Codec // event.GoalEvent
@@ -55,9 +56,9 @@ type CopilotCodecs struct {
 // notifications and their command topics with reg.
 func NewCopilotCodecs(ctx context.Context, reg *avro.Client) (*CopilotCodecs, error) {
 	c := &CopilotCodecs{
-		InsightsTable:      avro.JSONCodec[insight.State]{},
-		GoalsTable:         avro.JSONCodec[goal.State]{},
-		NotificationsTable: avro.JSONCodec[notify.State]{},
+		InsightsTable:      insight.Codec{},
+		GoalsTable:         goal.Codec{},
+		NotificationsTable: notify.Codec{},
 		InsightsLoop:       avro.JSONCodec[event.BudgetUpdate]{},
 		GoalsLoop:          avro.JSONCodec[goal.Message]{},
 		NotificationsLoop:  avro.JSONCodec[event.Notification]{},
@@ -112,7 +113,7 @@ func (p *insights) state(ctx goka.Context) *insight.State {
 func (p *insights) categorized(ctx goka.Context, msg any) {
 	c := msg.(event.Categorized)
 	s := p.state(ctx)
-	_, known := s.Txns[c.TxnID]
+	known := s.Remembers(c.TxnID)
 	version := s.Version
 	changed := s.ApplyCategorized(c)
 	if !known && s.Version == version {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"finstream/processors/cdc"
+	"finstream/processors/compact"
 )
 
 // Apply applies a message of the loopback topic read from the input record
@@ -25,9 +26,8 @@ func (s *State) Apply(m Message, in string) Effects {
 // POSTED CREDIT into the account +amount, a POSTED DEBIT out of it
 // −amount, anything else (pending, reversed, failed, deleted, another
 // currency) 0.
-func counted(ch cdc.TxnChange, cur string) int64 {
-	r := ch.Row
-	if ch.Deleted || r.Status != "POSTED" || r.Currency != cur {
+func counted(r cdc.Txn, deleted bool, cur string) int64 {
+	if deleted || r.Status != "POSTED" || r.Currency != cur {
 		return 0
 	}
 	switch r.Direction {
@@ -39,25 +39,46 @@ func counted(ch cdc.TxnChange, cur string) int64 {
 	return 0
 }
 
+// rowTime is a row's event time: posted_at, else updated_at.
+func rowTime(r cdc.Txn) time.Time {
+	if r.PostedAt.IsZero() {
+		return r.UpdatedAt
+	}
+	return r.PostedAt
+}
+
 // ApplyTxn applies a change of a transaction of this user (or one a
 // participant forwarded). A movement on the account of a goal the user owns
 // changes the goal by exactly the difference with what the transaction
-// counted before: a change at or before the CDC position already applied
-// for that transaction (a duplicate, a replay) changes nothing. The
-// contribution is attributed to the row's user when a participant, else to
-// the owner. A movement on the account of another user's shared goal is
-// forwarded to its owner. A transfer, deposit, withdrawal or interest on an
-// account not yet known waits (MaxPending) until the account is linked.
+// counted before; the contribution is attributed to the row's user when a
+// participant, else to the owner. A movement on the account of another
+// user's shared goal is forwarded to its owner. A transfer, deposit,
+// withdrawal or interest on an account not yet known waits (MaxPending)
+// until the account is linked.
+//
+// A record of the transaction stage (Seq > 0) carries the row it replaces
+// (Prev): the difference is counted(Row) − counted(Prev), and a record
+// whose (transaction id, Seq) is among the Recent movements is a re-send:
+// it changes nothing and repeats the events of its change with the same
+// ids. A record from before the stage (Seq 0) is identified by its CDC
+// position: a change at or before the position remembered for the
+// transaction (a duplicate, a replay) changes nothing, and the difference
+// is taken with what the Recent window remembers the transaction counted
+// (nothing when it left the window).
 //
 // ApplyTxn is ApplyTxnFrom for a change of unknown origin.
 func (s *State) ApplyTxn(ch cdc.TxnChange) Effects { return s.ApplyTxnFrom(ch, "") }
 
 // ApplyTxnFrom applies a change read from the input record in
-// ("topic/partition/offset"): when that very record is delivered again, the
-// events its change produced are sent again (see Flow.In).
+// ("topic/partition/offset"): when a change from before the stage (Seq 0)
+// is delivered again in that very record, its events are sent again (see
+// Movement.Sent).
 func (s *State) ApplyTxnFrom(ch cdc.TxnChange, in string) Effects {
 	s.init()
 	g := s.goalOf(ch.Row.AccountID)
+	if g == nil && ch.Prev != nil {
+		g = s.goalOf(ch.Prev.AccountID) // moved out of the goal's account
+	}
 	if g == nil {
 		for _, k := range s.membershipKeys() {
 			if m := s.Memberships[k]; !m.Removed && m.AccountID != "" && m.AccountID == ch.Row.AccountID && m.OwnerID != s.UserID {
@@ -72,63 +93,110 @@ func (s *State) ApplyTxnFrom(ch cdc.TxnChange, in string) Effects {
 		}
 		return Effects{}
 	}
-	prev := g.Flows[ch.Row.ID]
-	if prev != nil && !ch.Pos.After(prev.Pos) {
-		if in != "" && prev.In == in {
-			return Effects{Events: slices.Clone(prev.Sent)}
+	var from uint64
+	if in != "" {
+		from = compact.Hash(in)
+	}
+	loc := s.location()
+	acc := s.accountOf(g)
+	now := Movement{TxnID: ch.Row.ID, Seq: ch.Seq, Pos: ch.Pos, GoalID: g.ID, In: from,
+		Contributor: s.contributor(g, ch.Row.UserID), Date: date(rowTime(ch.Row), loc).Format(time.DateOnly)}
+	if ch.Row.AccountID == acc {
+		now.Amount = counted(ch.Row, ch.Deleted, g.Currency)
+	}
+	var old Movement // what the transaction counted before: nothing by default
+	prev := s.recent(ch.Row.ID, ch.Seq)
+	switch {
+	case ch.Seq > 0 && prev != nil: // a re-sent record
+		return s.resend(*prev)
+	case ch.Seq > 0:
+		if p := ch.Prev; p != nil && p.AccountID == acc {
+			old = Movement{Amount: counted(*p, ch.PrevDeleted, g.Currency), Contributor: s.contributor(g, p.UserID),
+				Date: date(rowTime(*p), loc).Format(time.DateOnly)}
+		}
+	case prev != nil && !ch.Pos.After(prev.Pos): // before the stage: a duplicate or a replay
+		if from != 0 && prev.In == from {
+			return s.resend(*prev)
 		}
 		return Effects{}
+	case prev != nil:
+		old = *prev
+		now.Contributor = prev.Contributor // attribution is decided once
 	}
-	if g.Flows == nil {
-		g.Flows = map[string]*Flow{}
+	if now.Amount == 0 && old.Amount == 0 {
+		s.remember(now)
+		return Effects{} // never counted: nothing changed
 	}
 	if g.Daily == nil {
 		g.Daily = map[string]int64{}
 	}
-	loc := s.location()
-	at := ch.Row.PostedAt
-	if at.IsZero() {
-		at = ch.Row.UpdatedAt
+	at := rowTime(ch.Row)
+	if p := g.Participants[old.Contributor]; p != nil {
+		p.SavedMinor -= old.Amount
 	}
-	amount := counted(ch, g.Currency)
-	contributor := s.UserID
-	if p, ok := g.Participants[ch.Row.UserID]; ok && p != nil {
-		contributor = ch.Row.UserID
+	g.SavedMinor -= old.Amount
+	if old.Amount != 0 {
+		g.Daily[old.Date] -= old.Amount
 	}
-	now := &Flow{Pos: ch.Pos, Amount: amount, Contributor: contributor, Date: date(at, loc).Format(time.DateOnly), In: in}
-	if prev != nil {
-		now.Contributor = prev.Contributor // attribution is decided once
-		if p := g.Participants[prev.Contributor]; p != nil {
-			p.SavedMinor -= prev.Amount
-		}
-		g.SavedMinor -= prev.Amount
-		g.Daily[prev.Date] -= prev.Amount
-	}
-	g.Flows[ch.Row.ID] = now
-	if amount == 0 && (prev == nil || prev.Amount == 0) {
-		return Effects{} // never counted: nothing changed
-	}
-	g.SavedMinor += amount
+	g.SavedMinor += now.Amount
 	if p := g.Participants[now.Contributor]; p != nil {
-		p.SavedMinor += amount
+		p.SavedMinor += now.Amount
 	}
-	g.Daily[now.Date] += amount
-	if amount != 0 && (g.FirstDate == "" || now.Date < g.FirstDate) {
-		g.FirstDate = now.Date
+	if now.Amount != 0 {
+		g.Daily[now.Date] += now.Amount
+		if g.FirstDate == "" || now.Date < g.FirstDate {
+			g.FirstDate = now.Date
+		}
 	}
 	if at.After(g.AsOf) {
 		g.AsOf = at
 	}
 	g.pruneDaily(loc)
-	delta := amount
-	if prev != nil {
-		delta -= prev.Amount
-	}
-	eff := s.progressed(g, at, ch.Row.ID, delta, now.Contributor)
-	if in != "" {
-		now.Sent = slices.Clone(eff.Events)
-	}
+	delta := now.Amount - old.Amount
+	eff, reached := s.progressed(g, at, ch.Row.ID, delta, now.Contributor)
+	now.Sent, now.Version, now.At, now.Delta, now.Milestones = true, g.Version, at, delta, reached
+	s.remember(now)
 	return eff
+}
+
+// contributor is who a movement by user is attributed to: the user when a
+// participant of g, else the owner.
+func (s *State) contributor(g *Goal, user string) string {
+	if p, ok := g.Participants[user]; ok && p != nil {
+		return user
+	}
+	return s.UserID
+}
+
+// recent is the remembered movement of (txnID, seq), nil when none.
+func (s *State) recent(txnID string, seq int64) *Movement {
+	for i := len(s.Recent) - 1; i >= 0; i-- {
+		if m := &s.Recent[i]; m.TxnID == txnID && m.Seq == seq {
+			return m
+		}
+	}
+	return nil
+}
+
+// remember records m as the latest movement of (m.TxnID, m.Seq) and keeps
+// the newest MaxRecent movements.
+func (s *State) remember(m Movement) {
+	s.Recent = slices.DeleteFunc(s.Recent, func(r Movement) bool { return r.TxnID == m.TxnID && r.Seq == m.Seq })
+	s.Recent = append(s.Recent, m)
+	if n := len(s.Recent); n > MaxRecent {
+		s.Recent = slices.Delete(s.Recent, 0, n-MaxRecent)
+	}
+	s.Version++
+}
+
+// resend repeats the events of movement m with their ids (nothing when it
+// produced none or its goal is gone).
+func (s *State) resend(m Movement) Effects {
+	g := s.Goals[m.GoalID]
+	if !m.Sent || g == nil {
+		return Effects{}
+	}
+	return s.events(g, m.At, m.Version, m.TxnID, m.Delta, m.Contributor, m.Milestones)
 }
 
 // wait keeps a money movement on an unknown account, in case the account

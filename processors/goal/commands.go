@@ -78,7 +78,7 @@ func (s *State) SetGoal(c Settings, at time.Time) (Effects, error) {
 		}
 	}
 	g.Announced = kept
-	eff := s.progressed(g, at, "", 0, "")
+	eff, _ := s.progressed(g, at, "", 0, "")
 	if acc := s.accountOf(g); acc != oldAccount {
 		eff.add(s.announceMembers(g))
 		eff.add(s.release(g))
@@ -127,7 +127,7 @@ func (s *State) SetMember(goalID, member, role string, at time.Time) (Effects, e
 	} else {
 		g.Participants[member] = &Participant{Role: role}
 	}
-	eff := s.progressed(g, at, "", 0, "")
+	eff, _ := s.progressed(g, at, "", 0, "")
 	eff.add(s.announceMembers(g))
 	return eff, nil
 }
@@ -148,13 +148,13 @@ func (s *State) RemoveMember(goalID, member string, at time.Time) (Effects, erro
 		return Effects{}, fmt.Errorf("%w: the owner cannot be removed", ErrForbidden)
 	}
 	g.Participants[s.UserID].SavedMinor += p.SavedMinor
-	for _, f := range g.Flows {
-		if f.Contributor == member {
-			f.Contributor = s.UserID
+	for i := range s.Recent {
+		if m := &s.Recent[i]; m.GoalID == g.ID && m.Contributor == member {
+			m.Contributor = s.UserID
 		}
 	}
 	delete(g.Participants, member)
-	eff := s.progressed(g, at, "", 0, "")
+	eff, _ := s.progressed(g, at, "", 0, "")
 	eff.Forwards = append(eff.Forwards, Forward{To: member, Msg: Message{Member: &Membership{OwnerID: s.UserID, GoalID: g.ID, Removed: true}}})
 	return eff, nil
 }

@@ -6,10 +6,16 @@
 //
 // State is per user (the goals group's table, keyed by user_id) and holds
 // the goals the user owns. A goal's account is the account_id of its PUT,
-// else the user's GOAL account whose row carries the goal's id. Movements
-// are applied exactly once by transaction id and CDC position: a
-// duplicate, a replay or a stale redelivery changes nothing, a newer change
-// (reversal, amount change, delete) applies the difference.
+// else the user's GOAL account whose row carries the goal's id. A goal
+// holds aggregates only (saved totals per participant, milestones
+// announced, net contributions of the last RateWindowDays dates); no value
+// grows with the user's transactions. A change of a transaction moves the
+// goal by the difference between the row it replaces (Prev, sent by the
+// transaction stage) and the new row; a re-sent (transaction id, seq)
+// among the last MaxRecent movements changes nothing and repeats its events
+// with the same ids. Records from before the stage (Seq 0) are identified
+// by CDC position, with the difference taken from the same bounded window.
+// Codec encodes the state in a compact binary form.
 //
 // Shared goals: the owner adds participants with roles (contributor,
 // viewer). A movement into the account whose row names a participant as its

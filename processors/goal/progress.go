@@ -86,11 +86,11 @@ func (g *Goal) pruneDaily(loc *time.Location) {
 
 // progressed bumps the goal's version, announces the milestones reached
 // for the first time, and returns the events of the change for every
-// participant: a GoalUpdated each, then a GoalMilestone each per milestone.
-// Milestones are announced once per goal: a withdrawal below one and a new
-// crossing do not announce it again (a change of target forgets the
-// announcements the new progress no longer reaches, see SetGoal).
-func (s *State) progressed(g *Goal, at time.Time, txnID string, amount int64, contributor string) Effects {
+// participant (see events) and the milestones it reached. Milestones are
+// announced once per goal: a withdrawal below one and a new crossing do not
+// announce it again (a change of target forgets the announcements the new
+// progress no longer reaches, see SetGoal).
+func (s *State) progressed(g *Goal, at time.Time, txnID string, amount int64, contributor string) (Effects, []int64) {
 	loc := s.location()
 	g.Version++
 	s.Version++
@@ -108,10 +108,19 @@ func (s *State) progressed(g *Goal, at time.Time, txnID string, amount int64, co
 			reached = append(reached, m)
 		}
 	}
+	return s.events(g, at, g.Version, txnID, amount, contributor, reached), reached
+}
+
+// events are the events of goal version version for every participant: a
+// GoalUpdated each ("<owner>|<goal>|v<version>"), then a GoalMilestone each
+// per milestone of reached ("<owner>|<goal>|m<bp>"), with the goal's
+// current totals.
+func (s *State) events(g *Goal, at time.Time, version int64, txnID string, amount int64, contributor string, reached []int64) Effects {
 	var eff Effects
 	base := s.event(g, at)
+	base.Version = version
 	base.TxnID, base.AmountMinor, base.ContributorID = txnID, amount, contributor
-	base.Kind, base.EventID = event.GoalUpdated, fmt.Sprintf("%s|%s|v%d", s.UserID, g.ID, g.Version)
+	base.Kind, base.EventID = event.GoalUpdated, fmt.Sprintf("%s|%s|v%d", s.UserID, g.ID, version)
 	eff.Events = append(eff.Events, s.fanOut(g, base)...)
 	for _, m := range reached {
 		ev := base

@@ -27,8 +27,15 @@ const (
 	// first contribution is more recent) divided by that many days.
 	RateWindowDays = 90
 	// MaxPending bounds the money movements kept for accounts not (yet)
-	// known to be a goal's.
-	MaxPending = 50
+	// known to be a goal's (the newest are kept): a transfer that arrives
+	// before its GOAL account row or the goal's PUT waits here.
+	MaxPending = 8
+	// MaxRecent bounds the movements remembered per user (Recent): the
+	// duplicate guard by (transaction id, seq) and the re-send memory. A
+	// redelivery after a crash repeats the records since the last committed
+	// offset, a second or so of one user's traffic, far fewer than 16
+	// movements into goal accounts.
+	MaxRecent = 16
 )
 
 // State is what the goals processor keeps for one user (the value of its
@@ -45,11 +52,18 @@ type State struct {
 	Pending []cdc.TxnChange         `json:"pending,omitempty"`
 	// Memberships are others' goals the user takes part in, by owner|goal.
 	Memberships map[string]*Membership `json:"memberships,omitempty"`
-	Version     int64                  `json:"version"`
+	// Recent are the last MaxRecent movements applied to the user's goals,
+	// oldest first: which (transaction, seq) were applied, and what each
+	// produced, so that a re-sent record changes nothing and repeats its
+	// events with the same ids.
+	Recent  []Movement `json:"recent,omitempty"`
+	Version int64      `json:"version"`
 }
 
 // Goal is one savings goal. SavedMinor is the net of every counted
-// movement into and out of its account.
+// movement into and out of its account: an aggregate, with no memory per
+// transaction (see State.Recent). Its size is bounded by its participants
+// and the RateWindowDays dates of Daily.
 type Goal struct {
 	ID           string                  `json:"id"`
 	Name         string                  `json:"name"`
@@ -60,8 +74,6 @@ type Goal struct {
 	Participants map[string]*Participant `json:"participants"`
 	SavedMinor   int64                   `json:"saved_minor"`
 	Announced    []int64                 `json:"announced,omitempty"`
-	// Flows are what each transaction of the account counted, by txn id.
-	Flows map[string]*Flow `json:"flows,omitempty"`
 	// Daily is the net contribution per date of the rate window.
 	Daily       map[string]int64 `json:"daily,omitempty"`
 	FirstDate   string           `json:"first_date,omitempty"`
@@ -76,20 +88,37 @@ type Participant struct {
 	SavedMinor int64  `json:"saved_minor"`
 }
 
-// Flow is what one transaction counted: +amount for a POSTED CREDIT into
-// the account, −amount for a POSTED DEBIT out of it, 0 otherwise.
-type Flow struct {
+// Movement is one change of a transaction applied to a goal, as State.Recent
+// remembers it.
+//
+// A record of the transaction stage (Seq > 0) is identified by (TxnID,
+// Seq) and carries the row it replaces (Prev), so the goal moves by the
+// difference and nothing else needs remembering. A record from before the
+// stage (Seq 0, no Prev) is identified by TxnID and ordered by Pos; Amount,
+// Contributor and Date are then what the transaction counted, for the
+// difference of its next change: a change of a transaction that left the
+// window is applied as its first.
+type Movement struct {
+	TxnID       string       `json:"txn_id"`
+	Seq         int64        `json:"seq,omitempty"`
 	Pos         cdc.Position `json:"pos"`
+	GoalID      string       `json:"goal_id"`
 	Amount      int64        `json:"amount"`
 	Contributor string       `json:"contributor"`
 	Date        string       `json:"date"`
-	// In is the input record ("topic/partition/offset") of the change and
-	// Sent the events it produced: when that very record is delivered again
-	// (after a crash, before its offset was committed) they are sent again,
-	// since they may never have reached the broker. Consumers de-duplicate
-	// by event id.
-	In   string            `json:"in,omitempty"`
-	Sent []event.GoalEvent `json:"sent,omitempty"`
+	// In is the hash (compact.Hash) of the input record
+	// ("topic/partition/offset") that applied the change, 0 when unknown.
+	In uint64 `json:"in,omitempty"`
+	// Sent says the change produced events: a GoalUpdated of goal version
+	// Version at event time At, with the signed change Delta, and a
+	// GoalMilestone per Milestones. They are re-sent with the same ids and
+	// attribution (and the goal's totals of the time of re-sending) when
+	// the record is delivered again; consumers de-duplicate by event id.
+	Sent       bool      `json:"sent,omitempty"`
+	Version    int64     `json:"version,omitempty"`
+	At         time.Time `json:"at"`
+	Delta      int64     `json:"delta,omitempty"`
+	Milestones []int64   `json:"milestones,omitempty"`
 }
 
 // Membership is another user's goal this user takes part in.

@@ -1,11 +1,9 @@
 package insight
 
 import (
-	"fmt"
 	"time"
 
 	"finstream/processors/event"
-	"finstream/processors/money"
 	"finstream/processors/period"
 )
 
@@ -70,16 +68,13 @@ func (s *State) ApplyBudget(u event.BudgetUpdate) []event.Insight {
 	return out
 }
 
-func budgetInsight(u event.BudgetUpdate, p period.Period, kind string) event.Insight {
-	return event.Insight{
-		InsightID: ID(u.UserID, kind, u.Category, p.Key), Kind: kind, Subject: u.Category,
-		PeriodKey: p.Key, Currency: u.Currency, ExpiresAt: p.End, EventTime: u.EventTime,
-	}
+func budgetInsight(u event.BudgetUpdate, p period.Period, kind string) Kept {
+	return Kept{Kind: kind, Subject: u.Category, PeriodKey: p.Key, Currency: u.Currency, ExpiresAt: p.End, EventTime: u.EventTime}
 }
 
 // budgetUsage: "93.75% of your Groceries budget used". Severity info below
 // 80%, warning from 80%, critical from 100%.
-func budgetUsage(u event.BudgetUpdate, p period.Period) event.Insight {
+func budgetUsage(u event.BudgetUpdate, p period.Period) Kept {
 	in := budgetInsight(u, p, event.InsightBudgetUsage)
 	in.Severity = event.SeverityInfo
 	switch {
@@ -88,18 +83,16 @@ func budgetUsage(u event.BudgetUpdate, p period.Period) event.Insight {
 	case u.UsedBP >= 8000:
 		in.Severity = event.SeverityWarning
 	}
-	pct := money.Percent(u.UsedBP)
-	in.Text = fmt.Sprintf("%s of your %s budget used", pct, CategoryName(u.Category, LangEN))
-	in.TextTH = fmt.Sprintf("ใช้งบหมวด%sไปแล้ว %s", CategoryName(u.Category, LangTH), pct)
 	in.Data = map[string]int64{"used_bp": u.UsedBP, "spent_minor": u.SpentMinor, "limit_minor": u.LimitMinor}
 	return in
 }
 
 // remaining: "฿1,000 left for 12 days" (days left from the event's day,
-// that day included). Severity critical when nothing is left, warning when
-// less is left than the pro-rata share of the limit for the days left
-// (remaining/limit < days left/period days), info otherwise.
-func remaining(u event.BudgetUpdate, p period.Period) event.Insight {
+// that day included), or "฿1,000 over budget with 11 days left". Severity
+// critical when nothing is left, warning when less is left than the
+// pro-rata share of the limit for the days left (remaining/limit < days
+// left/period days), info otherwise.
+func remaining(u event.BudgetUpdate, p period.Period) Kept {
 	in := budgetInsight(u, p, event.InsightRemaining)
 	days := int64(p.DaysLeft(u.EventTime))
 	total := int64(p.DaysLeft(p.Start))
@@ -110,13 +103,6 @@ func remaining(u event.BudgetUpdate, p period.Period) event.Insight {
 		in.Severity = event.SeverityCritical
 	case rem*total < u.LimitMinor*days:
 		in.Severity = event.SeverityWarning
-	}
-	if rem >= 0 {
-		in.Text = fmt.Sprintf("%s left for %s", money.Format(rem, u.Currency), Days(days, LangEN))
-		in.TextTH = fmt.Sprintf("เหลือ %s สำหรับ %s", money.Format(rem, u.Currency), Days(days, LangTH))
-	} else {
-		in.Text = fmt.Sprintf("%s over budget with %s left", money.Format(-rem, u.Currency), Days(days, LangEN))
-		in.TextTH = fmt.Sprintf("เกินงบ %s เหลืออีก %s", money.Format(-rem, u.Currency), Days(days, LangTH))
 	}
 	in.Data = map[string]int64{"remaining_minor": rem, "days_left": days}
 	if days > 0 && rem > 0 {
@@ -131,32 +117,25 @@ func remaining(u event.BudgetUpdate, p period.Period) event.Insight {
 // the period's last day and something is still left: "At this rate you run
 // out in 2 days (21 Nov 2026)". Severity critical within 3 days, else
 // warning.
-func runway(u event.BudgetUpdate, p period.Period) (event.Insight, bool) {
+func runway(u event.BudgetUpdate, p period.Period) (Kept, bool) {
 	days := int64(p.DaysLeft(u.EventTime))
 	total := int64(p.DaysLeft(p.Start))
 	rem := u.LimitMinor - u.SpentMinor
 	if days <= 0 || u.SpentMinor <= 0 || rem <= 0 || u.EventTime.Before(p.Start) {
-		return event.Insight{}, false
+		return Kept{}, false
 	}
 	elapsed := total - days + 1
 	k := (u.LimitMinor*elapsed + u.SpentMinor - 1) / u.SpentMinor
 	if k >= total {
-		return event.Insight{}, false
+		return Kept{}, false
 	}
 	in := budgetInsight(u, p, event.InsightRunway)
 	inDays := k - elapsed
-	out := p.Start.AddDate(0, 0, int(k-1))
 	in.Severity = event.SeverityWarning
 	if inDays <= 3 {
 		in.Severity = event.SeverityCritical
 	}
-	in.Date = out.Format(time.DateOnly)
-	when, whenTH := "today", "วันนี้"
-	if inDays > 0 {
-		when, whenTH = "in "+Days(inDays, LangEN), "ใน "+Days(inDays, LangTH)
-	}
-	in.Text = fmt.Sprintf("At this rate you run out %s (%s)", when, FormatDate(out, LangEN))
-	in.TextTH = fmt.Sprintf("ถ้าใช้จ่ายในอัตรานี้ งบจะหมด%s (%s)", whenTH, FormatDate(out, LangTH))
+	in.Date = p.Start.AddDate(0, 0, int(k-1)).Format(time.DateOnly)
 	in.Data = map[string]int64{
 		"avg_daily_minor": u.SpentMinor / elapsed, "days_elapsed": elapsed, "period_days": total,
 		"run_out_day": k, "run_out_in_days": inDays,

@@ -15,10 +15,16 @@
 //   - recurring: the same merchant at a similar amount on a weekly or
 //     monthly cadence, MinOccurrences times: a subscription and its next date.
 //
-// Memory is bounded: daily spend curves for the latest month and the
-// HorizonMonths before it, the last HistoryLen amounts per category and per
-// merchant (MaxMerchants merchants), the transactions of the horizon (what
-// each counted, for exactly-once differences) and MaxInsights insights.
+// Memory is bounded by constants, never by the user's history (see the
+// constants in state.go): daily spend curves for the latest month and the
+// HorizonMonths before it, the last HistoryLen amounts per category and
+// MerchantLen per merchant (MaxMerchants merchants, the least regular
+// forgotten first) for median/MAD and recurring detection, the last
+// MaxRecent transactions with their version and what each counted (the
+// duplicate guard by (txn id, version) and the difference of a change),
+// the last version of each personal budget, and MaxInsights insights kept
+// without their texts (rendered from their facts). Codec encodes the state
+// in a compact binary form.
 //
 // Each insight has a stable id (user|kind|subject|period), a severity, an
 // English and a Thai text, its numbers in Data (minor units, basis points,

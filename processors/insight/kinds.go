@@ -1,11 +1,9 @@
 package insight
 
 import (
-	"fmt"
 	"time"
 
 	"finstream/processors/event"
-	"finstream/processors/money"
 	"finstream/processors/period"
 )
 
@@ -38,69 +36,54 @@ func (s *State) spike(cat, cur string, at time.Time) (event.Insight, bool) {
 		return s.clear(id, at)
 	}
 	ratio := spent * 30000 / sum
-	in := event.Insight{
-		InsightID: id, Kind: event.InsightSpike, Subject: subject, PeriodKey: p.Key, Currency: cur,
+	in := Kept{
+		Kind: event.InsightSpike, Subject: subject, PeriodKey: p.Key, Currency: cur,
 		Severity: event.SeverityWarning, ExpiresAt: p.End, EventTime: at,
 		Data: map[string]int64{"spent_minor": spent, "baseline_minor": sum / 3, "ratio_bp": ratio, "day": int64(d)},
 	}
 	if ratio >= 30000 {
 		in.Severity = event.SeverityCritical
 	}
-	in.Text = fmt.Sprintf("%s spending is %s your usual by day %d of the month: %s vs %s",
-		CategoryName(cat, LangEN), Times(ratio), d, money.Format(spent, cur), money.Format(sum/3, cur))
-	in.TextTH = fmt.Sprintf("ค่าใช้จ่ายหมวด%sสูงกว่าปกติ %s ณ วันที่ %d ของเดือน: %s เทียบกับ %s",
-		CategoryName(cat, LangTH), Times(ratio), d, money.Format(spent, cur), money.Format(sum/3, cur))
 	return s.put(in)
 }
 
-// unusual judges transaction txnID (t, not yet in the histories) against the
+// unusual judges transaction txnID (t, not in the histories) against the
 // user's recent amounts at its merchant, or, with fewer than MinHistory
 // there, in its category (see the function unusual for the rule). Severity
 // warning, critical from 5× the median. A transaction that no longer counts
 // clears its insight.
-func (s *State) unusual(txnID string, t *Txn) (event.Insight, bool) {
+func (s *State) unusual(txnID string, t Counted) (event.Insight, bool) {
 	id := ID(s.UserID, event.InsightUnusual, txnID, "")
 	if t.Amount <= 0 {
 		return s.clear(id, t.PostedAt)
 	}
-	basis := "there"
-	basisTH := "ที่ร้านนี้"
+	basis := ""
 	var xs []int64
 	if h := s.Merchants[t.Merchant+"|"+t.Currency]; h != nil && t.Merchant != "" {
-		xs = h.amountsExcept(txnID)
+		xs = h.amounts()
 	}
 	if len(xs) < MinHistory {
 		xs = nil
 		if h := s.Categories[t.Category+"|"+t.Currency]; h != nil {
-			xs = h.amountsExcept(txnID)
+			xs = h.amounts()
 		}
-		basis = "for " + CategoryName(t.Category, LangEN)
-		basisTH = "ในหมวด" + CategoryName(t.Category, LangTH)
+		basis = t.Category
 	}
 	med, madFloor, z100, ok := unusual(xs, t.Amount)
 	if !ok {
 		return s.clear(id, t.PostedAt)
 	}
-	ratio := t.Amount * 10000 / med
-	in := event.Insight{
-		InsightID: id, Kind: event.InsightUnusual, Subject: txnID, Currency: t.Currency,
-		PeriodKey: period.Of(period.Monthly, t.PostedAt, s.location()).Key,
-		Severity:  event.SeverityWarning, ExpiresAt: t.PostedAt.AddDate(0, 0, 7), EventTime: t.PostedAt,
+	in := Kept{
+		Kind: event.InsightUnusual, Subject: txnID, Currency: t.Currency, Name: t.Name, Basis: basis,
+		Severity: event.SeverityWarning, ExpiresAt: t.PostedAt.AddDate(0, 0, 7), EventTime: t.PostedAt,
 		Data: map[string]int64{
 			"amount_minor": t.Amount, "median_minor": med, "mad_minor": madFloor,
-			"z_x100": z100, "ratio_bp": ratio, "history_n": int64(len(xs)),
+			"z_x100": z100, "ratio_bp": t.Amount * 10000 / med, "history_n": int64(len(xs)),
 		},
 	}
 	if t.Amount >= 5*med {
 		in.Severity = event.SeverityCritical
 	}
-	at, atTH := "", ""
-	if t.Name != "" {
-		at, atTH = " at "+t.Name, " ที่ "+t.Name
-	}
-	amt, usual := money.Format(t.Amount, t.Currency), money.Format(med, t.Currency)
-	in.Text = fmt.Sprintf("Unusual: %s%s is %s your usual %s %s", amt, at, Times(ratio), usual, basis)
-	in.TextTH = fmt.Sprintf("รายการผิดปกติ: %s%s สูงกว่าปกติ %s (ปกติ %s %s)", amt, atTH, Times(ratio), usual, basisTH)
 	return s.put(in)
 }
 
@@ -142,25 +125,16 @@ func (s *State) recurring(merchant, cur string, at time.Time) (event.Insight, bo
 	}
 	lastDay := calendarDate(last.At, loc)
 	next, tolerance := lastDay.AddDate(0, 0, 7), 1
-	every, everyTH := "weekly", "ทุกสัปดาห์"
 	if cadence == 30 {
 		next, tolerance = addMonth(lastDay), 3
-		every, everyTH = "monthly", "ทุกเดือน"
 	}
 	nextLocal := time.Date(next.Year(), next.Month(), next.Day(), 0, 0, 0, 0, loc)
-	amt := money.Format(last.Amount, cur)
-	name := h.Name
-	if name == "" {
-		name = merchant
-	}
-	in := event.Insight{
-		InsightID: id, Kind: event.InsightRecurring, Subject: subject, Currency: cur,
+	in := Kept{
+		Kind: event.InsightRecurring, Subject: subject, Currency: cur, Name: h.Name,
 		Severity: event.SeverityInfo, Date: next.Format(time.DateOnly),
 		ExpiresAt: nextLocal.AddDate(0, 0, tolerance+1), EventTime: at,
 		Data: map[string]int64{"amount_minor": last.Amount, "count": int64(count), "cadence_days": int64(cadence)},
 	}
-	in.Text = fmt.Sprintf("Recurring payment: %s %s %s, seen %d times; next expected %s", name, amt, every, count, FormatDate(next, LangEN))
-	in.TextTH = fmt.Sprintf("รายการจ่ายประจำ: %s %s %s (%d ครั้ง) ครั้งถัดไป %s", name, amt, everyTH, count, FormatDate(next, LangTH))
 	return s.put(in)
 }
 

@@ -1,8 +1,6 @@
 package insight
 
 import (
-	"maps"
-	"slices"
 	"strings"
 	"time"
 
@@ -17,15 +15,19 @@ import (
 // latest month, and the recurring payment of its merchant.
 //
 // SpendMinor is what the transaction counts now (0 unless a POSTED DEBIT).
-// A record at or below the version already applied for the transaction is a
-// duplicate or a stale redelivery and changes nothing; a newer one moves
-// every statistic by the difference (a reversal takes the amount out, a
-// recategorization moves it between categories). A transaction posted
-// before the horizon (HorizonMonths before the latest month) is ignored.
+// A record at or below the version applied for a transaction among the
+// Recent ones is a duplicate or a stale redelivery and changes nothing; a
+// newer one moves every statistic by the difference with what the
+// transaction counted (a reversal takes the amount out, a recategorization
+// moves it between categories). A change of a transaction no longer among
+// the Recent ones counts as its first, except a reversal (a later version
+// of a DEBIT, REVERSED), which takes out the amount its row says it
+// counted. A transaction posted before the horizon (HorizonMonths before
+// the latest month) is ignored.
 func (s *State) ApplyCategorized(c event.Categorized) []event.Insight {
 	s.init()
 	loc := s.location()
-	prev := s.Txns[c.TxnID]
+	prev := s.recent(c.TxnID)
 	if prev != nil && c.Version <= prev.Version {
 		return nil
 	}
@@ -33,21 +35,29 @@ func (s *State) ApplyCategorized(c event.Categorized) []event.Insight {
 	if c.Deleted || amount < 0 {
 		amount = 0
 	}
-	month := period.Of(period.Monthly, c.PostedAt, loc).Key
-	if prev == nil && (amount == 0 || s.beforeHorizon(month)) {
-		return nil // never counted: nothing to remember
-	}
-	now := &Txn{
-		Version: c.Version, Amount: amount, Category: c.Category, Currency: c.Currency,
-		Merchant: category.MerchantKey(c.MerchantID, c.MerchantName), Name: c.MerchantName, PostedAt: c.PostedAt,
+	now := Counted{
+		Amount: amount, Category: c.Category, Currency: c.Currency, Name: c.MerchantName,
+		Merchant: category.MerchantKey(c.MerchantID, c.MerchantName), PostedAt: c.PostedAt.Truncate(time.Minute),
 	}
 	if now.Category == "" {
 		now.Category = category.Other
 	}
+	var old Counted // what the transaction counted before: nothing by default
+	switch {
+	case prev != nil:
+		old = prev.Counted
+	case c.Version > 1 && c.Status == "REVERSED" && c.Direction == "DEBIT" && c.AmountMinor > 0:
+		old = now
+		old.Amount = c.AmountMinor
+	}
+	month := period.Of(period.Monthly, c.PostedAt, loc).Key
+	if old.Amount == 0 && (amount == 0 || s.beforeHorizon(month)) {
+		return nil // never counted: nothing to remember
+	}
 	s.Version++
-	if prev != nil && prev.Amount > 0 {
-		s.count(prev, -1)
-		s.forget(c.TxnID, prev)
+	if old.Amount > 0 {
+		s.count(old, -1)
+		s.forget(old)
 	}
 	var out []event.Insight
 	emit := func(in event.Insight, ok bool) {
@@ -58,7 +68,7 @@ func (s *State) ApplyCategorized(c event.Categorized) []event.Insight {
 	emit(s.unusual(c.TxnID, now))
 	if now.Amount > 0 {
 		s.count(now, +1)
-		s.remember(c.TxnID, now)
+		s.learn(now)
 		if s.LatestMonth == "" || month > s.LatestMonth {
 			s.LatestMonth = month
 			s.prune()
@@ -67,15 +77,15 @@ func (s *State) ApplyCategorized(c event.Categorized) []event.Insight {
 			s.FirstMonth = month
 		}
 	}
-	s.Txns[c.TxnID] = now
+	s.remember(c.TxnID, c.Version, now)
 
 	// Spike of every category the change touched, in the latest month.
 	type catKey struct{ cat, cur string }
 	cats := []catKey{{now.Category, now.Currency}}
 	merchants := []catKey{{now.Merchant, now.Currency}}
-	if prev != nil && prev.Amount > 0 {
-		cats = append(cats, catKey{prev.Category, prev.Currency})
-		merchants = append(merchants, catKey{prev.Merchant, prev.Currency})
+	if old.Amount > 0 {
+		cats = append(cats, catKey{old.Category, old.Currency})
+		merchants = append(merchants, catKey{old.Merchant, old.Currency})
 	}
 	for i, k := range cats {
 		if i == 0 || k != cats[0] {
@@ -91,32 +101,40 @@ func (s *State) ApplyCategorized(c event.Categorized) []event.Insight {
 	return out
 }
 
-// count adds (sign +1) or removes (−1) t's amount to its day's spend.
-func (s *State) count(t *Txn, sign int64) {
+// count adds (sign +1) or removes (−1) t's amount to its day's spend; a
+// month before the horizon is not kept, and a day never goes below zero.
+func (s *State) count(t Counted, sign int64) {
 	if t.Amount == 0 {
 		return
 	}
 	lt := t.PostedAt.In(s.location())
 	month := period.Of(period.Monthly, lt, lt.Location()).Key
+	if s.beforeHorizon(month) {
+		return
+	}
 	key := month + "|" + t.Category + "|" + t.Currency
 	c := s.Curves[key]
 	if c == nil {
+		if sign < 0 {
+			return
+		}
 		c = &Curve{}
 		s.Curves[key] = c
 	}
-	c.Daily[lt.Day()-1] += sign * t.Amount
+	c.Daily[lt.Day()-1] = max(0, c.Daily[lt.Day()-1]+sign*t.Amount)
 	if sign > 0 && lt.Day() > s.LastDay[month] {
 		s.LastDay[month] = lt.Day()
 	}
 }
 
-func (s *State) remember(id string, t *Txn) {
-	e := Entry{TxnID: id, Amount: t.Amount, At: t.PostedAt}
+// learn adds t's amount to the histories of its category and merchant.
+func (s *State) learn(t Counted) {
+	e := Entry{Amount: t.Amount, At: t.PostedAt}
 	ck := t.Category + "|" + t.Currency
 	if s.Categories[ck] == nil {
 		s.Categories[ck] = &History{}
 	}
-	s.Categories[ck].add(e)
+	s.Categories[ck].add(e, HistoryLen)
 	if t.Merchant == "" {
 		return
 	}
@@ -127,25 +145,50 @@ func (s *State) remember(id string, t *Txn) {
 		s.Merchants[mk] = h
 	}
 	h.Name = t.Name
-	h.add(e)
+	h.add(e, MerchantLen)
 	if len(s.Merchants) > MaxMerchants {
-		keys := slices.Collect(maps.Keys(s.Merchants))
-		slices.SortFunc(keys, func(a, b string) int {
-			if c := s.Merchants[a].last().Compare(s.Merchants[b].last()); c != 0 {
-				return c
-			}
-			return strings.Compare(a, b)
-		})
-		delete(s.Merchants, keys[0])
+		s.evictMerchant(mk)
 	}
 }
 
-func (s *State) forget(id string, t *Txn) {
+// evictMerchant forgets the merchant with the fewest amounts, then the one
+// seen least recently, then the first by key; never keep, the one just
+// seen.
+func (s *State) evictMerchant(keep string) {
+	var victim string
+	for k, h := range s.Merchants {
+		if k == keep {
+			continue
+		}
+		if victim == "" {
+			victim = k
+			continue
+		}
+		v := s.Merchants[victim]
+		switch {
+		case len(h.Entries) != len(v.Entries):
+			if len(h.Entries) < len(v.Entries) {
+				victim = k
+			}
+		case !h.last().Equal(v.last()):
+			if h.last().Before(v.last()) {
+				victim = k
+			}
+		case k < victim:
+			victim = k
+		}
+	}
+	delete(s.Merchants, victim)
+}
+
+// forget removes t's amount from the histories it is in.
+func (s *State) forget(t Counted) {
+	e := Entry{Amount: t.Amount, At: t.PostedAt}
 	if h := s.Categories[t.Category+"|"+t.Currency]; h != nil {
-		h.remove(id)
+		h.remove(e)
 	}
 	if h := s.Merchants[t.Merchant+"|"+t.Currency]; h != nil {
-		h.remove(id)
+		h.remove(e)
 	}
 }
 
@@ -164,10 +207,9 @@ func (s *State) beforeHorizon(month string) bool {
 	return h != "" && month < h
 }
 
-// prune forgets the curves and transactions before the horizon.
+// prune forgets the curves before the horizon.
 func (s *State) prune() {
 	h := s.horizon()
-	loc := s.location()
 	for k := range s.Curves {
 		if m, _, _ := strings.Cut(k, "|"); m < h {
 			delete(s.Curves, k)
@@ -176,11 +218,6 @@ func (s *State) prune() {
 	for m := range s.LastDay {
 		if m < h {
 			delete(s.LastDay, m)
-		}
-	}
-	for id, t := range s.Txns {
-		if period.Of(period.Monthly, t.PostedAt, loc).Key < h {
-			delete(s.Txns, id)
 		}
 	}
 }

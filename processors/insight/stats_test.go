@@ -1,7 +1,6 @@
 package insight
 
 import (
-	"encoding/json"
 	"testing"
 
 	"finstream/processors/event"
@@ -33,7 +32,7 @@ func TestTimes(t *testing.T) {
 	}
 }
 
-// A state restored from its table (JSON) and fed the same records again,
+// A state restored from its table (Codec) and fed the same records again,
 // as after a crash before the offsets were committed, emits nothing.
 func TestReplayAfterRestore(t *testing.T) {
 	in := []any{
@@ -60,21 +59,22 @@ func TestReplayAfterRestore(t *testing.T) {
 	if total != 5 { // recurring, usage, remaining, runway, recurring cleared
 		t.Fatalf("%d insights, want 5", total)
 	}
-	b, err := json.Marshal(s)
+	b, err := Codec{}.Encode(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var r State
-	if err := json.Unmarshal(b, &r); err != nil {
+	v, err := Codec{}.Decode(b)
+	if err != nil {
 		t.Fatal(err)
 	}
+	r := v.(State)
 	for _, v := range in {
 		if n := apply(&r, v); n != 0 {
 			t.Errorf("replayed %T made %d insights", v, n)
 		}
 	}
 	// Before the horizon (3 months before November): ignored.
-	if n := apply(&r, txn("OLD", "dining", "X", 100_000, day(7, 31))); n != 0 || r.Txns["OLD"] != nil {
+	if n := apply(&r, txn("OLD", "dining", "X", 100_000, day(7, 31))); n != 0 || r.recent("OLD") != nil {
 		t.Errorf("a transaction before the horizon counted")
 	}
 }

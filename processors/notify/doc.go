@@ -8,7 +8,9 @@
 // event's id plus the recipient, so a redelivered source yields the same
 // id. State, kept per recipient, admits a candidate once (de-duplication by
 // id) and only when the recipient has not opted out of its kind, and puts
-// its title and body in the recipient's language.
+// its title and body in the recipient's language. Its memory is bounded:
+// hashes of the last MaxSeen ids and of the last MaxResend (input record,
+// id) pairs, encoded by Codec in a compact binary form.
 //
 // The package does not import goka; processors wires it.
 package notify

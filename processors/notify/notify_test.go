@@ -179,24 +179,36 @@ func TestRedeliveredRecordResendsItsNotification(t *testing.T) {
 			t.Errorf("the same source from %q notified again", from)
 		}
 	}
-	if len(s.Seen) != 1 || len(s.SeenFrom) != 1 {
-		t.Fatalf("seen %v from %v", s.Seen, s.SeenFrom)
+	if len(s.Seen) != 1 || len(s.Sent) != 1 {
+		t.Fatalf("seen %v sent %v", s.Seen, s.Sent)
 	}
 
-	// A state written before SeenFrom existed keeps de-duplicating.
-	old := &State{UserID: n.UserID, Seen: []string{n.NotificationID}}
-	if _, ok := old.AdmitFrom(n, "finstream.budget.alerts/3/100"); ok {
+	// A state written as JSON by an earlier build keeps de-duplicating and
+	// re-sending for the record that admitted it.
+	old, err := Codec{}.Decode([]byte(`{"user_id":"` + n.UserID + `","seen":["` + n.NotificationID + `"],"seen_from":["finstream.budget.alerts/3/100"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := old.(State)
+	if _, ok := o.AdmitFrom(n, "finstream.budget.alerts/3/101"); ok {
 		t.Error("an id seen by an older state notified again")
 	}
-	if _, ok := old.AdmitFrom(FromAlert(tescoAlert())[0], ""); ok || len(old.SeenFrom) != len(old.Seen) {
-		t.Errorf("seen %v from %v", old.Seen, old.SeenFrom)
+	if _, ok := o.AdmitFrom(n, "finstream.budget.alerts/3/100"); !ok {
+		t.Error("the record that admitted it in an older state was not re-sent")
 	}
 
-	// Trimming keeps ids and records aligned.
-	for i := range MaxSeen + 10 {
+	// The re-send memory is bounded: a record among the last MaxResend
+	// admissions re-sends, an older one is only a duplicate.
+	for i := range MaxResend + 10 {
 		s.AdmitFrom(event.Notification{NotificationID: "N" + itoa(int64(i))}, "t/0/"+itoa(int64(i)))
 	}
-	if len(s.Seen) != MaxSeen || len(s.SeenFrom) != MaxSeen || s.SeenFrom[MaxSeen-1] != "t/0/"+itoa(MaxSeen+9) {
-		t.Fatalf("seen %d, from %d, last from %q", len(s.Seen), len(s.SeenFrom), s.SeenFrom[len(s.SeenFrom)-1])
+	if len(s.Sent) != MaxResend {
+		t.Fatalf("sent window %d, want %d", len(s.Sent), MaxResend)
+	}
+	if _, ok := s.AdmitFrom(event.Notification{NotificationID: "N" + itoa(MaxResend+9)}, "t/0/"+itoa(MaxResend+9)); !ok {
+		t.Error("the latest record was not re-sent")
+	}
+	if _, ok := s.AdmitFrom(event.Notification{NotificationID: "N0"}, "t/0/0"); ok {
+		t.Error("a record beyond the re-send window was re-sent")
 	}
 }

@@ -5,14 +5,30 @@ import (
 	"fmt"
 	"slices"
 
+	"finstream/processors/compact"
 	"finstream/processors/event"
 	"finstream/processors/insight"
 )
 
-// MaxSeen bounds the notification ids remembered per recipient for
-// de-duplication: a redelivery older than that many notifications of the
-// same recipient would notify again.
-const MaxSeen = 512
+// Bounds of the duplicate guards of a recipient's state: with them a value
+// is at most about 8·(MaxSeen+MaxResend) bytes plus the settings, whatever
+// the number of notifications.
+const (
+	// MaxSeen bounds the notification ids remembered per recipient (as
+	// 64-bit hashes) for de-duplication: a duplicate of a source event
+	// older than that many notifications of the same recipient would
+	// notify again. Source events are de-duplicated upstream too (alerts
+	// fire once per threshold and period, goal events and insights carry
+	// versions), so this window only has to cover redeliveries; 64
+	// notifications are weeks of a recipient's alerts and milestones.
+	MaxSeen = 64
+	// MaxResend bounds the (input record, notification id) pairs
+	// remembered for re-sending: a redelivered input record among the
+	// recipient's last MaxResend admissions sends its notification again.
+	// A redelivery after a crash repeats the records since the last
+	// committed offset, a second or so of the recipient's traffic.
+	MaxResend = 16
+)
 
 // Kinds lists the notification kinds a user can opt out of.
 var Kinds = []string{
@@ -24,19 +40,23 @@ var Kinds = []string{
 var ErrInvalid = errors.New("invalid")
 
 // State is what the notifications processor keeps per recipient: their
-// settings and the ids of the notifications already sent.
+// settings and bounded windows of the notifications already sent (see
+// MaxSeen, MaxResend). Encode it with Codec.
 type State struct {
 	UserID   string   `json:"user_id"`
 	Lang     string   `json:"lang,omitempty"`     // "" means en
 	Disabled []string `json:"disabled,omitempty"` // kinds opted out of, sorted
-	Seen     []string `json:"seen,omitempty"`     // oldest first
-	// SeenFrom[i] is the input record ("topic/partition/offset") that
-	// admitted Seen[i], "" when unknown: when that very record is delivered
-	// again (after a crash, before its offset was committed) the
-	// notification is sent again, since it may never have reached the
-	// broker; the gateway and devices de-duplicate by notification id.
-	SeenFrom []string `json:"seen_from,omitempty"`
-	Version  int64    `json:"version"`
+	// Seen are the hashes (compact.Hash) of the last MaxSeen notification
+	// ids admitted, oldest first.
+	Seen compact.Window `json:"seen,omitempty"`
+	// Sent are the hashes of the last MaxResend (input record, notification
+	// id) pairs admitted from a known record ("topic/partition/offset"):
+	// when that very record is delivered again (after a crash, before its
+	// offset was committed) the notification is sent again, since it may
+	// never have reached the broker; the gateway and devices de-duplicate
+	// by notification id.
+	Sent    compact.Window `json:"sent,omitempty"`
+	Version int64          `json:"version"`
 }
 
 // Settings are a user's notification settings as the API shows them.
@@ -101,20 +121,16 @@ func (s *State) Admit(n event.Notification) (event.Notification, bool) { return 
 // sent again only when from is the record that first admitted it: that
 // record is being delivered again after a crash.
 func (s *State) AdmitFrom(n event.Notification, from string) (event.Notification, bool) {
-	if len(s.SeenFrom) != len(s.Seen) { // a state from before SeenFrom
-		s.SeenFrom = make([]string, len(s.Seen))
-	}
-	if i := slices.Index(s.Seen, n.NotificationID); i >= 0 {
-		if from == "" || s.SeenFrom[i] != from || slices.Contains(s.Disabled, n.Kind) {
+	id := compact.Hash(n.NotificationID)
+	if s.Seen.Contains(id) {
+		if from == "" || !s.Sent.Contains(compact.Hash(from, n.NotificationID)) || slices.Contains(s.Disabled, n.Kind) {
 			return event.Notification{}, false
 		}
 		return s.localize(n), true
 	}
-	s.Seen = append(s.Seen, n.NotificationID)
-	s.SeenFrom = append(s.SeenFrom, from)
-	if len(s.Seen) > MaxSeen {
-		s.Seen = slices.Delete(s.Seen, 0, len(s.Seen)-MaxSeen)
-		s.SeenFrom = slices.Delete(s.SeenFrom, 0, len(s.SeenFrom)-MaxSeen)
+	s.Seen.Add(id, MaxSeen)
+	if from != "" {
+		s.Sent.Add(compact.Hash(from, n.NotificationID), MaxResend)
 	}
 	s.Version++
 	if slices.Contains(s.Disabled, n.Kind) {

@@ -1,0 +1,288 @@
+package insight
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"finstream/processors/event"
+)
+
+func encode(t *testing.T, s *State) []byte {
+	t.Helper()
+	b, err := Codec{}.Encode(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// history is a deterministic user, a transaction every gap to gap+spread
+// hours:
+// groceries at three stores, dining at six places, rides, shopping at many
+// shops seen once or twice, two monthly subscriptions and a monthly bill,
+// with a reversal now and then; the groceries and dining budgets' updates
+// follow each purchase in their category.
+type history struct {
+	gap    int
+	spread int
+	rng    *rand.Rand
+	at     time.Time
+	n      int
+	spent  map[string]int64 // category|month → spent
+	budget map[string]int64 // category → version
+	last   []event.Categorized
+}
+
+func newHistory(gap, spread int) *history {
+	return &history{gap: gap, spread: spread, rng: rand.New(rand.NewPCG(7, 9)), at: time.Date(2024, 9, 1, 8, 0, 0, 0, bkk),
+		spent: map[string]int64{}, budget: map[string]int64{}}
+}
+
+// next returns the records of the next transaction (its categorized record,
+// then a budget update or a reversal of an earlier one, if any).
+func (h *history) next() []any {
+	h.n++
+	h.at = h.at.Add(time.Duration(h.gap+h.rng.IntN(h.spread)) * time.Hour)
+	pick := func(names ...string) string { return names[h.rng.IntN(len(names))] }
+	var c event.Categorized
+	due := func(d int) time.Time { return time.Date(h.at.Year(), h.at.Month(), d, 7, 0, 0, 0, bkk) }
+	switch r := h.rng.IntN(100); {
+	case !due(5).After(h.at) && !h.paid("Netflix"): // charged on the 5th, posted then
+		c = txn("", "subscriptions", "Netflix", 419, due(5))
+	case !due(12).After(h.at) && !h.paid("Spotify"):
+		c = txn("", "subscriptions", "Spotify", 149, due(12))
+	case !due(20).After(h.at) && !h.paid("MEA Electricity"):
+		c = txn("", "bills", "MEA Electricity", int64(1200+h.rng.IntN(600)), due(20))
+	case r < 35:
+		c = txn("", "groceries", pick("Tesco Lotus", "Big C", "7-Eleven"), int64(80+h.rng.IntN(1400)), h.at)
+	case r < 60:
+		c = txn("", "dining", pick("Sizzler", "MK", "Starbucks", "S&P", "After You", "Somtam Nua"), int64(90+h.rng.IntN(500)), h.at)
+	case r < 80:
+		c = txn("", "transport", pick("Grab", "BTS", "Bolt"), int64(40+h.rng.IntN(260)), h.at)
+	case r < 97:
+		c = txn("", "shopping", fmt.Sprintf("Shop %d", h.rng.IntN(150)), int64(200+h.rng.IntN(4000)), h.at)
+	default:
+		c = txn("", "health", pick("Bumrungrad", "Boots"), int64(300+h.rng.IntN(3000)), h.at)
+	}
+	if h.rng.IntN(60) == 0 {
+		c.SpendMinor *= 8 // now and then something far above the usual
+		c.AmountMinor = c.SpendMinor
+	}
+	c.TxnID = fmt.Sprintf("T%05d", h.n)
+	h.last = append(h.last, c)
+	out := []any{c}
+	if c.Category == "groceries" || c.Category == "dining" {
+		out = append(out, h.update(c, c.SpendMinor))
+	}
+	if h.n%25 == 0 { // an earlier purchase reversed: a recent one, or one long forgotten
+		back := 1 + h.rng.IntN(10)
+		if h.n%50 == 0 {
+			back = 60 + h.rng.IntN(100)
+		}
+		if back < len(h.last) {
+			rv := reversed(h.last[len(h.last)-1-back])
+			out = append(out, rv)
+		}
+	}
+	if len(h.last) > 200 {
+		h.last = h.last[100:]
+	}
+	return out
+}
+
+// paid reports whether merchant was paid this month already.
+func (h *history) paid(merchant string) bool {
+	for i := len(h.last) - 1; i >= 0 && i >= len(h.last)-200; i-- {
+		if c := h.last[i]; c.MerchantName == merchant && c.PostedAt.Month() == h.at.Month() && c.PostedAt.Year() == h.at.Year() {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *history) update(c event.Categorized, delta int64) event.BudgetUpdate {
+	month := c.PostedAt.Format("2006-01")
+	h.spent[c.Category+"|"+month] += delta
+	h.budget[c.Category]++
+	start := time.Date(c.PostedAt.Year(), c.PostedAt.Month(), 1, 0, 0, 0, 0, bkk)
+	spent, limit := h.spent[c.Category+"|"+month], int64(1_200_000)
+	return event.BudgetUpdate{
+		Kind: event.BudgetPersonal, BudgetID: "USR-1:" + c.Category, UserID: "USR-1", Category: c.Category,
+		Period: "monthly", PeriodKey: month, PeriodStart: start, PeriodEnd: start.AddDate(0, 1, 0), Currency: "THB",
+		LimitMinor: limit, SpentMinor: spent, RemainingMinor: limit - spent, UsedBP: spent * 10000 / limit,
+		Version: h.budget[c.Category], TxnID: c.TxnID, AmountMinor: delta, EventTime: c.PostedAt,
+	}
+}
+
+func apply(s *State, v any) []event.Insight {
+	switch v := v.(type) {
+	case event.Categorized:
+		return s.ApplyCategorized(v)
+	case event.BudgetUpdate:
+		return s.ApplyBudget(v)
+	}
+	return nil
+}
+
+// sizes runs 3,000 transactions of h through a state and returns the
+// encoded value's size after each, and the insights that fired by kind.
+func sizes(t *testing.T, h *history) ([]int, map[string]int, *State) {
+	s := &State{UserID: "USR-1"}
+	fired := map[string]int{}
+	out := make([]int, 3001)
+	for i := 1; i <= 3000; i++ {
+		for _, v := range h.next() {
+			for _, in := range apply(s, v) {
+				if !in.Cleared {
+					fired[in.Kind]++
+				}
+			}
+		}
+		out[i] = len(encode(t, s))
+	}
+	return out, fired, s
+}
+
+func average(xs []int) (avg, largest int) {
+	for _, x := range xs[1:] {
+		avg, largest = avg+x, max(largest, x)
+	}
+	return avg / (len(xs) - 1), largest
+}
+
+// One user, 3,000 transactions. The summaries are bounded by time (the
+// daily curves of the latest month and the HorizonMonths before it) and by
+// count (HistoryLen amounts per category, MerchantLen for each of
+// MaxMerchants merchants, MaxRecent transactions, MaxInsights insights): a
+// value fills up until the history spans the horizon and the windows are
+// full, which 100 transactions cannot do (the merchants' windows alone
+// hold 192 amounts), and stays the same size from then on. So the value at
+// 3,000 is compared with the value at 1,000 (within 10%); the value at 100
+// is logged. The average is at most 4 KiB, and the bounded summaries still
+// find unusual amounts, the subscriptions, spikes and runways.
+func TestValueSizeDoesNotGrowWithHistory(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		gap, spread int
+	}{
+		{"daily user", 24, 16},
+		{"three a day", 4, 8},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHistory(c.gap, c.spread)
+			size, fired, s := sizes(t, h)
+			avg, largest := average(size)
+			t.Logf("insights value: %d bytes at 100 transactions, %d at 1,000, %d at 3,000; average %d, largest %d; spans %s; fired %v",
+				size[100], size[1000], size[3000], avg, largest, h.at.Sub(time.Date(2024, 9, 1, 8, 0, 0, 0, bkk)).Round(time.Hour), fired)
+			if size[3000] > size[1000]+size[1000]/10 {
+				t.Errorf("value grew from %d bytes at 1,000 transactions to %d at 3,000", size[1000], size[3000])
+			}
+			if avg > 4096 {
+				t.Errorf("average value %d bytes, want ≤ 4 KiB", avg)
+			}
+			for _, kind := range []string{event.InsightUnusual, event.InsightRecurring, event.InsightSpike, event.InsightBudgetUsage, event.InsightRunway} {
+				if fired[kind] == 0 {
+					t.Errorf("no %s insight in 3,000 transactions", kind)
+				}
+			}
+			var netflix bool
+			for _, in := range s.Current(h.at) {
+				netflix = netflix || in.InsightID == "USR-1|recurring|netflix:THB"
+			}
+			if !netflix {
+				t.Error("the Netflix subscription is not a current insight after 3,000 transactions at many shops")
+			}
+		})
+	}
+}
+
+// The same (txn id, version) twice changes nothing, even after a restore;
+// a later version applies the difference.
+func TestDuplicateVersionChangesNothing(t *testing.T) {
+	s := &State{UserID: "USR-1"}
+	h := newHistory(4, 8)
+	for range 300 {
+		for _, v := range h.next() {
+			apply(s, v)
+		}
+	}
+	c := txn("DUP", "dining", "Sizzler", 3000, h.at.Add(time.Hour))
+	if got := s.ApplyCategorized(c); len(got) == 0 {
+		t.Fatal("a purchase 10× the usual made no insight")
+	}
+	before := encode(t, s)
+	if got := s.ApplyCategorized(c); len(got) != 0 || !bytes.Equal(encode(t, s), before) {
+		t.Fatalf("the same version again: %d insights, state changed %v", len(got), !bytes.Equal(encode(t, s), before))
+	}
+	v, err := Codec{}.Decode(before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := v.(State)
+	if got := r.ApplyCategorized(c); len(got) != 0 || !bytes.Equal(encode(t, &r), before) {
+		t.Fatalf("the same version after a restore: %d insights", len(got))
+	}
+	if !bytes.Equal(encode(t, &r), before) {
+		t.Fatal("decode and encode again differ")
+	}
+	got := r.ApplyCategorized(reversed(c))
+	if len(got) == 0 || !got[0].Cleared || got[0].InsightID != "USR-1|unusual_transaction|DUP" {
+		t.Fatalf("the reversal: %+v", got)
+	}
+}
+
+// A reversal of a transaction no longer among the Recent ones still takes
+// its amount out of the spike's curves.
+func TestReversalOfAForgottenTransaction(t *testing.T) {
+	const spike = "USR-1|spike|dining:THB|2026-11"
+	s := &State{UserID: "USR-1"}
+	for _, c := range []event.Categorized{
+		txn("A1", "dining", "R1", 1000, day(8, 5)), txn("S1", "dining", "R3", 3000, day(9, 10)),
+		txn("O1", "dining", "R4", 1500, day(10, 3)),
+	} {
+		s.ApplyCategorized(c)
+	}
+	big := txn("N1", "dining", "R6", 6000, day(11, 14))
+	if got := s.ApplyCategorized(big); len(got) == 0 {
+		t.Fatal("no spike")
+	}
+	for i := range MaxRecent { // rides push N1 out of Recent
+		s.ApplyCategorized(txn(fmt.Sprintf("G%d", i), "transport", "Grab", 150, day(11, 15)))
+	}
+	if s.recent("N1") != nil {
+		t.Fatal("N1 still remembered")
+	}
+	got := s.ApplyCategorized(reversed(big))
+	var cleared bool
+	for _, in := range got {
+		cleared = cleared || (in.InsightID == spike && in.Cleared)
+	}
+	if !cleared || s.Curves["2026-11|dining|THB"].cumulative(31) != 0 {
+		t.Fatalf("reversal of a forgotten transaction: %+v, November dining %d", got, s.Curves["2026-11|dining|THB"].cumulative(31))
+	}
+}
+
+// The JSON of earlier builds decodes: its summaries and current insights
+// (not the cleared ones).
+func TestDecodeOldJSON(t *testing.T) {
+	old := `{"user_id":"USR-1","txns":{"T1":{"version":1,"amount":41900}},
+	"merchants":{"netflix|THB":{"name":"Netflix","entries":[{"txn_id":"T1","amount":41900,"at":"2026-11-05T10:00:00+07:00"}]}},
+	"latest_month":"2026-11","first_month":"2026-09",
+	"insights":{"USR-1|recurring|netflix:THB":{"insight_id":"USR-1|recurring|netflix:THB","kind":"recurring","severity":"info","subject":"netflix:THB",
+	"currency":"THB","text":"Recurring payment: Netflix ฿419 monthly","data":{"amount_minor":41900,"count":3,"cadence_days":30},"date":"2026-12-05",
+	"version":3,"expires_at":"2026-12-09T00:00:00+07:00","event_time":"2026-11-05T10:00:00+07:00"},
+	"USR-1|runway|groceries|2026-11":{"kind":"runway","subject":"groceries","period_key":"2026-11","cleared":true,"expires_at":"2026-12-01T00:00:00+07:00"}},"version":9}`
+	v, err := Codec{}.Decode([]byte(old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := v.(State)
+	cur := s.Current(day(11, 20))
+	if len(cur) != 1 || cur[0].Text != "Recurring payment: netflix ฿419 monthly, seen 3 times; next expected 5 Dec 2026" ||
+		len(s.Merchants["netflix|THB"].Entries) != 1 || s.Version != 9 {
+		t.Fatalf("decoded %+v, current %+v", s, cur)
+	}
+}

@@ -1,0 +1,354 @@
+package insight
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"math/bits"
+	"slices"
+	"strings"
+	"time"
+
+	"finstream/processors/category"
+	"finstream/processors/compact"
+)
+
+// stateFormat is the first byte of a binary-encoded State. A value starting
+// with '{' is the JSON of earlier builds: its summaries and insights are
+// read (its transactions are not: later changes of them count as first
+// changes, see ApplyCategorized).
+const stateFormat byte = 0xA1
+
+// Codec is the goka codec of the finstream-insights table: State in a
+// compact binary form (maps in key order, histories delta-coded, daily
+// curves sparse, insights without their texts). Times decode in UTC.
+// Decode returns a State value.
+type Codec = compact.Codec[State, *State]
+
+// dataKeys are the keys of insights' Data, written as their index + 1 (0
+// then a string for a key not listed). Append only: indexes are stored.
+var dataKeys = []string{
+	"used_bp", "spent_minor", "limit_minor", "remaining_minor", "days_left", "daily_allowance_minor",
+	"avg_daily_minor", "days_elapsed", "period_days", "run_out_day", "run_out_in_days",
+	"baseline_minor", "ratio_bp", "day", "amount_minor", "median_minor", "mad_minor", "z_x100",
+	"history_n", "count", "cadence_days",
+}
+
+// MarshalBinary encodes the state.
+func (s *State) MarshalBinary() ([]byte, error) {
+	w := &compact.Writer{B: make([]byte, 0, 2048)}
+	w.Byte(stateFormat)
+	for _, f := range []string{s.UserID, s.TimeZone, s.LatestMonth, s.FirstMonth} {
+		w.Str(f)
+	}
+	w.Int(s.Version)
+	w.Len(len(s.Budgets))
+	for _, id := range slices.Sorted(maps.Keys(s.Budgets)) {
+		b := s.Budgets[id]
+		w.Str(id)
+		w.Int(b.Version)
+		w.Time(b.MaxEventTime)
+		w.Time(b.PeriodStart)
+	}
+	w.Len(len(s.Recent))
+	for _, a := range s.Recent {
+		w.Fixed64(a.Txn)
+		w.Int(a.Version)
+		w.Int(a.Amount)
+		writeCategory(w, a.Category)
+		w.Str(a.Currency)
+		w.Str(a.Merchant)
+		w.Int(minutes(a.PostedAt))
+	}
+	w.Len(len(s.Curves))
+	for _, k := range slices.Sorted(maps.Keys(s.Curves)) {
+		c := s.Curves[k]
+		writeCurveKey(w, k)
+		var mask uint64
+		for d, v := range c.Daily {
+			if v != 0 {
+				mask |= 1 << d
+			}
+		}
+		w.Uint(mask)
+		for _, v := range c.Daily {
+			if v != 0 {
+				w.Int(v)
+			}
+		}
+	}
+	w.Len(len(s.LastDay))
+	for _, m := range slices.Sorted(maps.Keys(s.LastDay)) {
+		writeMonth(w, m)
+		w.Int(int64(s.LastDay[m]))
+	}
+	writeHistories(w, s.Categories, categoryKey)
+	writeHistories(w, s.Merchants, merchantKey)
+	w.Len(len(s.Insights))
+	for _, id := range slices.Sorted(maps.Keys(s.Insights)) {
+		writeKept(w, s.Insights[id])
+	}
+	return w.B, nil
+}
+
+// UnmarshalBinary decodes what MarshalBinary wrote, or the JSON of earlier
+// builds.
+func (s *State) UnmarshalBinary(b []byte) error {
+	*s = State{}
+	if len(b) > 0 && b[0] == '{' {
+		return s.fromJSON(b)
+	}
+	if len(b) == 0 || b[0] != stateFormat {
+		return fmt.Errorf("insight state: %w: unknown format", compact.ErrCorrupt)
+	}
+	r := compact.NewReader(b[1:])
+	s.UserID, s.TimeZone, s.LatestMonth, s.FirstMonth = r.Str(), r.Str(), r.Str(), r.Str()
+	s.Version = r.Int()
+	s.init()
+	for n := r.Len(); n > 0; n-- {
+		id := r.Str()
+		s.Budgets[id] = &BudgetSeen{Version: r.Int(), MaxEventTime: r.Time(), PeriodStart: r.Time()}
+	}
+	for n := r.Len(); n > 0; n-- {
+		a := Applied{Txn: r.Fixed64(), Version: r.Int()}
+		a.Amount, a.Category, a.Currency, a.Merchant = r.Int(), readCategory(r), r.Str(), r.Str()
+		a.PostedAt = fromMinutes(r.Int())
+		s.Recent = append(s.Recent, a)
+	}
+	for n := r.Len(); n > 0; n-- {
+		k := readCurveKey(r)
+		c := &Curve{}
+		mask := r.Uint()
+		if bits.Len64(mask) > len(c.Daily) {
+			return fmt.Errorf("insight state: %w: curve %q has a day beyond 31", compact.ErrCorrupt, k)
+		}
+		for d := range c.Daily {
+			if mask&(1<<d) != 0 {
+				c.Daily[d] = r.Int()
+			}
+		}
+		s.Curves[k] = c
+	}
+	for n := r.Len(); n > 0; n-- {
+		m := readMonth(r)
+		s.LastDay[m] = int(r.Int())
+	}
+	readHistories(r, s.Categories, categoryKey)
+	readHistories(r, s.Merchants, merchantKey)
+	for n := r.Len(); n > 0; n-- {
+		k := readKept(r)
+		s.Insights[ID(s.UserID, k.Kind, k.Subject, k.PeriodKey)] = k
+	}
+	if err := r.Done(); err != nil {
+		return fmt.Errorf("insight state: %w", err)
+	}
+	return nil
+}
+
+// minutes is t in Unix minutes (histories keep times to the minute).
+func minutes(t time.Time) int64 { return t.Unix() / 60 }
+
+func fromMinutes(m int64) time.Time { return time.Unix(m*60, 0).UTC() }
+
+// writeHistories writes each history (its key with keys, its name) and its
+// entries oldest first, each time as the minutes since the previous entry.
+func writeHistories(w *compact.Writer, hs map[string]*History, keys historyKey) {
+	w.Len(len(hs))
+	for _, k := range slices.Sorted(maps.Keys(hs)) {
+		h := hs[k]
+		w.Str(h.Name)
+		keys.write(w, k, h.Name)
+		w.Len(len(h.Entries))
+		var last int64
+		for _, e := range h.Entries {
+			m := minutes(e.At)
+			w.Int(m - last)
+			w.Int(e.Amount)
+			last = m
+		}
+	}
+}
+
+func readHistories(r *compact.Reader, hs map[string]*History, keys historyKey) {
+	for n := r.Len(); n > 0; n-- {
+		h := &History{Name: r.Str()}
+		k := keys.read(r, h.Name)
+		var last int64
+		for m := r.Len(); m > 0; m-- {
+			last += r.Int()
+			h.Entries = append(h.Entries, Entry{At: fromMinutes(last), Amount: r.Int()})
+		}
+		hs[k] = h
+	}
+}
+
+func writeKept(w *compact.Writer, k *Kept) {
+	for _, f := range []string{k.Kind, k.Severity, k.Subject, k.PeriodKey, k.Currency} {
+		w.Str(f)
+	}
+	w.Date(k.Date)
+	w.Len(len(k.Data))
+	for _, key := range slices.Sorted(maps.Keys(k.Data)) {
+		if i := slices.Index(dataKeys, key); i >= 0 {
+			w.Len(i + 1)
+		} else {
+			w.Len(0)
+			w.Str(key)
+		}
+		w.Int(k.Data[key])
+	}
+	w.Int(k.Version)
+	w.Time(k.ExpiresAt)
+	w.Time(k.EventTime)
+	w.Str(k.Name)
+	w.Str(k.Basis)
+}
+
+func readKept(r *compact.Reader) *Kept {
+	k := &Kept{Kind: r.Str(), Severity: r.Str(), Subject: r.Str(), PeriodKey: r.Str(), Currency: r.Str(), Date: r.Date()}
+	if n := r.Len(); n > 0 {
+		k.Data = make(map[string]int64, n)
+		for ; n > 0; n-- {
+			var key string
+			if i := r.Len(); i == 0 {
+				key = r.Str()
+			} else if i <= len(dataKeys) {
+				key = dataKeys[i-1]
+			} else {
+				key = fmt.Sprintf("key%d", i) // a key of a later build
+			}
+			k.Data[key] = r.Int()
+		}
+	}
+	k.Version = r.Int()
+	k.ExpiresAt = r.Time()
+	k.EventTime = r.Time()
+	k.Name = r.Str()
+	k.Basis = r.Str()
+	return k
+}
+
+// fromJSON reads the JSON state of earlier builds, whose fields have the
+// names of State's (Kept's for its insights, which it kept with their
+// texts and a cleared flag).
+func (s *State) fromJSON(b []byte) error {
+	var old struct {
+		Insights map[string]struct {
+			Cleared bool `json:"cleared"`
+		} `json:"insights"`
+	}
+	if err := json.Unmarshal(b, s); err != nil {
+		return fmt.Errorf("insight state (json): %w", err)
+	}
+	if err := json.Unmarshal(b, &old); err != nil {
+		return fmt.Errorf("insight state (json): %w", err)
+	}
+	for id, in := range old.Insights {
+		if in.Cleared {
+			delete(s.Insights, id)
+		}
+	}
+	return nil
+}
+
+// writeCategory writes a category slug as its index in category.All() + 1,
+// or 0 and the string for another.
+func writeCategory(w *compact.Writer, slug string) {
+	if i := slices.Index(slugs, slug); i >= 0 {
+		w.Len(i + 1)
+		return
+	}
+	w.Len(0)
+	w.Str(slug)
+}
+
+func readCategory(r *compact.Reader) string {
+	i := r.Len()
+	if i == 0 {
+		return r.Str()
+	}
+	if i > len(slugs) {
+		return "other"
+	}
+	return slugs[i-1]
+}
+
+var slugs = category.All()
+
+// writeMonth writes a month key "2026-11" as year·12 + month (0 and the
+// string for another key).
+func writeMonth(w *compact.Writer, m string) {
+	t, err := time.Parse("2006-01", m)
+	if err != nil || t.Format("2006-01") != m {
+		w.Uint(0)
+		w.Str(m)
+		return
+	}
+	w.Uint(uint64(t.Year()*12 + int(t.Month())))
+}
+
+func readMonth(r *compact.Reader) string {
+	n := r.Uint()
+	if n == 0 {
+		return r.Str()
+	}
+	return fmt.Sprintf("%04d-%02d", (n-1)/12, (n-1)%12+1)
+}
+
+// writeCurveKey writes "<month>|<category>|<currency>".
+func writeCurveKey(w *compact.Writer, k string) {
+	m, rest, _ := strings.Cut(k, "|")
+	cat, cur, _ := strings.Cut(rest, "|")
+	writeMonth(w, m)
+	writeCategory(w, cat)
+	w.Str(cur)
+}
+
+func readCurveKey(r *compact.Reader) string {
+	m := readMonth(r)
+	cat := readCategory(r)
+	return m + "|" + cat + "|" + r.Str()
+}
+
+// historyKey writes and reads the key of a history ("<category>|<currency>"
+// or "<merchant key>|<currency>") given its name.
+type historyKey struct {
+	write func(w *compact.Writer, key, name string)
+	read  func(r *compact.Reader, name string) string
+}
+
+var categoryKey = historyKey{
+	write: func(w *compact.Writer, key, _ string) {
+		cat, cur := splitKey(key)
+		writeCategory(w, cat)
+		w.Str(cur)
+	},
+	read: func(r *compact.Reader, _ string) string { return readCategory(r) + "|" + r.Str() },
+}
+
+// merchantKey leaves out the merchant key when it is the normalized name.
+var merchantKey = historyKey{
+	write: func(w *compact.Writer, key, name string) {
+		m, cur := splitKey(key)
+		w.Str(cur)
+		if m == category.MerchantKey("", name) {
+			m = ""
+		}
+		w.Str(m)
+	},
+	read: func(r *compact.Reader, name string) string {
+		cur, m := r.Str(), r.Str()
+		if m == "" {
+			m = category.MerchantKey("", name)
+		}
+		return m + "|" + cur
+	},
+}
+
+// splitKey splits "<key>|<currency>" at its last "|".
+func splitKey(k string) (key, cur string) {
+	if i := strings.LastIndex(k, "|"); i >= 0 {
+		return k[:i], k[i+1:]
+	}
+	return k, ""
+}
