@@ -1,7 +1,6 @@
 package budget
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -73,7 +72,7 @@ func (s *State) ApplyTxnFrom(rec cdc.TxnChange, in Input) Effects {
 			Resend:            s.route(rec),
 		}
 		if i := s.seen(rec.Row.ID, rec.Seq); i >= 0 {
-			_ = json.Unmarshal(s.Recent[i].Alerts, &eff.ResendAlerts) // written by remember
+			eff.ResendAlerts, _ = decodeAlerts(s.Recent[i].Alerts, s.UserID, rec.Row.ID) // written by remember
 		}
 		return eff
 	}
@@ -90,8 +89,7 @@ func (s *State) ApplyTxnFrom(rec cdc.TxnChange, in Input) Effects {
 	eff := s.recount(rec, at, src)
 	s.mark(rec)
 	if len(eff.Alerts) > 0 {
-		b, _ := json.Marshal(eff.Alerts) // plain structs: cannot fail
-		s.remember(Seen{TxnID: rec.Row.ID, Seq: rec.Seq, Alerts: b})
+		s.remember(Seen{TxnID: rec.Row.ID, Seq: rec.Seq, Alerts: encodeAlerts(eff.Alerts)})
 	}
 	return eff
 }
@@ -288,7 +286,7 @@ func (s *State) update(b *Budget, p period.Period, at time.Time) event.BudgetUpd
 func (s *State) alert(b *Budget, p period.Period, t int64, u event.BudgetUpdate, at time.Time) event.Alert {
 	days := int64(p.DaysLeft(at))
 	return event.Alert{
-		AlertID: fmt.Sprintf("%s|%s|%s|%d|%s", s.UserID, b.Category, p.Key, t, u.TxnID),
+		AlertID: alertID(s.UserID, b.Category, p.Key, t, u.TxnID),
 		UserID:  s.UserID, BudgetID: u.BudgetID, Category: b.Category, PeriodKey: p.Key,
 		ThresholdBP: t, UsedBP: u.UsedBP, SpentMinor: u.SpentMinor, LimitMinor: u.LimitMinor,
 		RemainingMinor: u.RemainingMinor, Currency: b.Currency, DaysLeft: days,
@@ -309,4 +307,9 @@ func sourceTime(p cdc.Position) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(p.TsMs).UTC()
+}
+
+// alertID is an alert's deterministic id: user|category|period|threshold|txn.
+func alertID(user, cat, periodKey string, threshold int64, txnID string) string {
+	return fmt.Sprintf("%s|%s|%s|%d|%s", user, cat, periodKey, threshold, txnID)
 }

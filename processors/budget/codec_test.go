@@ -55,6 +55,9 @@ func TestCodecRoundTripsEveryField(t *testing.T) {
 	var s State
 	n := 0
 	fill(reflect.ValueOf(&s).Elem(), &n)
+	// Spend keys are buckets (period|category|currency); a category outside
+	// the slugs takes the long form.
+	s.Spend = map[string]int64{"2026-11|groceries|THB": 5, "2026-11|dining|USD": -3, "2026-W47|pets|THB": 7}
 	// The codec keys budgets by category and memberships by budget id.
 	for id, m := range s.Memberships {
 		m.BudgetID = id

@@ -58,15 +58,16 @@ type Budget struct {
 type Seen struct {
 	TxnID string `json:"txn_id"`
 	Seq   int64  `json:"seq"`
-	// Alerts are kept encoded (JSON, written once when they fire) and
-	// decoded only to be re-sent: the state is decoded on every event.
+	// Alerts are kept encoded (their facts, written once when they fire:
+	// encodeAlerts) and decoded only to be re-sent: the state is decoded on
+	// every event.
 	Alerts []byte `json:"alerts,omitempty"`
 }
 
 // keepRecent bounds State.Recent: alerts are rare (a few per budget and
 // period), and a record comes again only from the window of offsets not
 // yet committed at a crash.
-const keepRecent = 16
+const keepRecent = 8
 
 // Mark is the highest transaction-stage input offset applied on one stream
 // and partition.
