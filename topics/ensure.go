@@ -11,8 +11,10 @@ import (
 )
 
 // EnsureTopics creates every topic in ts that does not exist yet, with its
-// partitions and cleanup policy, and checks that existing topics have the
+// partitions, cleanup policy and retention (Topic.Configs), and checks that existing topics have the
 // partition count finstream expects (goka requires co-partitioned inputs).
+// The configs of an existing topic are left as they are: an operator's
+// settings win.
 // It is idempotent and works on kfake and real Kafka. replication is the
 // replication factor for new topics (-1: the broker's default).
 func EnsureTopics(ctx context.Context, brokers []string, ts []Topic, replication int16) error {
@@ -34,15 +36,10 @@ func EnsureTopics(ctx context.Context, brokers []string, ts []Topic, replication
 			}
 			continue
 		}
-		policy := "delete"
-		if t.Compacted {
-			policy = "compact"
-		}
-		resp, err := adm.CreateTopic(ctx, t.Partitions, replication, map[string]*string{"cleanup.policy": kadm.StringPtr(policy)}, t.Name)
+		_, err := adm.CreateTopic(ctx, t.Partitions, replication, t.Configs(), t.Name)
 		if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
 			return fmt.Errorf("create topic %q: %w", t.Name, err)
 		}
-		_ = resp
 	}
 	return nil
 }
