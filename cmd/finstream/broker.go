@@ -87,6 +87,10 @@ func startBroker(ctx context.Context, cfg brokerConfig, log *slog.Logger) (*embe
 		c.Close()
 		return nil, err
 	}
+	if err := topics.FillRetention(ctx, brokers, ts); err != nil { // a data dir of an older finstream
+		c.Close()
+		return nil, err
+	}
 	cctx, stop := context.WithCancel(context.Background())
 	b := &embeddedBroker{Cluster: c, stop: stop}
 	b.done.Add(1)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"finstream/topics"
@@ -207,6 +208,74 @@ func checkLatest(t *testing.T, brokers []string, topic string, keys, last int) {
 		}
 		if seen[key] > 2 {
 			t.Errorf("key %s read %d times from a compacted topic", key, seen[key])
+		}
+	}
+}
+
+// TestEmbeddedBrokerFillsRetentionOfOlderTopics starts the embedded broker on
+// a data dir whose topics were created without retention configs (as an older
+// finstream did) and checks that it sets them, keeping a value set on the
+// topic itself.
+func TestEmbeddedBrokerFillsRetentionOfOlderTopics(t *testing.T) {
+	dir := t.TempDir()
+	old, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.DataDir(filepath.Join(dir, "kafka")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := kgo.NewClient(kgo.SeedBrokers(old.ListenAddrs()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	adm := kadm.NewClient(cl)
+	for name, cfg := range map[string]map[string]*string{
+		"old-table":  {"cleanup.policy": kadm.StringPtr("compact")},
+		"old.events": {"cleanup.policy": kadm.StringPtr("delete")},
+		"set.events": {"cleanup.policy": kadm.StringPtr("delete"), "retention.ms": kadm.StringPtr("1000")},
+	} {
+		if _, err := adm.CreateTopic(context.Background(), 1, 1, cfg, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cl.Close()
+	old.Close()
+
+	b, err := startBroker(context.Background(), brokerConfig{Dir: dir, Addr: "127.0.0.1:0", Partitions: 1, Topics: []topics.Topic{
+		{Name: "old-table", Partitions: 1, Compacted: true, RetentionMS: -1, RetentionBytes: -1},
+		{Name: "old.events", Partitions: 1, RetentionMS: topics.DefaultRetentionMS, RetentionBytes: topics.DefaultRetentionBytes},
+		{Name: "set.events", Partitions: 1, RetentionMS: topics.DefaultRetentionMS, RetentionBytes: topics.DefaultRetentionBytes},
+	}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if cl, err = kgo.NewClient(kgo.SeedBrokers(b.ListenAddrs()...)); err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	described, err := kadm.NewClient(cl).DescribeTopicConfigs(context.Background(), "old-table", "old.events", "set.events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]map[string]string{
+		"old-table":  {"retention.ms": "-1", "retention.bytes": "-1"},
+		"old.events": {"retention.ms": "86400000", "retention.bytes": "268435456"},
+		"set.events": {"retention.ms": "1000", "retention.bytes": "268435456"},
+	}
+	for topic, kv := range want {
+		rc, err := described.On(topic, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range kv {
+			got := ""
+			for _, c := range rc.Configs {
+				if c.Key == k && c.Value != nil {
+					got = *c.Value
+				}
+			}
+			if got != v {
+				t.Errorf("%s %s = %q, want %q", topic, k, got, v)
+			}
 		}
 	}
 }
