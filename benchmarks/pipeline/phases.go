@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/lovoo/goka"
 	"github.com/lovoo/goka/storage"
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"finstream/avro"
@@ -138,6 +140,9 @@ func lag(ctx context.Context, adm *kadm.Client) (int64, error) {
 			return 0, err
 		}
 		committed, err := adm.FetchOffsets(ctx, g)
+		if errors.Is(err, kerr.GroupIDNotFound) {
+			committed, err = nil, nil // not joined yet: nothing committed
+		}
 		if err != nil {
 			return 0, err
 		}
