@@ -12,8 +12,9 @@ import (
 )
 
 // EnsureTopics creates every topic in ts that does not exist yet, with its
-// partitions, cleanup policy and retention (Topic.Configs), and checks that existing topics have the
-// partition count finstream expects (goka requires co-partitioned inputs).
+// partitions, cleanup policy and retention (Topic.Configs), and checks that
+// existing topics have the partition count finstream expects (goka requires
+// co-partitioned inputs).
 // The configs of an existing topic are left as they are: an operator's
 // settings win.
 // It is idempotent and works on kfake and real Kafka. replication is the
@@ -45,8 +46,9 @@ func EnsureTopics(ctx context.Context, brokers []string, ts []Topic, replication
 	return nil
 }
 
-// FillRetention sets retention.ms and retention.bytes to the values of ts on
-// every existing topic of ts where the topic itself does not set them: topics
+// FillRetention sets retention.ms and retention.bytes to the values of ts
+// (those Topic.Configs sets) on every existing topic of ts where the topic
+// itself does not set them: topics
 // an older finstream created without them. For the embedded broker only (on
 // a real cluster the broker defaults are the operator's choice): kfake
 // applies its default retention.ms of 7 days to compacted topics too.

@@ -77,7 +77,8 @@ type Topic struct {
 	Compacted  bool
 	Codec      Codec
 	// RetentionMS and RetentionBytes (per partition) become the topic's
-	// retention.ms and retention.bytes at creation; -1 means unlimited. A
+	// retention.ms and retention.bytes at creation; -1 means unlimited, zero
+	// leaves the config unset (the broker's default). A
 	// compacted topic keeps -1: kfake applies retention to every topic,
 	// compacted or not (its default retention.ms of 7 days would delete a
 	// table's old keys), and real Kafka ignores both under cleanup.policy=compact.
@@ -91,14 +92,15 @@ func (t Topic) Configs() map[string]*string {
 	if t.Compacted {
 		policy = "compact"
 	}
-	return map[string]*string{
-		"cleanup.policy":  &policy,
-		"retention.ms":    ptr(strconv.FormatInt(t.RetentionMS, 10)),
-		"retention.bytes": ptr(strconv.FormatInt(t.RetentionBytes, 10)),
+	cfg := map[string]*string{"cleanup.policy": &policy}
+	for k, v := range map[string]int64{"retention.ms": t.RetentionMS, "retention.bytes": t.RetentionBytes} {
+		if v != 0 {
+			s := strconv.FormatInt(v, 10)
+			cfg[k] = &s
+		}
 	}
+	return cfg
 }
-
-func ptr(s string) *string { return &s }
 
 // All lists every topic finstream uses with the given partition count
 // (0 means DefaultPartitions). The registry log always has one partition.
