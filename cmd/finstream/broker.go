@@ -96,7 +96,7 @@ func startBroker(ctx context.Context, cfg brokerConfig, log *slog.Logger) (*embe
 	b.done.Add(1)
 	go func() {
 		defer b.done.Done()
-		clean(cctx, c, cfg.CleanEvery)
+		clean(cctx, c, cfg.CleanEvery, log)
 	}()
 	log.Info("embedded broker ready", "listen", brokers[0], "data_dir", cfg.Dir, "clean_every", cfg.CleanEvery)
 	return b, nil
@@ -104,8 +104,9 @@ func startBroker(ctx context.Context, cfg brokerConfig, log *slog.Logger) (*embe
 
 // clean compacts the compacted topics and applies retention on every topic
 // each interval until ctx is done. kfake runs this inside its cluster loop,
-// so requests wait while it runs.
-func clean(ctx context.Context, c *kfake.Cluster, every time.Duration) {
+// so requests wait while it runs: a pass longer than a second is logged as a
+// warning.
+func clean(ctx context.Context, c *kfake.Cluster, every time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -113,7 +114,13 @@ func clean(ctx context.Context, c *kfake.Cluster, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			start := time.Now()
 			c.Compact() // compaction, then retention, on every topic
+			level := slog.LevelDebug
+			if time.Since(start) > time.Second {
+				level = slog.LevelWarn
+			}
+			log.Log(ctx, level, "embedded broker compacted and applied retention", "took", time.Since(start).Round(time.Millisecond))
 		}
 	}
 }
