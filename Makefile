@@ -1,7 +1,7 @@
 GO      ?= go
 ARGS    ?= --simulate 200 --dev
 
-.PHONY: all build run test test-deps vet bench clean
+.PHONY: all build run test test-deps vet bench bench-sweep clean
 
 all: build
 
@@ -20,11 +20,19 @@ test: test-deps
 test-deps:
 	@.ci/install-deps
 
-## bench: the pipeline benchmark (every group, then the hot path) and benchmarks/RESULTS.md
+SWEEP_USERS  ?= 100000,10000,1000,500
+SWEEP_EVENTS ?= 1000000
+
+## bench: the pipeline benchmark (every group, then the hot path), the history sweep and benchmarks/RESULTS.md
 bench:
 	$(GO) run ./benchmarks/pipeline -users 100000 -events 1000000 -json benchmarks/pipeline/results-all.json
 	$(GO) run ./benchmarks/pipeline -hot-path -users 100000 -events 1000000 -json benchmarks/pipeline/results-hot.json
+	$(MAKE) bench-sweep
 	$(GO) run ./benchmarks/pipeline -report benchmarks/RESULTS.md
+
+## bench-sweep: every group at $(SWEEP_EVENTS) events for each user count in $(SWEEP_USERS) (10 to 2,000 events per user), one JSON per point in benchmarks/pipeline/sweep/, then benchmarks/RESULTS.md
+bench-sweep:
+	$(GO) run ./benchmarks/pipeline -sweep-users $(SWEEP_USERS) -events $(SWEEP_EVENTS)
 
 clean:
 	rm -rf bin data

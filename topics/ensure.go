@@ -8,11 +8,15 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // EnsureTopics creates every topic in ts that does not exist yet, with its
-// partitions and cleanup policy, and checks that existing topics have the
-// partition count finstream expects (goka requires co-partitioned inputs).
+// partitions, cleanup policy and retention (Topic.Configs), and checks that
+// existing topics have the partition count finstream expects (goka requires
+// co-partitioned inputs).
+// The configs of an existing topic are left as they are: an operator's
+// settings win.
 // It is idempotent and works on kfake and real Kafka. replication is the
 // replication factor for new topics (-1: the broker's default).
 func EnsureTopics(ctx context.Context, brokers []string, ts []Topic, replication int16) error {
@@ -34,15 +38,63 @@ func EnsureTopics(ctx context.Context, brokers []string, ts []Topic, replication
 			}
 			continue
 		}
-		policy := "delete"
-		if t.Compacted {
-			policy = "compact"
-		}
-		resp, err := adm.CreateTopic(ctx, t.Partitions, replication, map[string]*string{"cleanup.policy": kadm.StringPtr(policy)}, t.Name)
+		_, err := adm.CreateTopic(ctx, t.Partitions, replication, t.Configs(), t.Name)
 		if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
 			return fmt.Errorf("create topic %q: %w", t.Name, err)
 		}
-		_ = resp
+	}
+	return nil
+}
+
+// FillRetention sets retention.ms and retention.bytes to the values of ts
+// (those Topic.Configs sets) on every existing topic of ts where the topic
+// itself does not set them: topics
+// an older finstream created without them. For the embedded broker only (on
+// a real cluster the broker defaults are the operator's choice): kfake
+// applies its default retention.ms of 7 days to compacted topics too.
+func FillRetention(ctx context.Context, brokers []string, ts []Topic) error {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
+	if err != nil {
+		return fmt.Errorf("kafka client for %v: %w", brokers, err)
+	}
+	defer cl.Close()
+	adm := kadm.NewClient(cl)
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = t.Name
+	}
+	described, err := adm.DescribeTopicConfigs(ctx, names...)
+	if err != nil {
+		return fmt.Errorf("describe topic configs: %w", err)
+	}
+	for _, t := range ts {
+		rc, err := described.On(t.Name, nil)
+		if err == nil {
+			err = rc.Err
+		}
+		if err != nil {
+			return fmt.Errorf("describe configs of %q: %w", t.Name, err)
+		}
+		set := map[string]bool{}
+		for _, c := range rc.Configs {
+			set[c.Key] = c.Source == kmsg.ConfigSourceDynamicTopicConfig
+		}
+		var alter []kadm.AlterConfig
+		for k, v := range t.Configs() {
+			if (k == "retention.ms" || k == "retention.bytes") && !set[k] {
+				alter = append(alter, kadm.AlterConfig{Op: kadm.SetConfig, Name: k, Value: v})
+			}
+		}
+		if len(alter) == 0 {
+			continue
+		}
+		resp, err := adm.AlterTopicConfigs(ctx, alter, t.Name)
+		if err == nil {
+			_, err = resp.On(t.Name, func(r *kadm.AlterConfigsResponse) error { return r.Err })
+		}
+		if err != nil {
+			return fmt.Errorf("set retention of %q: %w", t.Name, err)
+		}
 	}
 	return nil
 }

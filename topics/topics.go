@@ -6,6 +6,8 @@
 // clients agree with goka on where a key lives.
 package topics
 
+import "strconv"
+
 // CDC topics written by core banking's Debezium connector.
 const (
 	CDCTransactions = "core.public.transactions"
@@ -62,12 +64,46 @@ const (
 	CodecRaw      Codec = "raw"      // original bytes (DLQ)
 )
 
+// Retention of the topics finstream creates without compaction: a day, and
+// at most 256 MiB per partition, whichever is reached first. They are topic
+// configs set only when EnsureTopics creates a topic, so on a real cluster an
+// operator's later settings win.
+const (
+	DefaultRetentionMS    int64 = 24 * 60 * 60 * 1000
+	DefaultRetentionBytes int64 = 256 << 20
+	DLQRetentionMS        int64 = 7 * 24 * 60 * 60 * 1000 // a week to look at what was refused
+)
+
 // Topic describes one topic.
 type Topic struct {
 	Name       string
 	Partitions int32
 	Compacted  bool
 	Codec      Codec
+	// RetentionMS and RetentionBytes (per partition) become the topic's
+	// retention.ms and retention.bytes at creation; -1 means unlimited, zero
+	// leaves the config unset (the broker's default). A
+	// compacted topic keeps -1: kfake applies retention to every topic,
+	// compacted or not (its default retention.ms of 7 days would delete a
+	// table's old keys), and real Kafka ignores both under cleanup.policy=compact.
+	RetentionMS    int64
+	RetentionBytes int64
+}
+
+// Configs are the topic configs EnsureTopics creates t with.
+func (t Topic) Configs() map[string]*string {
+	policy := "delete"
+	if t.Compacted {
+		policy = "compact"
+	}
+	cfg := map[string]*string{"cleanup.policy": &policy}
+	for k, v := range map[string]int64{"retention.ms": t.RetentionMS, "retention.bytes": t.RetentionBytes} {
+		if v != 0 {
+			s := strconv.FormatInt(v, 10)
+			cfg[k] = &s
+		}
+	}
+	return cfg
 }
 
 // All lists every topic finstream uses with the given partition count
@@ -77,7 +113,14 @@ func All(partitions int32) []Topic {
 		partitions = DefaultPartitions
 	}
 	t := func(name string, compacted bool, c Codec) Topic {
-		return Topic{Name: name, Partitions: partitions, Compacted: compacted, Codec: c}
+		if compacted {
+			return Topic{Name: name, Partitions: partitions, Compacted: true, Codec: c, RetentionMS: -1, RetentionBytes: -1}
+		}
+		ms := DefaultRetentionMS
+		if name == DLQ {
+			ms = DLQRetentionMS
+		}
+		return Topic{Name: name, Partitions: partitions, Codec: c, RetentionMS: ms, RetentionBytes: DefaultRetentionBytes}
 	}
 	return []Topic{
 		t(CDCTransactions, false, CodecDebezium),
@@ -109,6 +152,6 @@ func All(partitions int32) []Topic {
 		t(GroupInsights+"-loop", false, CodecAvro),
 		t(GroupGoals+"-loop", false, CodecAvro),
 		t(GroupNotifications+"-loop", false, CodecAvro),
-		{Name: Schemas, Partitions: 1, Compacted: true, Codec: CodecJSON},
+		{Name: Schemas, Partitions: 1, Compacted: true, Codec: CodecJSON, RetentionMS: -1, RetentionBytes: -1},
 	}
 }

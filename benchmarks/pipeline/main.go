@@ -68,6 +68,8 @@ type results struct {
 	RecoveredKey    int         `json:"recovered_users"`
 	Verified        int         `json:"users_verified_against_truth"`
 	Mismatches      int         `json:"mismatches"`
+	HotPath         bool        `json:"hot_path"`
+	stateCost
 }
 
 func main() {
@@ -85,10 +87,12 @@ func main() {
 	flag.BoolVar(&c.memory, "memory-tables", false, "keep goka tables in memory instead of leveldb")
 	flag.IntVar(&c.wsClients, "ws-clients", 1000, "WebSocket devices (one per user) connected during the latency phase")
 	hot := flag.Bool("hot-path", false, "run only the groups between CDC and budget updates (re-key, accounts, users, shared), not insights, goals and notifications")
-	reportTo := flag.String("report", "", "only render this Markdown file (benchmarks/RESULTS.md) from benchmarks/pipeline/results-{all,hot}.json")
+	reportTo := flag.String("report", "", "only render this Markdown file (benchmarks/RESULTS.md) from benchmarks/pipeline/results-{all,hot}.json, the sweep and the before runs")
+	var sw sweepConfig
+	sw.flags()
 	flag.Parse()
 	if *reportTo != "" {
-		if err := report(*reportTo, map[string]string{"all": "benchmarks/pipeline/results-all.json", "hot": "benchmarks/pipeline/results-hot.json"}); err != nil {
+		if err := report(*reportTo, map[string]string{"all": "benchmarks/pipeline/results-all.json", "hot": "benchmarks/pipeline/results-hot.json"}, sw); err != nil {
 			fmt.Fprintln(os.Stderr, "pipeline:", err)
 			os.Exit(1)
 		}
@@ -96,6 +100,13 @@ func main() {
 	}
 	if *hot {
 		c.groups = []goka.Group{processors.GroupRekeyTxns, processors.GroupRekeyAccounts, processors.GroupAccounts, processors.GroupTxns, processors.GroupUsers, processors.GroupShared}
+	}
+	if sw.users != "" {
+		if err := sweep(sw, c.events); err != nil {
+			fmt.Fprintln(os.Stderr, "pipeline:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	if err := run(c); err != nil {
 		fmt.Fprintln(os.Stderr, "pipeline:", err)
@@ -138,7 +149,7 @@ func run(c config) error {
 	}
 
 	r := results{Machine: fmt.Sprintf("%s/%s, %d cores", runtime.GOOS, runtime.GOARCH, runtime.NumCPU()),
-		Date: time.Now().UTC().Format(time.RFC3339), Users: c.users, Events: c.events, Partitions: c.partitions}
+		Date: time.Now().UTC().Format(time.RFC3339), Users: c.users, Events: c.events, Partitions: c.partitions, HotPath: c.groups != nil}
 
 	codecs, err := processors.NewCodecs(ctx, regClient)
 	if err != nil {
@@ -204,6 +215,9 @@ func run(c config) error {
 	if err := stop(); err != nil {
 		return err
 	}
+	if err := measureState(ctx, brokers, dir, &r); err != nil {
+		return err
+	}
 
 	fmt.Fprintln(os.Stderr, "recovery: restoring finstream-users-table from its changelog...")
 	states, rsecs, err := recovery(ctx, brokers, regClient, c)
@@ -240,6 +254,9 @@ func run(c config) error {
 	}
 	r.LatencyWS, r.WSClients = probe.result(), len(wsUsers)
 	if err := stop(); err != nil {
+		return err
+	}
+	if r.PeakRSSBytes, err = peakRSS(); err != nil {
 		return err
 	}
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"context"
+	"errors"
 	"fmt"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"github.com/lovoo/goka"
 	"github.com/lovoo/goka/storage"
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"finstream/avro"

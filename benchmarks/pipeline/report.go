@@ -9,8 +9,9 @@ import (
 )
 
 // report renders benchmarks/RESULTS.md from the JSON of the runs that
-// exist: every group ("all") and the hot path only ("hot").
-func report(path string, runs map[string]string) error {
+// exist: every group ("all"), the hot path only ("hot"), the history sweep
+// and the runs before it.
+func report(path string, runs map[string]string, sw sweepConfig) error {
 	var b strings.Builder
 	commit, _ := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
 	fmt.Fprintf(&b, "# finstream benchmarks\n\nProduced by `make bench` (`go run ./benchmarks/pipeline` twice, then `-report`) at commit `%s`.\n", strings.TrimSpace(string(commit)))
@@ -48,6 +49,9 @@ func report(path string, runs map[string]string) error {
 			r.RecoverySec, r.RecoveredKey)
 		fmt.Fprintf(&b, "| correctness: every user's spend vs the simulator's truth | %d users checked, %d mismatches | 0 |\n\n",
 			r.Verified, r.Mismatches)
+	}
+	if err := history(&b, sw); err != nil {
+		return err
 	}
 	if analysis, err := os.ReadFile("benchmarks/ANALYSIS.md"); err == nil {
 		b.Write(analysis)

@@ -14,7 +14,6 @@ import (
 	"github.com/lovoo/goka/storage"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"golang.org/x/sync/errgroup"
 
@@ -27,31 +26,6 @@ import (
 	"finstream/topics"
 	"finstream/topics/lag"
 )
-
-// startBroker starts the embedded kfake broker persisted under dir and
-// listening on addr, with every finstream topic created (auto-creation stays
-// off: kfake does not persist the metadata of auto-created topics).
-func startBroker(ctx context.Context, dir, addr string, partitions int, log *slog.Logger) (*kfake.Cluster, error) {
-	if err := checkAddr("broker-listen", addr); err != nil {
-		return nil, err
-	}
-	c, err := kfake.NewCluster(
-		kfake.NumBrokers(1),
-		kfake.DataDir(filepath.Join(dir, "kafka")),
-		kfake.DefaultNumPartitions(partitions),
-		kfake.ListenFn(func(network, _ string) (net.Listener, error) { return net.Listen(network, addr) }),
-	)
-	if err != nil {
-		return nil, fmt.Errorf("embedded broker on %s: %w", addr, err)
-	}
-	brokers := c.ListenAddrs()
-	if err := topics.EnsureTopics(ctx, brokers, topics.All(int32(partitions)), 1); err != nil {
-		c.Close()
-		return nil, err
-	}
-	log.Info("embedded broker ready", "listen", brokers[0], "data_dir", dir)
-	return c, nil
-}
 
 // serveHTTP serves h on addr until ctx is cancelled, then shuts down within
 // 10 seconds. The listener is bound before it returns, so a bad or busy

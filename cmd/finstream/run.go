@@ -8,7 +8,6 @@ import (
 	"github.com/lovoo/goka"
 	"io"
 
-	"github.com/twmb/franz-go/pkg/kfake"
 	"golang.org/x/sync/errgroup"
 
 	"finstream/api"
@@ -58,9 +57,9 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 
 	// The embedded broker, or an external Kafka.
 	var brokers []string
-	var cluster *kfake.Cluster
+	var cluster *embeddedBroker
 	if o.brokers == "" {
-		cluster, err = startBroker(ctx, dataDir, o.brokerListen, o.partitions, log)
+		cluster, err = startBroker(ctx, brokerConfig{Dir: dataDir, Addr: o.brokerListen, Partitions: o.partitions}, log)
 		if err != nil {
 			return err
 		}
@@ -187,7 +186,7 @@ func cmdBroker(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cluster, err := startBroker(ctx, dataDir, o.brokerListen, o.partitions, log)
+	cluster, err := startBroker(ctx, brokerConfig{Dir: dataDir, Addr: o.brokerListen, Partitions: o.partitions}, log)
 	if err != nil {
 		return err
 	}
