@@ -1,12 +1,9 @@
 package main
 
 import (
-	"errors"
-
 	"context"
 	"errors"
 	"fmt"
-	"github.com/twmb/franz-go/pkg/kerr"
 	"log/slog"
 	"os"
 	"sync"

@@ -23,8 +23,12 @@ import (
 // own cleaner.
 const (
 	// DefaultCleanEvery is how often the embedded broker compacts and
-	// applies retention.
-	DefaultCleanEvery = 30 * time.Second
+	// applies retention. Not more often: kfake rewrites a compacted
+	// partition by deleting its segment files before writing the new ones,
+	// so a kill -9 inside a pass can lose that partition's log; with the
+	// bounded table values a pass takes milliseconds, and every two
+	// minutes keeps that window rare while the data dir stays bounded.
+	DefaultCleanEvery = 2 * time.Minute
 	// DefaultSegmentBytes is the embedded broker's log.segment.bytes
 	// (kfake's default is 100 MiB). Retention frees disk a whole segment
 	// at a time, so smaller segments keep a partition closer to its
