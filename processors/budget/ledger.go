@@ -74,11 +74,6 @@ type Outcome struct {
 	Unroutable bool
 }
 
-// Changed reports whether the ledger changed (and must be stored).
-func (o Outcome) Changed() bool {
-	return len(o.Records) == 1 && !o.Records[0].Resent
-}
-
 // ApplyChange applies one change of the transaction, read from input
 // record in, with the user's rules r (zero Rules when the user has none).
 func (l *Ledger) ApplyChange(ch cdc.TxnChange, in Input, r Rules) Outcome {
