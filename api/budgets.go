@@ -77,7 +77,7 @@ func (s *Server) recategorize(w http.ResponseWriter, r *http.Request, user strin
 	// Check against the current state at once with the processor's own
 	// logic, on this request's private copy decoded from the view.
 	l, _ := v.(budget.Ledger)
-	if _, err := l.Recategorize(user, req.Category, budget.Input{}, ""); err != nil {
+	if _, err := l.Recategorize(user, req.Category, budget.Input{}, budget.Rules{}); err != nil {
 		if errors.Is(err, budget.ErrNotFound) {
 			writeError(w, http.StatusNotFound, "not_found", "no transaction "+id+" of yours")
 			return

@@ -32,7 +32,7 @@ type Codecs struct {
 	UsersTable    goka.Codec // budget.State
 	AccountsTable goka.Codec // accountjoin.State
 	// SharedCommands (event.SharedCommand), SharedSpend (event.SharedSpend)
-	// and SharedTable (shared.Budget, JSON) are the shared-budget group's.
+	// and SharedTable (shared.Budget, binary) are the shared-budget group's.
 	SharedCommands goka.Codec
 	SharedSpend    goka.Codec
 	SharedTable    goka.Codec
@@ -49,7 +49,7 @@ func NewCodecs(ctx context.Context, reg *avro.Client) (*Codecs, error) {
 		UsersTable:    budget.Codec{},
 		TxnsTable:     budget.LedgerCodec{},
 		AccountsTable: avro.JSONCodec[accountjoin.State]{},
-		SharedTable:   avro.JSONCodec[shared.Budget]{},
+		SharedTable:   shared.Codec{},
 		CDC:           cdc.NewDecoder(reg),
 	}
 	var err error

@@ -16,15 +16,17 @@
 //	                               (transactions wait for their account)
 //
 //	finstream.txn.by-id ───────┐
-//	finstream.commands.txn ────┴─► finstream-txns [t] ──────────► finstream.txn.by-user [user_id]
-//	  (API: recategorize)          (per-transaction memory;       (counted before / counts now)
-//	                                looks up users' rules)       └─► finstream.dlq (late, unroutable)
+//	finstream.commands.txn ────┴─► finstream-txns [t] ─────────┬─► finstream.txn.by-user [user_id]
+//	  (API: recategorize)          (per-transaction memory;     │   (counted before / counts now)
+//	                                looks up users' rules,      ├─► finstream.shared.spend [budget_id]
+//	                                zone and memberships)       │   (offered before / offers now)
+//	                                                            └─► finstream.dlq (late, unroutable)
 //
 //	finstream.txn.by-user ─────┐
 //	finstream.commands.user ───┴─► finstream-users [t] ─┬─► finstream.txn.categorized [user_id]
-//	  (API: budgets, recategorize,  (hot path: categorize, ├─► finstream.budget.updates [budget_id]
-//	   memberships from shared)      spend, budgets,       ├─► finstream.budget.alerts [user_id]
-//	                                 alerts)               └─► finstream.shared.spend [budget_id]
+//	  (API: budgets, recategorize,  (hot path: spend     ├─► finstream.budget.updates [budget_id]
+//	   memberships from shared)      buckets, budgets,   └─► finstream.budget.alerts [user_id]
+//	                                 alerts, memberships)
 //
 //	finstream.commands.shared ─┐
 //	finstream.shared.spend ────┴─► finstream-shared [t] ┬─► finstream.budget.updates (shared, with participants)
@@ -54,7 +56,8 @@
 //
 // Exactly-once effect on every table: the transaction stage remembers, per
 // transaction, the CDC position it applied (duplicates, replays and stale
-// redeliveries change nothing) and numbers each applied change (seq); the
-// users group recognises a re-sent record by (transaction, seq) in a bounded
-// guard of its last records.
+// redeliveries change nothing) and stamps each record with the stage input
+// that made it; the users and shared groups keep, per stage stream and
+// partition, the highest input offset they applied (for the users group,
+// per user) and so recognise every record sent again.
 package processors

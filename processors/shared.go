@@ -12,7 +12,7 @@ import (
 )
 
 // GroupShared keeps each shared (household) budget keyed by budget_id in
-// finstream-shared-table (value shared.Budget as JSON). It applies the API's
+// finstream-shared-table (value shared.Budget, binary). It applies the API's
 // commands (finstream.commands.shared) and the spend the users group routes
 // to it (finstream.shared.spend), and writes budget updates (Kind "shared")
 // and alerts, and membership commands to the members' user states

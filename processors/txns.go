@@ -33,6 +33,7 @@ func (t *txns) define() *goka.GroupGraph {
 		goka.Input(goka.Stream(topics.CommandsTxn), t.cfg.Codecs.CommandsTxn, t.command),
 		goka.Lookup(goka.GroupTable(GroupUsers), t.cfg.Codecs.UsersTable),
 		goka.Output(goka.Stream(topics.TxnByUser), t.cfg.Codecs.TxnByUser),
+		goka.Output(goka.Stream(topics.SharedSpend), t.cfg.Codecs.SharedSpend),
 		goka.Output(goka.Stream(topics.DLQ), new(codec.Bytes)),
 		goka.Persist(t.cfg.Codecs.TxnsTable),
 	)
@@ -45,8 +46,8 @@ func (t *txns) ledger(ctx goka.Context) *budget.Ledger {
 	return &budget.Ledger{}
 }
 
-// rules looks up the user's rules and zone (zero Rules for "" or a user
-// the users table does not know yet).
+// rules looks up the user's rules, zone and shared-budget memberships (zero
+// Rules for "" or a user the users table does not know yet).
 func (t *txns) rules(ctx goka.Context, userID string) budget.Rules {
 	if userID == "" {
 		return budget.Rules{}
@@ -54,7 +55,7 @@ func (t *txns) rules(ctx goka.Context, userID string) budget.Rules {
 	// goka (and its tester) allow one codec per topic, so the lookup
 	// decodes the whole (bounded) users value.
 	if s, ok := ctx.Lookup(goka.GroupTable(GroupUsers), userID).(budget.State); ok {
-		return budget.Rules{UserID: userID, TimeZone: s.TimeZone, Rules: s.Rules}
+		return budget.Rules{UserID: userID, TimeZone: s.TimeZone, Rules: s.Rules, Memberships: s.Memberships}
 	}
 	return budget.Rules{UserID: userID}
 }
@@ -80,11 +81,20 @@ func (t *txns) change(ctx goka.Context, msg any) {
 		t.dlq(ctx, ch, "unroutable", why)
 		return
 	}
-	// Stored even for a redelivery: after a crash between the local store
-	// and the changelog, this re-writes the changelog.
+	t.commit(ctx, l, out.Records)
+}
+
+// commit stores the ledger and sends the records of one input: to the
+// user, and to every shared budget the transaction offered spend to before
+// or offers now. The ledger is stored even for a redelivery: after a crash
+// between the local store and the changelog, this re-writes the changelog.
+func (t *txns) commit(ctx goka.Context, l *budget.Ledger, recs []cdc.TxnChange) {
 	ctx.SetValue(*l)
-	for _, rec := range out.Records {
+	for _, rec := range recs {
 		ctx.Emit(topics.TxnByUser, rec.Row.UserID, rec)
+		for _, sp := range budget.SharedSpends(rec) {
+			ctx.Emit(topics.SharedSpend, sp.BudgetID, sp)
+		}
 	}
 }
 
@@ -95,18 +105,13 @@ func (t *txns) command(ctx goka.Context, msg any) {
 		return
 	}
 	l := t.ledger(ctx)
-	out, err := l.Recategorize(cmd.UserID, cmd.Category, budget.InStream(budget.StreamCommands, ctx.Partition(), ctx.Offset()), t.rules(ctx, cmd.UserID).TimeZone)
+	out, err := l.Recategorize(cmd.UserID, cmd.Category, budget.InStream(budget.StreamCommands, ctx.Partition(), ctx.Offset()), t.rules(ctx, cmd.UserID))
 	if err != nil {
 		// The API checked the command against the state it saw.
 		t.cfg.Logger.Warn("command not applied", "kind", cmd.Kind, "command_id", cmd.CommandID, "err", err)
 		return
 	}
-	// Stored even for a redelivery: after a crash between the local store
-	// and the changelog, this re-writes the changelog.
-	ctx.SetValue(*l)
-	for _, rec := range out.Records {
-		ctx.Emit(topics.TxnByUser, rec.Row.UserID, rec)
-	}
+	t.commit(ctx, l, out.Records)
 }
 
 // dlq sends a change that is not applied to finstream.dlq, as its

@@ -16,9 +16,9 @@ import (
 // keyed by user_id, in finstream-users-table. It is the hot path: one hop
 // after re-keying, it categorizes, counts spend, and emits budget updates
 // and alerts; finstream.txn.categorized is an output for sinks, not a hop.
-// It learns the user's shared-budget memberships from finstream.commands.user
-// and sends the facts of transactions that may count for a shared budget to
-// finstream.shared.spend (GroupShared decides what they count).
+// It learns the user's shared-budget memberships from finstream.commands.user;
+// the transaction stage reads them (lookup) to decide what each transaction
+// offers shared budgets.
 const GroupUsers goka.Group = topics.GroupUsers
 
 type users struct {
@@ -33,7 +33,6 @@ func (u *users) define() *goka.GroupGraph {
 		goka.Output(goka.Stream(topics.TxnCategorized), u.cfg.Codecs.Categorized),
 		goka.Output(goka.Stream(topics.BudgetUpdates), u.cfg.Codecs.BudgetUpdates),
 		goka.Output(goka.Stream(topics.BudgetAlerts), u.cfg.Codecs.BudgetAlerts),
-		goka.Output(goka.Stream(topics.SharedSpend), u.cfg.Codecs.SharedSpend),
 		goka.Persist(u.cfg.Codecs.UsersTable),
 	)
 }
@@ -93,9 +92,6 @@ func (u *users) commit(ctx goka.Context, s *budget.State, eff budget.Effects) {
 	// Stored even when nothing changed: after a crash between the local
 	// store and the changelog, the redelivered input re-writes the changelog.
 	ctx.SetValue(*s)
-	for _, sp := range eff.Resend {
-		ctx.Emit(topics.SharedSpend, sp.BudgetID, sp)
-	}
 	for _, c := range eff.ResendCategorized {
 		ctx.Emit(topics.TxnCategorized, c.UserID, c)
 	}
@@ -113,8 +109,5 @@ func (u *users) commit(ctx goka.Context, s *budget.State, eff budget.Effects) {
 	}
 	for _, a := range eff.Alerts {
 		ctx.Emit(topics.BudgetAlerts, a.UserID, a)
-	}
-	for _, sp := range eff.Shared {
-		ctx.Emit(topics.SharedSpend, sp.BudgetID, sp)
 	}
 }

@@ -132,9 +132,12 @@ func seedHousehold(t *testing.T, n *node, prefix string) float64 {
 	if code, body := n.call("POST", "/v1/shared-budgets/BDG-456/members", A, `{"user_id":"USR-B","role":"contributor"}`); code != http.StatusAccepted {
 		t.Fatalf("add B: %d %v", code, body)
 	}
-	waitFor(t, 20*time.Second, "B a participant", func() (bool, string) {
-		code, body := n.call("GET", "/v1/shared-budgets/BDG-456", B, "")
-		return code == 200, fmt.Sprint(code, body)
+	// B's own state knows the membership: the transaction stage decides
+	// what B's spend offers the budget from it.
+	waitFor(t, 20*time.Second, "B a participant in B's own state", func() (bool, string) {
+		code, body := n.call("GET", "/v1/me/shared-budgets", B, "")
+		list, _ := body["shared_budgets"].([]any)
+		return code == 200 && len(list) == 1, fmt.Sprint(code, body)
 	})
 	now := time.Now()
 	n.produce("core.public.transactions",

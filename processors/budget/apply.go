@@ -18,13 +18,10 @@ type Effects struct {
 	Categorized []event.Categorized
 	Updates     []event.BudgetUpdate
 	Alerts      []event.Alert
-	// Shared are the transaction facts to send to shared budgets
-	// (finstream.shared.spend, key budget id).
+	// Shared are the shared-budget records of the transaction stage's
+	// records (SharedSpends), filled by Book only: the processors send them
+	// from the stage.
 	Shared []event.SharedSpend
-	// Resend repeats, for a redelivered input that changed nothing, what
-	// its transaction last sent to shared budgets (see resendShared). It
-	// does not count as a change.
-	Resend []event.SharedSpend
 	// ResendCategorized repeats the categorized record of a transaction
 	// whose exact change (same position) is redelivered: after a crash
 	// between storing the state and producing, sinks still get it. They
@@ -42,7 +39,7 @@ type Effects struct {
 
 // Changed reports whether the input changed the state.
 func (e Effects) Changed() bool {
-	return len(e.Categorized)+len(e.Updates)+len(e.Alerts)+len(e.Shared) > 0
+	return len(e.Categorized)+len(e.Updates)+len(e.Alerts) > 0
 }
 
 // counts reports whether a transaction row counts as spend: a POSTED DEBIT.
@@ -59,8 +56,7 @@ func (s *State) ApplyTxn(rec cdc.TxnChange) Effects { return s.ApplyTxnFrom(rec,
 // between what the transaction counted (rec.Counted) and counts now
 // (rec.Counts). A record the state already applied (its stage input at or
 // below the mark of that stream and partition: see Marks) changes nothing
-// and repeats its outputs: the categorized record, its shared-budget facts
-// and the alerts it fired. in (this processor's own input) is not needed by
+// and repeats its outputs: the categorized record and the alerts it fired. in (this processor's own input) is not needed by
 // the guard: a re-sent record arrives at another offset.
 func (s *State) ApplyTxnFrom(rec cdc.TxnChange, in Input) Effects {
 	_ = in
@@ -69,7 +65,6 @@ func (s *State) ApplyTxnFrom(rec cdc.TxnChange, in Input) Effects {
 	if s.applied(rec) {
 		eff := Effects{
 			ResendCategorized: []event.Categorized{s.categorized(rec)},
-			Resend:            s.route(rec),
 		}
 		if i := s.seen(rec.Row.ID, rec.Seq); i >= 0 {
 			eff.ResendAlerts, _ = decodeAlerts(s.Recent[i].Alerts, s.UserID, rec.Row.ID) // written by remember
@@ -98,28 +93,11 @@ func (s *State) ApplyTxnFrom(rec cdc.TxnChange, in Input) Effects {
 // of its stream and partition. A record without a mark (not from the
 // stage) is never taken for a duplicate.
 func (s *State) applied(rec cdc.TxnChange) bool {
-	if rec.MarkStream == 0 {
-		return false
-	}
-	for _, m := range s.Marks {
-		if m.Stream == rec.MarkStream && m.Partition == rec.MarkPartition {
-			return rec.MarkOffset <= m.Offset
-		}
-	}
-	return false
+	return s.Marks.Applied(rec.MarkStream, rec.MarkPartition, rec.MarkOffset)
 }
 
 func (s *State) mark(rec cdc.TxnChange) {
-	if rec.MarkStream == 0 {
-		return
-	}
-	for i, m := range s.Marks {
-		if m.Stream == rec.MarkStream && m.Partition == rec.MarkPartition {
-			s.Marks[i].Offset = max(m.Offset, rec.MarkOffset)
-			return
-		}
-	}
-	s.Marks = append(s.Marks, Mark{Stream: rec.MarkStream, Partition: rec.MarkPartition, Offset: rec.MarkOffset})
+	s.Marks.Advance(rec.MarkStream, rec.MarkPartition, rec.MarkOffset)
 }
 
 // seen returns the index in Recent of (txnID, seq), or -1.
@@ -221,7 +199,6 @@ func (s *State) recount(rec cdc.TxnChange, at, source time.Time) Effects {
 		u.Alert = len(u.ThresholdCrossedBP) > 0
 		eff.Updates = append(eff.Updates, u)
 	}
-	eff.Shared = s.route(rec)
 	return eff
 }
 

@@ -34,7 +34,7 @@ func (b *Book) ledger(id string) *Ledger {
 }
 
 func (b *Book) rules() Rules {
-	return Rules{UserID: b.UserID, TimeZone: b.TimeZone, Rules: b.Rules}
+	return Rules{UserID: b.UserID, TimeZone: b.TimeZone, Rules: b.Rules, Memberships: b.Memberships}
 }
 
 // ApplyTxn applies a CDC change of unknown origin.
@@ -59,7 +59,7 @@ func (b *Book) Recategorize(txnID, cat string, at time.Time) (Effects, error) {
 	if !ok {
 		l = &Ledger{}
 	}
-	out, err := l.Recategorize(b.UserID, cat, Input{}, b.TimeZone)
+	out, err := l.Recategorize(b.UserID, cat, Input{}, b.rules())
 	if err != nil {
 		return Effects{}, err
 	}
@@ -74,8 +74,7 @@ func (b *Book) apply(recs []cdc.TxnChange, in Input) Effects {
 		eff.Categorized = append(eff.Categorized, e.Categorized...)
 		eff.Updates = append(eff.Updates, e.Updates...)
 		eff.Alerts = append(eff.Alerts, e.Alerts...)
-		eff.Shared = append(eff.Shared, e.Shared...)
-		eff.Resend = append(eff.Resend, e.Resend...)
+		eff.Shared = append(eff.Shared, SharedSpends(r)...)
 		eff.ResendCategorized = append(eff.ResendCategorized, e.ResendCategorized...)
 		eff.ResendAlerts = append(eff.ResendAlerts, e.ResendAlerts...)
 	}

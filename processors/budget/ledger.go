@@ -40,11 +40,13 @@ type Change struct {
 const keepChanges = 3
 
 // Rules are what the transaction stage needs of the user's state to
-// categorize and bucket a transaction: the user's own rules and time zone.
+// categorize and bucket a transaction: the user's own rules and time zone,
+// and the memberships that decide its shared-budget shares.
 type Rules struct {
-	UserID   string
-	TimeZone string
-	Rules    map[string]string
+	UserID      string
+	TimeZone    string
+	Rules       map[string]string
+	Memberships map[string]*Membership
 }
 
 // Known reports whether the ledger has applied a change.
@@ -104,22 +106,25 @@ func (l *Ledger) ApplyChange(ch cdc.TxnChange, in Input, r Rules) Outcome {
 		p := prev.Row
 		rec.Prev, rec.PrevDeleted, rec.Counted = &p, prev.Deleted, prev.Counts
 		rec.Category, rec.Source, rec.Confidence = prev.Category, prev.Source, prev.Confidence
+		rec.SharedBefore = prev.Shared
 	}
 	if rec.Source == "" || (rec.Source != string(category.SourceUserRule) && rec.Category == category.Other) {
 		categorize(&rec, r.Rules)
 	}
 	rec.Counts = contribution(rec, period.ZoneOrDefault(r.TimeZone))
+	rec.Shared = shares(rec, r.Memberships)
 	stamp(&rec, in)
 	l.push(Change{In: in, Rec: rec})
 	return Outcome{Records: []cdc.TxnChange{rec}}
 }
 
 // Recategorize moves the transaction to category cat on the user's
-// command, read from input record in (the user learns the rule for its
-// merchant from the record: Op OpRecategorize). A command of another user
-// than the transaction's is ErrNotFound; the same category again, or a
-// redelivered command, re-sends nothing new.
-func (l *Ledger) Recategorize(userID, cat string, in Input, zone string) (Outcome, error) {
+// command, read from input record in, with the user's zone and
+// memberships from r (the user learns the rule for its merchant from the
+// record: Op OpRecategorize). A command of another user than the
+// transaction's is ErrNotFound; the same category again, or a redelivered
+// command, re-sends nothing new.
+func (l *Ledger) Recategorize(userID, cat string, in Input, r Rules) (Outcome, error) {
 	if !l.Known() || l.UserID() != userID {
 		return Outcome{}, fmt.Errorf("transaction: %w", ErrNotFound)
 	}
@@ -138,7 +143,8 @@ func (l *Ledger) Recategorize(userID, cat string, in Input, zone string) (Outcom
 	rec.Op, rec.Seq, rec.Resent = OpRecategorize, prev.Seq+1, false
 	rec.Prev, rec.PrevDeleted, rec.Counted = &p, prev.Deleted, prev.Counts
 	rec.Category, rec.Source, rec.Confidence = cat, string(category.SourceUserRule), 1
-	rec.Counts = contribution(rec, period.ZoneOrDefault(zone))
+	rec.Counts = contribution(rec, period.ZoneOrDefault(r.TimeZone))
+	rec.SharedBefore, rec.Shared = prev.Shared, shares(rec, r.Memberships)
 	stamp(&rec, in)
 	l.push(Change{In: in, Rec: rec})
 	return Outcome{Records: []cdc.TxnChange{rec}}, nil

@@ -6,8 +6,12 @@ import (
 	"finstream/processors/cdc"
 )
 
-// ledgerFormat is the first byte of a binary-encoded Ledger.
-const ledgerFormat byte = 0xC1
+// ledgerFormat is the first byte of a binary-encoded Ledger; 0xC1 is the
+// format before shared-budget shares (read as none).
+const (
+	ledgerFormat   byte = 0xC2
+	ledgerFormatC1 byte = 0xC1
+)
 
 // LedgerCodec is the goka codec of the finstream-txns table (Ledger
 // values, binary). Decode returns a Ledger value.
@@ -67,6 +71,8 @@ func (l *Ledger) MarshalBinary() ([]byte, error) {
 		w.int(int64(rec.MarkStream))
 		w.int(int64(rec.MarkPartition))
 		w.int(rec.MarkOffset)
+		w.shares(rec.SharedBefore)
+		w.shares(rec.Shared)
 	}
 	return w.b, nil
 }
@@ -77,7 +83,7 @@ func (l *Ledger) UnmarshalBinary(b []byte) error {
 	if len(b) == 0 {
 		return nil
 	}
-	if b[0] != ledgerFormat {
+	if b[0] != ledgerFormat && b[0] != ledgerFormatC1 {
 		return fmt.Errorf("ledger: unknown format byte 0x%02x", b[0])
 	}
 	r := &reader{b: b[1:]}
@@ -110,6 +116,9 @@ func (l *Ledger) UnmarshalBinary(b []byte) error {
 			rec.Counted = r.contribution()
 			rec.Counts = r.contribution()
 			rec.MarkStream, rec.MarkPartition, rec.MarkOffset = int32(r.int()), int32(r.int()), r.int()
+			if b[0] == ledgerFormat {
+				rec.SharedBefore, rec.Shared = r.shares(), r.shares()
+			}
 		}
 	}
 	if r.err != nil {
@@ -161,4 +170,25 @@ func (r *reader) contribution() cdc.Contribution {
 	}
 	c.Category, c.Currency, c.Month, c.Week = r.str(), r.str(), r.str(), r.str()
 	return c
+}
+
+func (w *writer) shares(ss []cdc.SharedShare) {
+	w.uint(len(ss))
+	for _, sh := range ss {
+		w.str(sh.BudgetID)
+		w.int(sh.Amount)
+		w.str(sh.Refused)
+	}
+}
+
+func (r *reader) shares() []cdc.SharedShare {
+	n := r.len()
+	if n == 0 {
+		return nil
+	}
+	out := make([]cdc.SharedShare, n)
+	for i := range out {
+		out[i] = cdc.SharedShare{BudgetID: r.str(), Amount: r.int(), Refused: r.str()}
+	}
+	return out
 }

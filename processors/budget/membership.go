@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"finstream/processors/cdc"
@@ -34,15 +35,6 @@ func (m Membership) equal(o Membership) bool {
 
 // canSpend reports whether the member's spend may count (owner, contributor).
 func (m Membership) canSpend() bool { return m.Role == "owner" || m.Role == "contributor" }
-
-// SharedFacts are the facts of a transaction a shared budget decides on.
-type SharedFacts struct {
-	Amount   int64     `json:"amount,omitempty"`
-	Currency string    `json:"currency,omitempty"`
-	Category string    `json:"category,omitempty"`
-	Tag      string    `json:"tag,omitempty"`
-	PostedAt time.Time `json:"posted_at"`
-}
 
 // maxMemberships bounds the memberships a user's state keeps, removed ones
 // included (they route the later changes of transactions sent before).
@@ -111,54 +103,94 @@ func (s *State) SharedMemberships() []Membership {
 	return out
 }
 
-// route returns the records to send to shared budgets for a by-user
-// record: its facts now, to every budget that its previous or its current
-// facts may count for. Both are decided by the memberships alone (tagged
-// with the budget's id, or in the category of a budget the user spends in,
-// posted while the membership ran), so no transaction is remembered; a
-// shared budget ignores a record whose Seq it has already applied.
-func (s *State) route(rec cdc.TxnChange) []event.SharedSpend {
-	now := SharedFacts{Amount: rec.Counts.Amount, Currency: rec.Row.Currency, Category: rec.Category, Tag: rec.Row.BudgetID, PostedAt: rec.Row.PostedAt}
-	var to []string
-	if now.Amount > 0 {
-		to = s.sharedTargets(now)
-	}
-	if rec.Prev != nil && rec.Counted.Amount > 0 {
-		prev := SharedFacts{Amount: rec.Counted.Amount, Currency: rec.Counted.Currency, Category: rec.Counted.Category, Tag: rec.Prev.BudgetID, PostedAt: rec.Prev.PostedAt}
-		to = append(to, s.sharedTargets(prev)...)
-	}
-	if len(to) == 0 {
+// Reasons a tagged spend is refused by a shared budget.
+const (
+	RefusedNotParticipant = "not_a_participant"
+	RefusedViewer         = "viewer_cannot_spend"
+	RefusedCurrency       = "currency_mismatch"
+)
+
+// maxShares bounds the shared budgets one transaction offers spend to.
+const maxShares = 8
+
+// during reports whether t falls within the membership (from Since, until
+// Until once removed).
+func (m Membership) during(t time.Time) bool {
+	return !t.Before(m.Since) && (!m.Removed || t.Before(m.Until))
+}
+
+// shares decides what the record's row offers shared budgets, from the
+// user's memberships as the stage sees them when it applies the change: a
+// spend (rec.Counts) tagged with a budget's id goes to that budget, refused
+// unless the user is a member with spend right, in its currency, posted
+// during the membership; an untagged spend goes to every budget the user
+// spends in whose category and currency it has, posted during the
+// membership. At most maxShares, by budget id.
+func shares(rec cdc.TxnChange, ms map[string]*Membership) []cdc.SharedShare {
+	amount, row := rec.Counts.Amount, rec.Row
+	if amount <= 0 {
 		return nil
 	}
-	slices.Sort(to)
-	to = slices.Compact(to)
-	out := make([]event.SharedSpend, 0, len(to))
-	for _, id := range to {
-		out = append(out, event.SharedSpend{
-			BudgetID: id, TxnID: rec.Row.ID, UserID: s.UserID, Seq: rec.Seq, LSN: rec.Pos.LSN,
-			AmountMinor: now.Amount, Currency: now.Currency, Category: now.Category,
-			Merchant: rec.Row.MerchantName, BudgetTag: now.Tag, PostedAt: now.PostedAt,
-			SourceTime: sourceTime(rec.Pos),
-		})
+	if tag := row.BudgetID; tag != "" {
+		sh := cdc.SharedShare{BudgetID: tag, Amount: amount}
+		switch m := ms[tag]; {
+		case m == nil || !m.during(row.PostedAt):
+			sh.Refused = RefusedNotParticipant
+		case !m.canSpend():
+			sh.Refused = RefusedViewer
+		case m.Currency != row.Currency:
+			sh.Refused = RefusedCurrency
+		}
+		return []cdc.SharedShare{sh}
+	}
+	var out []cdc.SharedShare
+	for id, m := range ms {
+		if m.canSpend() && m.Category != "" && m.Category == rec.Category && m.Currency == row.Currency && m.during(row.PostedAt) {
+			out = append(out, cdc.SharedShare{BudgetID: id, Amount: amount})
+		}
+	}
+	slices.SortFunc(out, func(a, b cdc.SharedShare) int { return strings.Compare(a.BudgetID, b.BudgetID) })
+	if len(out) > maxShares {
+		out = out[:maxShares]
 	}
 	return out
 }
 
-// sharedTargets are the shared budgets a spend with facts f may count for:
-// the one it is tagged with (whatever the user's role there: a refusal is
-// recorded), else every budget the user spends in whose category and
-// currency it has, posted since the user joined.
-func (s *State) sharedTargets(f SharedFacts) []string {
-	if f.Tag != "" {
-		return []string{f.Tag}
+// SharedSpends are the finstream.shared.spend records of a by-user record:
+// one per shared budget the transaction offered spend to before the change
+// or offers now, carrying both, and the record's mark.
+func SharedSpends(rec cdc.TxnChange) []event.SharedSpend {
+	if len(rec.SharedBefore)+len(rec.Shared) == 0 {
+		return nil
 	}
-	var out []string
-	for id, m := range s.Memberships {
-		if m.canSpend() && m.Category != "" && m.Category == f.Category && m.Currency == f.Currency && !f.PostedAt.Before(m.Since) && (!m.Removed || f.PostedAt.Before(m.Until)) {
-			out = append(out, id)
+	var ids []string
+	for _, sh := range rec.SharedBefore {
+		ids = append(ids, sh.BudgetID)
+	}
+	for _, sh := range rec.Shared {
+		ids = append(ids, sh.BudgetID)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	out := make([]event.SharedSpend, 0, len(ids))
+	for _, id := range ids {
+		sp := event.SharedSpend{
+			BudgetID: id, TxnID: rec.Row.ID, UserID: rec.Row.UserID, Seq: rec.Seq, LSN: rec.Pos.LSN,
+			Currency: rec.Row.Currency, Category: rec.Category, Merchant: rec.Row.MerchantName,
+			BudgetTag: rec.Row.BudgetID, PostedAt: rec.Row.PostedAt, SourceTime: sourceTime(rec.Pos),
+			MarkStream: rec.MarkStream, MarkPartition: rec.MarkPartition, MarkOffset: rec.MarkOffset, Resent: rec.Resent,
 		}
+		if rec.Op == OpRecategorize {
+			sp.SourceTime = time.Time{}
+		}
+		if i := slices.IndexFunc(rec.Shared, func(s cdc.SharedShare) bool { return s.BudgetID == id }); i >= 0 {
+			sp.AmountMinor, sp.Refused = rec.Shared[i].Amount, rec.Shared[i].Refused
+		}
+		if i := slices.IndexFunc(rec.SharedBefore, func(s cdc.SharedShare) bool { return s.BudgetID == id }); i >= 0 && rec.Prev != nil {
+			sp.BeforeMinor, sp.BeforeRefused, sp.BeforePostedAt = rec.SharedBefore[i].Amount, rec.SharedBefore[i].Refused, rec.Prev.PostedAt
+		}
+		out = append(out, sp)
 	}
-	sort.Strings(out)
 	return out
 }
 

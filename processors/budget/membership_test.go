@@ -1,11 +1,13 @@
 package budget
 
 import (
-	"finstream/processors/cdc"
 	"reflect"
 	"testing"
+	"time"
 
+	"finstream/processors/cdc"
 	"finstream/processors/event"
+	"finstream/processors/period"
 )
 
 func household(role string) Membership {
@@ -38,20 +40,24 @@ func TestSharedRouting(t *testing.T) {
 		t.Fatalf("record %+v", sp)
 	}
 	again := s.ApplyTxnFrom(groceries, At(0, 1))
-	if again.Changed() || !reflect.DeepEqual(again.Resend, eff.Shared) {
+	want := eff.Shared[0]
+	want.Resent = true
+	if again.Changed() || len(again.Shared) != 1 || again.Shared[0] != want {
 		t.Fatalf("redelivery: %+v", again)
 	}
 
 	// Reversed: the budget learns it counts 0 now.
 	eff = s.ApplyTxn(change(txn("G1", 50_000, "REVERSED", at(5, 10)), 20))
-	if len(eff.Shared) != 1 || eff.Shared[0].AmountMinor != 0 || eff.Shared[0].Seq != 2 {
+	if len(eff.Shared) != 1 || eff.Shared[0].AmountMinor != 0 || eff.Shared[0].Seq != 2 ||
+		eff.Shared[0].BeforeMinor != 50_000 || !eff.Shared[0].BeforePostedAt.Equal(at(5, 10)) {
 		t.Fatalf("reversal %+v", eff.Shared)
 	}
 
-	// Tagged with another budget: sent there only (the receiver decides).
+	// Tagged with a budget the user is no member of: sent there only,
+	// refused.
 	other := txn("X1", 10_000, "POSTED", at(6, 10))
 	other.BudgetID = "BDG-OTHER"
-	if eff = s.ApplyTxn(change(other, 30)); !reflect.DeepEqual(spendsOf(eff.Shared), []string{"BDG-OTHER:X1"}) {
+	if eff = s.ApplyTxn(change(other, 30)); !reflect.DeepEqual(spendsOf(eff.Shared), []string{"BDG-OTHER:X1"}) || eff.Shared[0].Refused != RefusedNotParticipant {
 		t.Fatalf("tagged elsewhere %+v", eff.Shared)
 	}
 	// Another category, untagged: nowhere. Pending: nowhere yet.
@@ -67,7 +73,7 @@ func TestSharedRouting(t *testing.T) {
 	// Recategorized into dining: the budget it was sent to hears the change.
 	s.ApplyTxn(change(txn("G2", 70_000, "POSTED", at(7, 10)), 60))
 	eff, err := s.Recategorize("G2", "dining", at(7, 11))
-	if err != nil || len(eff.Shared) != 1 || eff.Shared[0].Category != "dining" || eff.Shared[0].AmountMinor != 70_000 {
+	if err != nil || len(eff.Shared) != 1 || eff.Shared[0].Category != "dining" || eff.Shared[0].AmountMinor != 0 || eff.Shared[0].BeforeMinor != 70_000 {
 		t.Fatalf("recategorize %+v %v", eff.Shared, err)
 	}
 
@@ -127,7 +133,7 @@ func TestViewerSpendIsRoutedOnlyWhenTagged(t *testing.T) {
 	}
 	tagged := txn("G2", 2_000, "POSTED", at(3, 10))
 	tagged.BudgetID = "BDG-456"
-	if eff := s.ApplyTxn(change(tagged, 20)); !reflect.DeepEqual(spendsOf(eff.Shared), []string{"BDG-456:G2"}) {
+	if eff := s.ApplyTxn(change(tagged, 20)); !reflect.DeepEqual(spendsOf(eff.Shared), []string{"BDG-456:G2"}) || eff.Shared[0].Refused != RefusedViewer {
 		t.Fatalf("viewer's tagged spend %+v", eff.Shared)
 	}
 }
@@ -144,7 +150,49 @@ func TestCodecKeepsMembershipsAndTheDuplicateGuard(t *testing.T) {
 	}
 	// A redelivery after the restart re-sends the same shared record.
 	b := &Book{State: &got, Ledgers: s.Ledgers}
-	if again := b.ApplyTxnFrom(change(txn("G1", 2_000, "POSTED", at(3, 10)), 10), At(0, 5)); len(again.Resend) != 1 || again.Resend[0].Seq != 1 || again.Changed() {
+	if again := b.ApplyTxnFrom(change(txn("G1", 2_000, "POSTED", at(3, 10)), 10), At(0, 5)); len(again.Shared) != 1 || again.Shared[0].Seq != 1 || !again.Shared[0].Resent || again.Changed() {
 		t.Fatalf("resend after decode %+v", again)
+	}
+}
+
+// What a transaction offers shared budgets is decided by the stage from the
+// user's memberships as it sees them.
+func TestShares(t *testing.T) {
+	ms := map[string]*Membership{}
+	for _, m := range []Membership{household("contributor"),
+		{BudgetID: "BDG-V", Role: "viewer", Category: "groceries", Currency: "THB", Since: at(1, 8)},
+		{BudgetID: "BDG-USD", Role: "owner", Category: "groceries", Currency: "USD", Since: at(1, 8)},
+		{BudgetID: "BDG-GONE", Role: "owner", Category: "groceries", Currency: "THB", Since: at(1, 8), Removed: true, Until: at(4, 8)},
+	} {
+		ms[m.BudgetID] = &m
+	}
+	tagged := func(id string, posted time.Time) cdc.TxnChange {
+		r := txn("X", 500, "POSTED", posted)
+		r.BudgetID = id
+		return change(r, 1)
+	}
+	cases := []struct {
+		name string
+		rec  cdc.TxnChange
+		want []cdc.SharedShare
+	}{
+		{"in category, during two memberships", change(txn("X", 500, "POSTED", at(3, 10)), 1),
+			[]cdc.SharedShare{{BudgetID: "BDG-456", Amount: 500}, {BudgetID: "BDG-GONE", Amount: 500}}},
+		{"in category, after a removal", change(txn("X", 500, "POSTED", at(5, 10)), 1), []cdc.SharedShare{{BudgetID: "BDG-456", Amount: 500}}},
+		{"in category, before joining", change(txn("X", 500, "POSTED", at(1, 7)), 1), nil},
+		{"pending", change(txn("X", 500, "PENDING", at(3, 10)), 1), nil},
+		{"tagged, member", tagged("BDG-456", at(3, 10)), []cdc.SharedShare{{BudgetID: "BDG-456", Amount: 500}}},
+		{"tagged, viewer", tagged("BDG-V", at(3, 10)), []cdc.SharedShare{{BudgetID: "BDG-V", Amount: 500, Refused: RefusedViewer}}},
+		{"tagged, other currency", tagged("BDG-USD", at(3, 10)), []cdc.SharedShare{{BudgetID: "BDG-USD", Amount: 500, Refused: RefusedCurrency}}},
+		{"tagged, before joining", tagged("BDG-456", at(1, 7)), []cdc.SharedShare{{BudgetID: "BDG-456", Amount: 500, Refused: RefusedNotParticipant}}},
+		{"tagged, no member", tagged("BDG-X", at(3, 10)), []cdc.SharedShare{{BudgetID: "BDG-X", Amount: 500, Refused: RefusedNotParticipant}}},
+	}
+	for _, c := range cases {
+		rec := c.rec
+		rec.Category = "groceries"
+		rec.Counts = contribution(rec, period.ZoneOrDefault(""))
+		if got := shares(rec, ms); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: %+v, want %+v", c.name, got, c.want)
+		}
 	}
 }

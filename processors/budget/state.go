@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"finstream/processors/cdc"
+	"finstream/processors/compact"
 	"finstream/processors/period"
 )
 
@@ -27,7 +28,7 @@ type State struct {
 	// transaction stage, the highest input offset whose record this state
 	// applied (bounded by the partition count). A record at or below its
 	// mark was applied: it only repeats its outputs.
-	Marks []Mark `json:"marks,omitempty"`
+	Marks compact.Marks `json:"marks,omitempty"`
 	// Recent are the last applied records that fired alerts (at most
 	// keepRecent), so that a record delivered again re-sends its alerts.
 	Recent []Seen `json:"recent,omitempty"`
@@ -71,11 +72,7 @@ const keepRecent = 8
 
 // Mark is the highest transaction-stage input offset applied on one stream
 // and partition.
-type Mark struct {
-	Stream    int32 `json:"stream"`
-	Partition int32 `json:"partition"`
-	Offset    int64 `json:"offset"`
-}
+type Mark = compact.Mark
 
 // Input identifies the Kafka record an input came from: its partition and
 // offset on the input topic. The zero Input (Offset 0 on partition 0 is a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -72,7 +73,7 @@ func TestDecodeAvroWriterSchemaVariants(t *testing.T) {
 		Currency: "EUR", MCC: 5812, Channel: "PROMPTPAY",
 		PostedAt: time.UnixMicro(1795342530123456).UTC(), UpdatedAt: time.UnixMilli(1795342599000).UTC(),
 	}}
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
 	}
 }

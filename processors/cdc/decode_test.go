@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -112,7 +113,7 @@ func TestDecodeTxnJSON(t *testing.T) {
 			if err != nil {
 				t.Fatalf("DecodeTxn: %v", err)
 			}
-			if got != tt.want {
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("DecodeTxn\n got %+v\nwant %+v", got, tt.want)
 			}
 		})

@@ -61,7 +61,7 @@ func TestRoundTripTxn(t *testing.T) {
 					t.Fatalf("DecodeTxn: %v\nvalue %q", err, value)
 				}
 				want := TxnChange{Op: tt.op, Row: tt.want, Deleted: tt.op == OpDelete, Pos: samplePos}
-				if got != want {
+				if !reflect.DeepEqual(got, want) {
 					t.Errorf("round trip\n got %+v\nwant %+v", got, want)
 				}
 				if id := decodeKey(t, reg, f, key); id != tt.want.ID {
@@ -103,7 +103,7 @@ func TestRoundTripAccount(t *testing.T) {
 					t.Fatalf("DecodeAccount: %v\nvalue %q", err, value)
 				}
 				want := AccountChange{Op: tt.op, Row: tt.want, Deleted: tt.op == OpDelete, Pos: samplePos}
-				if got != want {
+				if !reflect.DeepEqual(got, want) {
 					t.Errorf("round trip\n got %+v\nwant %+v", got, want)
 				}
 				if id := decodeKey(t, reg, f, key); id != tt.want.ID {

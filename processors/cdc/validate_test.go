@@ -3,6 +3,7 @@ package cdc
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -66,7 +67,7 @@ func TestDecodeTxnRejects(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := d.DecodeTxn(context.Background(), tt.value)
 			assertReason(t, err, tt.reason, tt.field)
-			if err != nil && got != (TxnChange{}) {
+			if err != nil && !reflect.DeepEqual(got, TxnChange{}) {
 				t.Errorf("a rejected record returned %+v", got)
 			}
 		})

@@ -183,20 +183,18 @@ type SharedCommand struct {
 	IssuedAt     time.Time `json:"issued_at"`
 }
 
-// SharedSpend is what one transaction of a user is now, sent by the user's
-// processor to finstream.shared.spend keyed by BudgetID whenever it changes,
-// for every shared budget the transaction may count for (tagged with its id,
-// or in its category while the user is a member) or was sent to before. It
-// carries facts, not a decision: the shared-budget group decides whether it
-// counts (role of the user at PostedAt, tag, category, currency).
+// SharedSpend is one change of what a transaction offers a shared budget,
+// sent by the transaction stage (finstream-txns) to finstream.shared.spend
+// keyed by BudgetID, for every shared budget the transaction offered spend
+// to before the change or offers now. The stage decides (see
+// budget.Shares: tagged with the budget's id, or in its category while the
+// user is a member with spend right, in its currency) and remembers the
+// decision with the transaction, so the budget moves its totals from
+// Before* to AmountMinor/Refused without remembering the transaction.
 //
-// AmountMinor is what the transaction counts as spend now (0 unless a
-// POSTED DEBIT; 0 after a reversal or delete). Seq increases with every
-// record the user's processor sends for the transaction (CDC changes,
-// recategorizations, new memberships), so the receiver applies a record only
-// when its Seq is greater than the last one applied for TxnID: duplicates
-// and out-of-order redeliveries change nothing. LSN is the CDC position of
-// the transaction's last change, for tracing.
+// AmountMinor is the spend offered now (0 unless a POSTED DEBIT; 0 after a
+// reversal or delete). Seq numbers the transaction's changes; LSN is the
+// CDC position of its last change, for tracing.
 type SharedSpend struct {
 	BudgetID    string    `json:"budget_id"`
 	TxnID       string    `json:"txn_id"`
@@ -210,4 +208,19 @@ type SharedSpend struct {
 	BudgetTag   string    `json:"budget_tag"`
 	PostedAt    time.Time `json:"posted_at"`
 	SourceTime  time.Time `json:"source_time"` // source ts of the CDC change, zero when a command caused it
+	// Refused says why AmountMinor does not count here ("" counts).
+	Refused string `json:"refused"`
+	// BeforeMinor, BeforeRefused and BeforePostedAt are what the
+	// transaction offered here before this change (BeforeMinor 0: nothing):
+	// the budget moves its totals by the difference.
+	BeforeMinor    int64     `json:"before_minor"`
+	BeforeRefused  string    `json:"before_refused"`
+	BeforePostedAt time.Time `json:"before_posted_at"`
+	// Mark is the transaction stage's input record that made this record
+	// (see cdc.TxnChange): the budget keeps the highest offset applied per
+	// stream and partition, which recognises every record sent again.
+	MarkStream    int32 `json:"mark_stream"`
+	MarkPartition int32 `json:"mark_partition"`
+	MarkOffset    int64 `json:"mark_offset"`
+	Resent        bool  `json:"resent"`
 }

@@ -1,11 +1,11 @@
 package shared
 
 import (
-	"slices"
 	"sort"
 	"time"
 
 	"finstream/processors/budget"
+	"finstream/processors/compact"
 	"finstream/processors/event"
 	"finstream/processors/period"
 )
@@ -29,8 +29,11 @@ func (r Role) CanSpend() bool { return r == Owner || r == Contributor }
 // CanManage reports whether role r may manage members and the limit.
 func (r Role) CanManage() bool { return r == Owner }
 
-// Budget is one shared budget: the value of finstream-shared-table. It is not
-// safe for concurrent use: goka gives each key to one goroutine at a time.
+// Budget is one shared budget: the value of finstream-shared-table. Every
+// field is bounded whatever the members' history: the budget remembers no
+// transaction (the transaction stage remembers what each one offered here;
+// see ApplySpend). It is not safe for concurrent use: goka gives each key to
+// one goroutine at a time.
 type Budget struct {
 	BudgetID     string      `json:"budget_id"`
 	Name         string      `json:"name"`
@@ -42,57 +45,65 @@ type Budget struct {
 	TimeZone     string      `json:"time_zone,omitempty"` // "" means period.DefaultZone
 	CreatedAt    time.Time   `json:"created_at"`
 	CreatedBy    string      `json:"created_by"`
-	// Members by user id, current and former (Role ""): their terms decide
-	// what their transactions count.
+	// Members by user id: at most maxParticipants current ones, and former
+	// ones (Role "") up to maxMembers in all, the longest gone dropped first.
 	Members map[string]*Member `json:"members"`
-	// Spend by period key; Contrib by "<period key>|<user id>".
+	// Spend by period key, for the periods of the retention window
+	// (keepPeriods); Contrib by "<period key>|<user id>", for the last
+	// keepContribPeriods periods.
 	Spend   map[string]int64 `json:"spend,omitempty"`
 	Contrib map[string]int64 `json:"contrib,omitempty"`
-	// Txns by transaction id: the facts last applied and what they counted.
-	Txns map[string]*Txn `json:"txns,omitempty"`
-	// Commands are the ids of the last applied commands, oldest first.
-	Commands []string `json:"commands,omitempty"`
+	// Latest is the latest CDC source time applied: the clock of the
+	// retention window (never posted_at, which the source controls).
+	Latest time.Time `json:"latest"`
+	// Commands are hashes of the last maxCommands applied command ids.
+	Commands compact.Window `json:"commands,omitempty"`
+	// Marks are, per transaction-stage stream and partition, the highest
+	// stage input offset applied (the duplicate guard of ApplySpend).
+	Marks compact.Marks `json:"marks,omitempty"`
+	// Fired are the last keepFired spends that fired alerts, so that a
+	// redelivered one re-sends its alerts with their ids.
+	Fired []Fired `json:"fired,omitempty"`
 	// Version increases with every change (every update written).
 	Version int64 `json:"version"`
 }
 
 // Member is one participant, current or former.
 type Member struct {
-	Role  Role      `json:"role,omitempty"` // current role; "" once removed
-	Since time.Time `json:"since"`          // start of the current membership
-	Terms []Term    `json:"terms"`          // role changes, in order
+	Role  Role      `json:"role,omitempty"`  // current role; "" once removed
+	Since time.Time `json:"since"`           // start of the current (or last) membership
+	Until time.Time `json:"until,omitempty"` // when it ended, once removed
 }
 
-// Term is a role held from an instant until the next term.
-type Term struct {
-	Role Role      `json:"role,omitempty"` // "" = not a participant
-	From time.Time `json:"from"`
+// Fired is a spend that crossed thresholds: what its alerts were made of.
+type Fired struct {
+	TxnID      string    `json:"txn_id"`
+	Seq        int64     `json:"seq"`
+	PeriodKey  string    `json:"period_key"`
+	UserID     string    `json:"user_id"`
+	Merchant   string    `json:"merchant"`
+	Amount     int64     `json:"amount"`
+	Spent      int64     `json:"spent"`
+	Limit      int64     `json:"limit"`
+	EventTime  time.Time `json:"event_time"`
+	Thresholds []int64   `json:"thresholds"`
+	Recipients []string  `json:"recipients"`
 }
 
-// Txn is what the budget remembers of one transaction.
-type Txn struct {
-	UserID    string    `json:"user_id"`
-	Seq       int64     `json:"seq"`
-	LSN       int64     `json:"lsn,omitempty"`
-	Amount    int64     `json:"amount,omitempty"` // the transaction's spend (POSTED DEBIT amount, else 0)
-	Currency  string    `json:"currency,omitempty"`
-	Category  string    `json:"category,omitempty"`
-	Merchant  string    `json:"merchant,omitempty"`
-	Tag       string    `json:"tag,omitempty"` // the budget id the transaction is tagged with
-	PostedAt  time.Time `json:"posted_at"`
-	Counted   int64     `json:"counted,omitempty"`    // applied to Spend and Contrib
-	PeriodKey string    `json:"period_key,omitempty"` // where Counted was applied
-	Refused   string    `json:"refused,omitempty"`    // why a tagged spend did not count
-	// SourceTime is the CDC source time of the change last applied, carried
-	// into updates for latency measurement (not part of the logic).
-	SourceTime time.Time `json:"source_time"`
-}
-
-// Reasons a tagged spend is refused.
+// Bounds of a Budget value.
 const (
-	RefusedNotParticipant = "not_a_participant"
-	RefusedViewer         = "viewer_cannot_spend"
-	RefusedCurrency       = "currency_mismatch"
+	maxParticipants    = 32 // current participants
+	maxMembers         = 64 // current and former
+	maxCommands        = 64 // applied command ids remembered
+	keepFired          = 4  // alert-firing spends remembered
+	keepContribPeriods = 3  // periods with per-participant spend
+)
+
+// Reasons a tagged spend is refused (decided by the transaction stage).
+const (
+	RefusedNotParticipant = budget.RefusedNotParticipant
+	RefusedViewer         = budget.RefusedViewer
+	RefusedCurrency       = budget.RefusedCurrency
 )
 
 // DefaultThresholdsBP are the thresholds of a budget created without any.
@@ -106,38 +117,49 @@ func (b *Budget) RoleOf(user string) Role {
 	return ""
 }
 
-// roleAt is the role user held at t.
-func (b *Budget) roleAt(user string, t time.Time) Role {
-	m := b.Members[user]
-	if m == nil {
-		return ""
-	}
-	var r Role
-	for _, term := range m.Terms {
-		if term.From.After(t) {
-			break
-		}
-		r = term.Role
-	}
-	return r
-}
-
-// setRole starts a term of role (or "" to remove) for user at at. Terms stay
-// ordered: an instant before the last term's start is moved to it.
+// setRole gives user role (or "" to remove) from at on.
 func (b *Budget) setRole(user string, role Role, at time.Time) {
 	m := b.Members[user]
 	if m == nil {
 		m = &Member{}
 		b.Members[user] = m
 	}
-	if n := len(m.Terms); n > 0 && at.Before(m.Terms[n-1].From) {
-		at = m.Terms[n-1].From
-	}
-	if m.Role == "" && role != "" {
-		m.Since = at
+	switch {
+	case role == "":
+		m.Until = at
+	case m.Role == "":
+		m.Since, m.Until = at, time.Time{}
 	}
 	m.Role = role
-	m.Terms = append(m.Terms, Term{Role: role, From: at})
+	b.trimMembers()
+}
+
+// trimMembers drops former members, the longest gone first, beyond
+// maxMembers.
+func (b *Budget) trimMembers() {
+	for len(b.Members) > maxMembers {
+		gone := ""
+		for id, m := range b.Members {
+			if m.Role == "" && (gone == "" || m.Until.Before(b.Members[gone].Until) || m.Until.Equal(b.Members[gone].Until) && id < gone) {
+				gone = id
+			}
+		}
+		if gone == "" {
+			return
+		}
+		delete(b.Members, gone)
+	}
+}
+
+// current counts the current participants.
+func (b *Budget) current() int {
+	n := 0
+	for _, m := range b.Members {
+		if m.Role != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // owners counts the current owners.
@@ -184,24 +206,14 @@ func (b *Budget) init() {
 	if b.Contrib == nil {
 		b.Contrib = map[string]int64{}
 	}
-	if b.Txns == nil {
-		b.Txns = map[string]*Txn{}
-	}
 }
 
-// maxCommands is how many applied command ids a budget remembers.
-const maxCommands = 64
-
 func (b *Budget) seen(commandID string) bool {
-	return commandID != "" && slices.Contains(b.Commands, commandID)
+	return commandID != "" && b.Commands.Contains(compact.Hash(commandID))
 }
 
 func (b *Budget) remember(commandID string) {
-	if commandID == "" {
-		return
-	}
-	b.Commands = append(b.Commands, commandID)
-	if n := len(b.Commands); n > maxCommands {
-		b.Commands = append([]string{}, b.Commands[n-maxCommands:]...)
+	if commandID != "" {
+		b.Commands.Add(compact.Hash(commandID), maxCommands)
 	}
 }

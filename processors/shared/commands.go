@@ -148,6 +148,8 @@ func (b *Budget) Check(cmd event.SharedCommand) error {
 			return fmt.Errorf("%w: %s is already %s", ErrConflict, cmd.UserID, role)
 		case cmd.Kind == event.CmdSharedAddMember && target != "":
 			return fmt.Errorf("%w: %s is already a participant (%s)", ErrConflict, cmd.UserID, target)
+		case cmd.Kind == event.CmdSharedAddMember && b.current() >= maxParticipants:
+			return fmt.Errorf("%w: a shared budget has at most %d participants", ErrConflict, maxParticipants)
 		case cmd.Kind == event.CmdSharedChangeRole && target == "":
 			return fmt.Errorf("%w: %s is not a participant", ErrNotFound, cmd.UserID)
 		case target == Owner && b.owners() == 1:
@@ -204,7 +206,6 @@ func (b *Budget) Apply(cmd event.SharedCommand) (Effects, error) {
 		b.Version++
 		eff.Updates = append(eff.Updates, b.memberUpdate(cmd))
 		eff.Members = append(eff.Members, b.membership(cmd.UserID, cmd.CommandID))
-		eff.add(b.reevaluate(cmd.UserID))
 	case event.CmdSharedSetLimit:
 		b.LimitMinor = cmd.LimitMinor
 		if len(cmd.ThresholdsBP) > 0 {
@@ -239,8 +240,8 @@ func (b *Budget) membership(user, commandID string) event.UserCommand {
 	if m != nil && m.Role != "" {
 		c.Kind, c.Role, c.IssuedAt = event.CmdSetMembership, string(m.Role), m.Since
 		c.Name, c.Category, c.Currency, c.Period = b.Name, b.Category, b.Currency, string(b.Period)
-	} else if m != nil && len(m.Terms) > 0 {
-		c.IssuedAt = m.Terms[len(m.Terms)-1].From
+	} else if m != nil {
+		c.IssuedAt = m.Until
 	}
 	return c
 }

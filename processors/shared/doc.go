@@ -1,6 +1,6 @@
 // Package shared is the state machine of a shared (household) budget: its
-// settings, its participants with their roles over time, what each
-// transaction counts for it, and its spend per period and per participant.
+// settings, its participants and their roles, and its spend per period and
+// per participant.
 // It does not import goka; processors wires it as the finstream-shared group
 // keyed by budget id.
 //
@@ -14,35 +14,46 @@
 // (event.CmdSetMembership / CmdRemoveMembership) for the member concerned,
 // which teaches the member's user state to route spending here.
 //
-// The user's processor sends the facts of each of its transactions that may
-// count here (event.SharedSpend: amount, currency, category, budget tag,
-// posted_at). Budget.ApplySpend decides: a transaction counts when it is
-// tagged with this budget, or untagged and in the budget's category, in the
-// budget's currency, and its user had a role with spend right (owner,
-// contributor) at the transaction's posted_at. A tagged spend by a viewer,
-// a non-participant, or in another currency is recorded as refused (an
-// update with Refused and RefusedReason) and not counted.
+// The transaction stage (finstream-txns, keyed by transaction id) decides
+// what each change of a transaction offers shared budgets, from the user's
+// memberships as its lookup of the user's state shows them (see budget.SharedSpends):
+// a spend tagged with a budget's id goes to that budget, refused unless the
+// user is a member with spend right, in its currency, posted during the
+// membership; an untagged spend goes to every budget whose category and
+// currency it has that the user spends in. The stage remembers the decision
+// with the transaction and sends event.SharedSpend records carrying what the
+// transaction offered before the change and offers now. Budget.ApplySpend
+// moves the totals by exactly the difference, and shows a newly refused
+// tagged spend as an update with Refused and RefusedReason.
 //
-// # Exactly-once effect
+// # Exactly-once effect, in bounded state
 //
-// The budget remembers per transaction id the last SharedSpend.Seq applied
-// and what the transaction counted (amount and period). A record with a Seq
-// at or below it changes nothing; a newer one moves the totals by exactly
-// the difference, so reversals, deletes and amount changes undo what they
-// must and redeliveries never count twice. Commands are remembered by id (the
-// last 64): a redelivered command changes nothing and only re-sends the
-// membership command it caused (idempotent at the receiver).
+// The budget remembers no transaction. Each SharedSpend carries the stage
+// input that made it (stream, partition, offset); the stage reads each input
+// partition in order and all records of a budget reach one partition, so the
+// budget keeps the highest offset applied per stage stream and partition
+// (Marks, at most 16) and ignores a record at or below it: redeliveries
+// never count twice. A redelivered record that fired alerts re-sends them
+// with their ids (Fired, the last 4). Commands are remembered as hashes of
+// their ids (the last 64): a redelivered command changes nothing and only
+// re-sends the membership command it caused (idempotent at the receiver).
 //
-// # Membership changes and existing transactions
+// # Membership changes
 //
-// Roles are kept as a history of terms (role from an instant on). A
-// transaction counts by the role its user had at its posted_at: a new
-// member's transactions count from the moment they joined; after removal
-// (or a change to viewer) their new transactions stop counting while what
-// they spent before stays in the total (and is no longer listed among the
-// participants). A membership change re-evaluates that user's transactions
-// already known here, so the result does not depend on whether a
-// transaction or the membership command arrived first.
+// A membership counts the member's transactions the stage applies once the
+// member's own state knows it (milliseconds after the budget lists them),
+// posted since it began; a removal stops new ones at once, and changes of
+// transactions counted before still move the totals. A membership change
+// does not re-evaluate transactions already decided (nothing remembers
+// them here): a transaction applied in the instant between the budget's
+// change and the member's state learning it keeps the decision taken.
+//
+// # Bounds
+//
+// At most 32 current participants and 64 members in all (former members,
+// the longest gone first, are forgotten); spend for the 13 months (or 10
+// ISO weeks) up to the latest CDC source time, per-participant spend for
+// the last 3 periods.
 //
 // Periods are calendar months or ISO weeks in the budget's zone (default
 // Asia/Bangkok). Thresholds fire once per upward crossing within a period;

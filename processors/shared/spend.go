@@ -8,99 +8,81 @@ import (
 	"finstream/processors/budget"
 	"finstream/processors/event"
 	"finstream/processors/money"
+	"finstream/processors/period"
 )
 
-// ApplySpend applies the facts of one transaction sent by its user's
-// processor. A record whose Seq is at or below the last applied for its
-// transaction is a duplicate or stale and changes nothing; otherwise the
-// totals move by the difference between what the transaction counted and
-// what it counts now, and a tagged spend that may not count is recorded as
-// refused.
-func (b *Budget) ApplySpend(sp event.SharedSpend) Effects {
-	b.init()
-	t, seen := b.Txns[sp.TxnID]
-	if seen && sp.Seq <= t.Seq {
-		return Effects{}
-	}
-	if !seen {
-		t = &Txn{}
-		b.Txns[sp.TxnID] = t
-	}
-	next := *t
-	next.UserID, next.Seq, next.LSN, next.SourceTime = sp.UserID, sp.Seq, sp.LSN, sp.SourceTime
-	next.Amount, next.Currency, next.Category = sp.AmountMinor, sp.Currency, sp.Category
-	next.Merchant, next.Tag, next.PostedAt = sp.Merchant, sp.BudgetTag, sp.PostedAt
-	return b.settle(sp.TxnID, t, next)
+// offer is what a transaction offers the budget at one change: Amount by
+// UserID, posted at PostedAt, counting unless Refused.
+type offer struct {
+	UserID     string
+	Amount     int64
+	Refused    string
+	PostedAt   time.Time
+	Merchant   string
+	SourceTime time.Time
 }
 
-// reevaluate settles again every known transaction of user, after a change
-// of their role, in transaction id order.
-func (b *Budget) reevaluate(user string) Effects {
-	var ids []string
-	for id, t := range b.Txns {
-		if t.UserID == user {
-			ids = append(ids, id)
-		}
+// ApplySpend applies one change of what a transaction offers the budget,
+// sent by the transaction stage, which decided it and remembers it (see
+// event.SharedSpend). The totals move by exactly the difference between
+// what the transaction counted before (Before*) and counts now; a tagged
+// spend newly refused is shown as a refused update. A record whose stage
+// input is at or below the mark of its stream and partition was applied
+// before: it changes nothing and re-sends the budget's current update of
+// the transaction's period and the alerts it fired, if it fired any of the
+// last keepFired (their first copies may have been lost in a crash).
+func (b *Budget) ApplySpend(sp event.SharedSpend) Effects {
+	b.init()
+	if b.applied(sp) {
+		return b.resendSpend(sp)
 	}
-	slices.Sort(ids)
-	var eff Effects
-	for _, id := range ids {
-		t := b.Txns[id]
-		eff.add(b.settle(id, t, *t))
-	}
+	b.advance(sp.SourceTime)
+	old := offer{UserID: sp.UserID, Amount: sp.BeforeMinor, Refused: sp.BeforeRefused, PostedAt: sp.BeforePostedAt}
+	next := offer{UserID: sp.UserID, Amount: sp.AmountMinor, Refused: sp.Refused, PostedAt: sp.PostedAt,
+		Merchant: sp.Merchant, SourceTime: sp.SourceTime}
+	eff := b.settle(sp.TxnID, old, next)
+	b.mark(sp)
+	b.fired(sp, eff)
 	return eff
 }
 
-// evaluate decides what a transaction with facts t counts: the amount and
-// its period key, or why a tagged spend is refused.
-func (b *Budget) evaluate(t Txn) (counted int64, key, refused string) {
-	tagged := t.Tag == b.BudgetID
-	if t.Amount <= 0 || (t.Tag != "" && !tagged) || (!tagged && (b.Category == "" || t.Category != b.Category)) {
-		return 0, "", ""
+// counted is what an offer counts here and in which period: nothing when
+// refused, or posted before the retention window.
+func (b *Budget) counted(o offer) (int64, string) {
+	if o.Amount <= 0 || o.Refused != "" {
+		return 0, ""
 	}
-	role := b.roleAt(t.UserID, t.PostedAt)
-	switch {
-	case !role.CanSpend() && !tagged:
-		return 0, "", ""
-	case role == "":
-		return 0, "", RefusedNotParticipant
-	case role == Viewer:
-		return 0, "", RefusedViewer
-	case t.Currency != b.Currency:
-		if tagged {
-			return 0, "", RefusedCurrency
-		}
-		return 0, "", ""
+	p := b.periodOf(o.PostedAt)
+	if !b.kept(p, keepPeriods(b.Period)) {
+		return 0, ""
 	}
-	return t.Amount, b.periodOf(t.PostedAt).Key, ""
+	return o.Amount, p.Key
 }
 
-// settle replaces the transaction t (stored under id) by next, moving the
-// totals by the difference and returning the updates and alerts.
-func (b *Budget) settle(id string, t *Txn, next Txn) Effects {
-	counted, key, refused := b.evaluate(next)
-	next.Counted, next.PeriodKey, next.Refused = counted, key, refused
-	old := *t
-	newlyRefused := refused != "" && (refused != old.Refused || next.Amount != old.Amount)
+// settle moves the totals from what offer old counted to what next counts
+// and returns the updates and alerts, attributed to transaction id.
+func (b *Budget) settle(id string, old, next offer) Effects {
+	was, oldKey := b.counted(old)
+	now, key := b.counted(next)
+	newlyRefused := next.Refused != "" && next.Amount > 0 && (next.Refused != old.Refused || next.Amount != old.Amount)
 
 	type affected struct {
 		key  string
 		used int64
 	}
 	var list []affected
-	for _, k := range []string{old.PeriodKey, key} {
+	for _, k := range []string{oldKey, key} {
 		if k != "" && !slices.ContainsFunc(list, func(a affected) bool { return a.key == k }) {
 			list = append(list, affected{k, budget.UsedBP(b.Spend[k], b.LimitMinor)})
 		}
 	}
-	b.move(old.PeriodKey, old.UserID, -old.Counted)
-	b.move(key, next.UserID, counted)
-	*t = next
+	b.move(oldKey, old.UserID, -was)
+	b.move(key, next.UserID, now)
 
 	var eff Effects
 	at := next.PostedAt
 	for _, a := range list {
-		delta := amountIn(counted, key, a.key) - amountIn(old.Counted, old.PeriodKey, a.key)
+		delta := amountIn(now, key, a.key) - amountIn(was, oldKey, a.key)
 		if delta == 0 {
 			continue
 		}
@@ -122,7 +104,7 @@ func (b *Budget) settle(id string, t *Txn, next Txn) Effects {
 		u := b.update(b.periodOf(at).Key, at)
 		u.UserID, u.TxnID, u.Merchant, u.AmountMinor = next.UserID, id, next.Merchant, next.Amount
 		u.SourceTime = next.SourceTime
-		u.Refused, u.RefusedReason = true, refused
+		u.Refused, u.RefusedReason = true, next.Refused
 		eff.Updates = append(eff.Updates, u)
 	}
 	return eff
@@ -135,13 +117,16 @@ func amountIn(amount int64, key, in string) int64 {
 	return amount
 }
 
-// move adds amount to the period's total and the user's contribution.
+// move adds amount to the period's total and, within the last
+// keepContribPeriods periods, to the user's contribution.
 func (b *Budget) move(key, user string, amount int64) {
 	if key == "" || amount == 0 {
 		return
 	}
 	add(b.Spend, key, amount)
-	add(b.Contrib, contribKey(key, user), amount)
+	if p, ok := period.ParseKey(key, b.location()); ok && b.kept(p, keepContribPeriods) {
+		add(b.Contrib, contribKey(key, user), amount)
+	}
 }
 
 func add(m map[string]int64, k string, v int64) {
