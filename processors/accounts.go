@@ -1,7 +1,10 @@
 package processors
 
 import (
+	"fmt"
+
 	"github.com/lovoo/goka"
+	"github.com/lovoo/goka/codec"
 
 	"finstream/processors/accountjoin"
 	"finstream/processors/cdc"
@@ -14,6 +17,7 @@ const GroupAccounts goka.Group = topics.GroupAccounts
 
 type accounts struct {
 	cfg *Config
+	m   *Metrics
 }
 
 func (a *accounts) define() *goka.GroupGraph {
@@ -21,6 +25,7 @@ func (a *accounts) define() *goka.GroupGraph {
 		goka.Input(goka.Stream(topics.AccountsByID), a.cfg.Codecs.AccountsByID, a.account),
 		goka.Input(goka.Stream(topics.TxnByAccount), a.cfg.Codecs.TxnByAccount, a.txn),
 		goka.Output(goka.Stream(topics.TxnByID), a.cfg.Codecs.TxnByID),
+		goka.Output(goka.Stream(topics.DLQ), new(codec.Bytes)),
 		goka.Persist(a.cfg.Codecs.AccountsTable),
 	)
 }
@@ -43,6 +48,17 @@ func (a *accounts) account(ctx goka.Context, msg any) {
 
 func (a *accounts) txn(ctx goka.Context, msg any) {
 	s := a.state(ctx)
+	if s.Full() {
+		why := fmt.Errorf("%d transactions already wait for this account, whose row has not arrived", accountjoin.MaxWaiting)
+		a.m.DLQ.WithLabelValues("account_unknown", string(ctx.Topic())).Inc()
+		raw, err := a.cfg.Codecs.TxnByAccount.Encode(msg)
+		if err != nil {
+			a.cfg.Logger.Warn("change not sent to the DLQ", "reason", "account_unknown", "err", err)
+			return
+		}
+		ctx.Emit(topics.DLQ, ctx.Key(), raw, goka.WithCtxEmitHeaders(DLQHeaders("account_unknown", why, string(ctx.Topic()), ctx.Partition(), ctx.Offset())))
+		return
+	}
 	ch, ok := s.ApplyTxn(msg.(cdc.TxnChange))
 	if ok {
 		ctx.Emit(topics.TxnByID, ch.Row.ID, ch)

@@ -1,11 +1,14 @@
 package processors_test
 
 import (
-	"github.com/lovoo/goka"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
 
+	"github.com/lovoo/goka"
+
+	"finstream/processors/accountjoin"
 	"finstream/processors/cdc"
 	"finstream/processors/event"
 	"finstream/processors/processorstest"
@@ -140,5 +143,30 @@ func TestLateChangeGoesToDLQ(t *testing.T) {
 	s := h.User("USR-789")
 	if h.Tester.TableValue(goka.Table(topics.TableTxns), "OLD") != nil || s.SpentIn("groceries", "THB", "monthly", old.PostedAt) != 0 {
 		t.Fatalf("the late change counted: %v", s.Spend)
+	}
+}
+
+// Transactions wait for an account whose row has not arrived, at most
+// accountjoin.MaxWaiting of them: the next one goes to the DLQ (reason
+// account_unknown) rather than growing the account's value, and the waiting
+// ones still count once the account arrives.
+func TestWaitingForAnAccountIsBounded(t *testing.T) {
+	h := processorstest.Start(t)
+	dlq := h.Tester.NewQueueTracker(topics.DLQ)
+	for i := range accountjoin.MaxWaiting + 1 {
+		row := tesco(fmt.Sprintf("W%d", i), 10, "POSTED", 3)
+		row.UserID, row.AccountID = "", "ACC-NEVER"
+		h.Txn(cdc.OpCreate, row)
+	}
+	headers, key, _, ok := dlq.NextWithHeaders()
+	if !ok || key != "ACC-NEVER" || string(headers["reason"]) != "account_unknown" {
+		t.Fatalf("DLQ record %q %v %v, want the one beyond the bound", key, headers, ok)
+	}
+	if _, _, ok := dlq.Next(); ok {
+		t.Fatal("more than one record went to the DLQ")
+	}
+	h.Account(cdc.OpSnapshot, cdc.Account{ID: "ACC-NEVER", UserID: "USR-W", Type: "CHECKING", Currency: "THB", Status: "ACTIVE"})
+	if got := h.User("USR-W").SpentIn("groceries", "THB", "monthly", time.Date(2026, 11, 3, 0, 0, 0, 0, bkk)); got != 10*accountjoin.MaxWaiting {
+		t.Fatalf("spend %d, want %d", got, 10*accountjoin.MaxWaiting)
 	}
 }

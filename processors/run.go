@@ -16,7 +16,7 @@ func Graphs(cfg *Config, m *Metrics) []*goka.GroupGraph {
 	return []*goka.GroupGraph{
 		r.defineTxns(),
 		r.defineAccounts(),
-		(&accounts{cfg: cfg}).define(),
+		(&accounts{cfg: cfg, m: m}).define(),
 		(&txns{cfg: cfg, m: m}).define(),
 		(&users{cfg: cfg, m: m}).define(),
 		(&sharedBudgets{cfg: cfg}).define(),

@@ -1,7 +1,9 @@
 // Package accountjoin resolves the user of transactions whose CDC row has no
 // user_id, from core banking's accounts table. State is kept per account id:
 // the latest account row, and the transactions that arrived before it, which
-// wait (never dropped) and are released when the account arrives.
+// wait and are released when the account arrives. At most MaxWaiting wait
+// per account: the caller sends the next ones to the DLQ (Full), so the
+// value stays bounded when an account row never comes.
 package accountjoin
 
 import "finstream/processors/cdc"
@@ -30,6 +32,13 @@ type Release struct {
 // every second, so a redelivery after a crash reaches back only over the
 // changes of that window.
 const keepReleases = 16
+
+// MaxWaiting bounds the transactions waiting for one account.
+const MaxWaiting = 1024
+
+// Full reports whether a transaction arriving now could not wait: the
+// account is unknown and MaxWaiting transactions wait already.
+func (s *State) Full() bool { return s.UserID() == "" && len(s.Pending) >= MaxWaiting }
 
 // UserID is the account's user, "" while unknown.
 func (s *State) UserID() string {
@@ -81,7 +90,7 @@ func (s *State) ApplyAccount(ch cdc.AccountChange) (released []cdc.TxnChange) {
 
 // ApplyTxn resolves a transaction's user. It returns the change with its
 // user id and true when the account is known; otherwise the change waits in
-// the state and ApplyTxn returns false.
+// the state and ApplyTxn returns false (check Full first).
 func (s *State) ApplyTxn(ch cdc.TxnChange) (cdc.TxnChange, bool) {
 	if uid := s.UserID(); uid != "" {
 		ch.Row.UserID = uid

@@ -41,7 +41,7 @@ const keepChanges = 3
 
 // Rules are what the transaction stage needs of the user's state to
 // categorize and bucket a transaction: the user's own rules and time zone,
-// and the memberships that decide its shared-budget shares.
+// and the memberships that route it to shared budgets.
 type Rules struct {
 	UserID      string
 	TimeZone    string
@@ -112,7 +112,7 @@ func (l *Ledger) ApplyChange(ch cdc.TxnChange, in Input, r Rules) Outcome {
 		categorize(&rec, r.Rules)
 	}
 	rec.Counts = contribution(rec, period.ZoneOrDefault(r.TimeZone))
-	rec.Shared = shares(rec, r.Memberships)
+	rec.Shared = route(rec, r.Memberships)
 	stamp(&rec, in)
 	l.push(Change{In: in, Rec: rec})
 	return Outcome{Records: []cdc.TxnChange{rec}}
@@ -144,7 +144,7 @@ func (l *Ledger) Recategorize(userID, cat string, in Input, r Rules) (Outcome, e
 	rec.Prev, rec.PrevDeleted, rec.Counted = &p, prev.Deleted, prev.Counts
 	rec.Category, rec.Source, rec.Confidence = cat, string(category.SourceUserRule), 1
 	rec.Counts = contribution(rec, period.ZoneOrDefault(r.TimeZone))
-	rec.SharedBefore, rec.Shared = prev.Shared, shares(rec, r.Memberships)
+	rec.SharedBefore, rec.Shared = prev.Shared, route(rec, r.Memberships)
 	stamp(&rec, in)
 	l.push(Change{In: in, Rec: rec})
 	return Outcome{Records: []cdc.TxnChange{rec}}, nil

@@ -7,7 +7,7 @@ import (
 )
 
 // ledgerFormat is the first byte of a binary-encoded Ledger; 0xC1 is the
-// format before shared-budget shares (read as none).
+// format before shared-budget routes (read as none).
 const (
 	ledgerFormat   byte = 0xC2
 	ledgerFormatC1 byte = 0xC1
@@ -71,8 +71,8 @@ func (l *Ledger) MarshalBinary() ([]byte, error) {
 		w.int(int64(rec.MarkStream))
 		w.int(int64(rec.MarkPartition))
 		w.int(rec.MarkOffset)
-		w.shares(rec.SharedBefore)
-		w.shares(rec.Shared)
+		w.strs(rec.SharedBefore)
+		w.strs(rec.Shared)
 	}
 	return w.b, nil
 }
@@ -117,7 +117,7 @@ func (l *Ledger) UnmarshalBinary(b []byte) error {
 			rec.Counts = r.contribution()
 			rec.MarkStream, rec.MarkPartition, rec.MarkOffset = int32(r.int()), int32(r.int()), r.int()
 			if b[0] == ledgerFormat {
-				rec.SharedBefore, rec.Shared = r.shares(), r.shares()
+				rec.SharedBefore, rec.Shared = r.strs(), r.strs()
 			}
 		}
 	}
@@ -172,23 +172,21 @@ func (r *reader) contribution() cdc.Contribution {
 	return c
 }
 
-func (w *writer) shares(ss []cdc.SharedShare) {
+func (w *writer) strs(ss []string) {
 	w.uint(len(ss))
-	for _, sh := range ss {
-		w.str(sh.BudgetID)
-		w.int(sh.Amount)
-		w.str(sh.Refused)
+	for _, s := range ss {
+		w.str(s)
 	}
 }
 
-func (r *reader) shares() []cdc.SharedShare {
+func (r *reader) strs() []string {
 	n := r.len()
 	if n == 0 {
 		return nil
 	}
-	out := make([]cdc.SharedShare, n)
+	out := make([]string, n)
 	for i := range out {
-		out[i] = cdc.SharedShare{BudgetID: r.str(), Amount: r.int(), Refused: r.str()}
+		out[i] = r.str()
 	}
 	return out
 }

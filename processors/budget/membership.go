@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"finstream/processors/cdc"
@@ -103,15 +102,8 @@ func (s *State) SharedMemberships() []Membership {
 	return out
 }
 
-// Reasons a tagged spend is refused by a shared budget.
-const (
-	RefusedNotParticipant = "not_a_participant"
-	RefusedViewer         = "viewer_cannot_spend"
-	RefusedCurrency       = "currency_mismatch"
-)
-
-// maxShares bounds the shared budgets one transaction offers spend to.
-const maxShares = 8
+// maxRoutes bounds the shared budgets one change is sent to.
+const maxRoutes = 8
 
 // during reports whether t falls within the membership (from Since, until
 // Until once removed).
@@ -119,57 +111,42 @@ func (m Membership) during(t time.Time) bool {
 	return !t.Before(m.Since) && (!m.Removed || t.Before(m.Until))
 }
 
-// shares decides what the record's row offers shared budgets, from the
-// user's memberships as the stage sees them when it applies the change: a
-// spend (rec.Counts) tagged with a budget's id goes to that budget, refused
-// unless the user is a member with spend right, in its currency, posted
-// during the membership; an untagged spend goes to every budget the user
-// spends in whose category and currency it has, posted during the
-// membership. At most maxShares, by budget id.
-func shares(rec cdc.TxnChange, ms map[string]*Membership) []cdc.SharedShare {
-	amount, row := rec.Counts.Amount, rec.Row
-	if amount <= 0 {
+// route returns the shared budgets a by-user record's change is sent to,
+// from the user's memberships as the stage sees them when it applies the
+// change: a spend (rec.Counts) tagged with a budget's id goes to that
+// budget, whatever the user's role there (the budget decides, and shows a
+// refusal); an untagged spend goes to every budget the user spends in whose
+// category and currency it has, posted during the membership. At most
+// maxRoutes, by budget id.
+func route(rec cdc.TxnChange, ms map[string]*Membership) []string {
+	if rec.Counts.Amount <= 0 {
 		return nil
 	}
-	if tag := row.BudgetID; tag != "" {
-		sh := cdc.SharedShare{BudgetID: tag, Amount: amount}
-		switch m := ms[tag]; {
-		case m == nil || !m.during(row.PostedAt):
-			sh.Refused = RefusedNotParticipant
-		case !m.canSpend():
-			sh.Refused = RefusedViewer
-		case m.Currency != row.Currency:
-			sh.Refused = RefusedCurrency
-		}
-		return []cdc.SharedShare{sh}
+	row := rec.Row
+	if row.BudgetID != "" {
+		return []string{row.BudgetID}
 	}
-	var out []cdc.SharedShare
+	var out []string
 	for id, m := range ms {
 		if m.canSpend() && m.Category != "" && m.Category == rec.Category && m.Currency == row.Currency && m.during(row.PostedAt) {
-			out = append(out, cdc.SharedShare{BudgetID: id, Amount: amount})
+			out = append(out, id)
 		}
 	}
-	slices.SortFunc(out, func(a, b cdc.SharedShare) int { return strings.Compare(a.BudgetID, b.BudgetID) })
-	if len(out) > maxShares {
-		out = out[:maxShares]
+	slices.Sort(out)
+	if len(out) > maxRoutes {
+		out = out[:maxRoutes]
 	}
 	return out
 }
 
 // SharedSpends are the finstream.shared.spend records of a by-user record:
-// one per shared budget the transaction offered spend to before the change
-// or offers now, carrying both, and the record's mark.
+// one per shared budget the change before or this change was sent to, with
+// the facts now and, where the change before went, the facts then.
 func SharedSpends(rec cdc.TxnChange) []event.SharedSpend {
 	if len(rec.SharedBefore)+len(rec.Shared) == 0 {
 		return nil
 	}
-	var ids []string
-	for _, sh := range rec.SharedBefore {
-		ids = append(ids, sh.BudgetID)
-	}
-	for _, sh := range rec.Shared {
-		ids = append(ids, sh.BudgetID)
-	}
+	ids := slices.Concat(rec.SharedBefore, rec.Shared)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	out := make([]event.SharedSpend, 0, len(ids))
@@ -183,11 +160,13 @@ func SharedSpends(rec cdc.TxnChange) []event.SharedSpend {
 		if rec.Op == OpRecategorize {
 			sp.SourceTime = time.Time{}
 		}
-		if i := slices.IndexFunc(rec.Shared, func(s cdc.SharedShare) bool { return s.BudgetID == id }); i >= 0 {
-			sp.AmountMinor, sp.Refused = rec.Shared[i].Amount, rec.Shared[i].Refused
+		if slices.Contains(rec.Shared, id) {
+			sp.AmountMinor = rec.Counts.Amount
 		}
-		if i := slices.IndexFunc(rec.SharedBefore, func(s cdc.SharedShare) bool { return s.BudgetID == id }); i >= 0 && rec.Prev != nil {
-			sp.BeforeMinor, sp.BeforeRefused, sp.BeforePostedAt = rec.SharedBefore[i].Amount, rec.SharedBefore[i].Refused, rec.Prev.PostedAt
+		if slices.Contains(rec.SharedBefore, id) && rec.Prev != nil {
+			c := rec.Counted
+			sp.BeforeMinor, sp.BeforeCurrency, sp.BeforeCategory = c.Amount, c.Currency, c.Category
+			sp.BeforeTag, sp.BeforePostedAt = rec.Prev.BudgetID, rec.Prev.PostedAt
 		}
 		out = append(out, sp)
 	}

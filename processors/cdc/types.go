@@ -92,30 +92,13 @@ type TxnChange struct {
 	MarkStream    int32 `json:"mark_stream"`
 	MarkPartition int32 `json:"mark_partition"`
 	MarkOffset    int64 `json:"mark_offset"`
-	// SharedBefore and Shared are what the transaction offered to shared
-	// budgets before and after this change, decided by the stage from the
-	// user's memberships when the change was applied and remembered with
-	// it: a shared budget moves its totals by the difference, so it
-	// remembers no transaction either.
-	SharedBefore []SharedShare `json:"shared_before"`
-	Shared       []SharedShare `json:"shared"`
-}
-
-// SharedShare is a transaction's spend offered to one shared budget:
-// Amount counts there unless Refused says why not (a tagged spend by a
-// viewer, a non-participant, or in another currency).
-type SharedShare struct {
-	BudgetID string `json:"budget_id"`
-	Amount   int64  `json:"amount"`
-	Refused  string `json:"refused"`
-}
-
-// Counts is what the share adds to the budget's spend.
-func (s SharedShare) Counts() int64 {
-	if s.Refused != "" {
-		return 0
-	}
-	return s.Amount
+	// SharedBefore and Shared are the shared budgets the change before and
+	// this change were sent to (finstream.shared.spend), decided by the
+	// stage from the user's memberships and remembered with the change: a
+	// budget is told what the transaction was only if it was told then, so
+	// it remembers no transaction.
+	SharedBefore []string `json:"shared_before"`
+	Shared       []string `json:"shared"`
 }
 
 // Contribution is the spend one transaction adds to its buckets: the

@@ -183,18 +183,21 @@ type SharedCommand struct {
 	IssuedAt     time.Time `json:"issued_at"`
 }
 
-// SharedSpend is one change of what a transaction offers a shared budget,
-// sent by the transaction stage (finstream-txns) to finstream.shared.spend
-// keyed by BudgetID, for every shared budget the transaction offered spend
-// to before the change or offers now. The stage decides (see
-// budget.Shares: tagged with the budget's id, or in its category while the
-// user is a member with spend right, in its currency) and remembers the
-// decision with the transaction, so the budget moves its totals from
-// Before* to AmountMinor/Refused without remembering the transaction.
+// SharedSpend is one change of a transaction that may count for a shared
+// budget, sent by the transaction stage (finstream-txns) to
+// finstream.shared.spend keyed by BudgetID: to every budget the change is
+// routed to (tagged with its id, or in its category while the user is a
+// member with spend right, as the user's state knows it) and to every budget
+// the change before was routed to, which the stage remembers. It carries the
+// facts now and, when the change before went to this budget, the facts
+// then (Before*); the budget decides what each counts (role of the user at
+// PostedAt, tag, category, currency) and moves its totals by the
+// difference, so it remembers no transaction.
 //
-// AmountMinor is the spend offered now (0 unless a POSTED DEBIT; 0 after a
-// reversal or delete). Seq numbers the transaction's changes; LSN is the
-// CDC position of its last change, for tracing.
+// AmountMinor is the transaction's spend now (0 unless a POSTED DEBIT; 0
+// after a reversal or delete); BeforeMinor 0 means nothing before. Seq
+// numbers the transaction's changes; LSN is the CDC position of its last
+// change, for tracing.
 type SharedSpend struct {
 	BudgetID    string    `json:"budget_id"`
 	TxnID       string    `json:"txn_id"`
@@ -208,13 +211,13 @@ type SharedSpend struct {
 	BudgetTag   string    `json:"budget_tag"`
 	PostedAt    time.Time `json:"posted_at"`
 	SourceTime  time.Time `json:"source_time"` // source ts of the CDC change, zero when a command caused it
-	// Refused says why AmountMinor does not count here ("" counts).
-	Refused string `json:"refused"`
-	// BeforeMinor, BeforeRefused and BeforePostedAt are what the
-	// transaction offered here before this change (BeforeMinor 0: nothing):
-	// the budget moves its totals by the difference.
+	// BeforeMinor, BeforeCurrency, BeforeCategory, BeforeTag and
+	// BeforePostedAt are the facts of the change before, when it was sent
+	// here (BeforeMinor 0 otherwise).
 	BeforeMinor    int64     `json:"before_minor"`
-	BeforeRefused  string    `json:"before_refused"`
+	BeforeCurrency string    `json:"before_currency"`
+	BeforeCategory string    `json:"before_category"`
+	BeforeTag      string    `json:"before_tag"`
 	BeforePostedAt time.Time `json:"before_posted_at"`
 	// Mark is the transaction stage's input record that made this record
 	// (see cdc.TxnChange): the budget keeps the highest offset applied per

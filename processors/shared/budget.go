@@ -56,6 +56,10 @@ type Budget struct {
 	// Latest is the latest CDC source time applied: the clock of the
 	// retention window (never posted_at, which the source controls).
 	Latest time.Time `json:"latest"`
+	// LatestPosted is the latest posted_at applied (at most a day past its
+	// source time): a role change takes effect after it, so that what an
+	// applied transaction counted never changes (see setRole).
+	LatestPosted time.Time `json:"latest_posted"`
 	// Commands are hashes of the last maxCommands applied command ids.
 	Commands compact.Window `json:"commands,omitempty"`
 	// Marks are, per transaction-stage stream and partition, the highest
@@ -73,6 +77,15 @@ type Member struct {
 	Role  Role      `json:"role,omitempty"`  // current role; "" once removed
 	Since time.Time `json:"since"`           // start of the current (or last) membership
 	Until time.Time `json:"until,omitempty"` // when it ended, once removed
+	// Terms are the member's roles over time, the last maxTerms: what
+	// their transactions count is decided by the role at posted_at.
+	Terms []Term `json:"terms"`
+}
+
+// Term is a role held from an instant until the next term.
+type Term struct {
+	Role Role      `json:"role,omitempty"` // "" = not a participant
+	From time.Time `json:"from"`
 }
 
 // Fired is a spend that crossed thresholds: what its alerts were made of.
@@ -97,13 +110,14 @@ const (
 	maxCommands        = 64 // applied command ids remembered
 	keepFired          = 4  // alert-firing spends remembered
 	keepContribPeriods = 3  // periods with per-participant spend
+	maxTerms           = 8  // role changes remembered per member
 )
 
-// Reasons a tagged spend is refused (decided by the transaction stage).
+// Reasons a tagged spend is refused.
 const (
-	RefusedNotParticipant = budget.RefusedNotParticipant
-	RefusedViewer         = budget.RefusedViewer
-	RefusedCurrency       = budget.RefusedCurrency
+	RefusedNotParticipant = "not_a_participant"
+	RefusedViewer         = "viewer_cannot_spend"
+	RefusedCurrency       = "currency_mismatch"
 )
 
 // DefaultThresholdsBP are the thresholds of a budget created without any.
@@ -117,12 +131,37 @@ func (b *Budget) RoleOf(user string) Role {
 	return ""
 }
 
-// setRole gives user role (or "" to remove) from at on.
+// roleAt is the role user held at t.
+func (b *Budget) roleAt(user string, t time.Time) Role {
+	m := b.Members[user]
+	if m == nil {
+		return ""
+	}
+	var r Role
+	for _, term := range m.Terms {
+		if term.From.After(t) {
+			break
+		}
+		r = term.Role
+	}
+	return r
+}
+
+// setRole gives user role (or "" to remove) from at on, or from just after
+// LatestPosted when that is later: no transaction the budget applied falls
+// under the new term, so re-deciding the facts of any of them (a later
+// change carries them) gives what it counted.
 func (b *Budget) setRole(user string, role Role, at time.Time) {
+	if !at.After(b.LatestPosted) {
+		at = b.LatestPosted.Add(time.Nanosecond)
+	}
 	m := b.Members[user]
 	if m == nil {
 		m = &Member{}
 		b.Members[user] = m
+	}
+	if n := len(m.Terms); n > 0 && at.Before(m.Terms[n-1].From) {
+		at = m.Terms[n-1].From
 	}
 	switch {
 	case role == "":
@@ -131,6 +170,10 @@ func (b *Budget) setRole(user string, role Role, at time.Time) {
 		m.Since, m.Until = at, time.Time{}
 	}
 	m.Role = role
+	m.Terms = append(m.Terms, Term{Role: role, From: at})
+	if n := len(m.Terms); n > maxTerms {
+		m.Terms = append([]Term(nil), m.Terms[n-maxTerms:]...)
+	}
 	b.trimMembers()
 }
 

@@ -39,10 +39,16 @@ func (b *Budget) MarshalBinary() ([]byte, error) {
 		w.Str(string(m.Role))
 		w.Time(m.Since)
 		w.Time(m.Until)
+		w.Len(len(m.Terms))
+		for _, t := range m.Terms {
+			w.Str(string(t.Role))
+			w.Time(t.From)
+		}
 	}
 	writeAmounts(&w, b.Spend)
 	writeAmounts(&w, b.Contrib)
 	w.Time(b.Latest)
+	w.Time(b.LatestPosted)
 	b.Commands.Write(&w)
 	b.Marks.Write(&w)
 	w.Len(len(b.Fired))
@@ -93,10 +99,18 @@ func (b *Budget) UnmarshalBinary(data []byte) error {
 	b.Members = make(map[string]*Member, n)
 	for range n {
 		id := r.Str()
-		b.Members[id] = &Member{Role: Role(r.Str()), Since: r.Time(), Until: r.Time()}
+		m := &Member{Role: Role(r.Str()), Since: r.Time(), Until: r.Time()}
+		if n := r.Len(); n > 0 {
+			m.Terms = make([]Term, n)
+			for i := range m.Terms {
+				m.Terms[i] = Term{Role: Role(r.Str()), From: r.Time()}
+			}
+		}
+		b.Members[id] = m
 	}
 	b.Spend, b.Contrib = readAmounts(r), readAmounts(r)
 	b.Latest = r.Time()
+	b.LatestPosted = r.Time()
 	b.Commands = compact.ReadWindow(r)
 	b.Marks = compact.ReadMarks(r)
 	if n := r.Len(); n > 0 {
@@ -158,18 +172,16 @@ func readInts(r *compact.Reader) []int64 {
 
 // readLegacy reads the JSON value of the format before the bounded one:
 // settings, members, spend and contributions are kept; the transactions it
-// remembered are dropped (the transaction stage remembers them from now
-// on, so a change of a transaction counted before the upgrade does not move
-// the totals: a replay into fresh groups rebuilds them exactly).
+// remembered are dropped (the transaction stage did not remember where it
+// sent them, so a change of a transaction counted before the upgrade does
+// not move the totals: a replay into fresh groups rebuilds them exactly).
 func (b *Budget) readLegacy(data []byte) error {
 	var old struct {
 		Budget
 		Members map[string]struct {
 			Role  Role      `json:"role"`
 			Since time.Time `json:"since"`
-			Terms []struct {
-				From time.Time `json:"from"`
-			} `json:"terms"`
+			Terms []Term    `json:"terms"`
 		} `json:"members"`
 		Commands []string `json:"commands"`
 	}
@@ -179,7 +191,10 @@ func (b *Budget) readLegacy(data []byte) error {
 	*b = old.Budget
 	b.Members = make(map[string]*Member, len(old.Members))
 	for id, m := range old.Members {
-		mem := &Member{Role: m.Role, Since: m.Since}
+		mem := &Member{Role: m.Role, Since: m.Since, Terms: m.Terms}
+		if n := len(m.Terms); n > maxTerms {
+			mem.Terms = m.Terms[n-maxTerms:]
+		}
 		if m.Role == "" && len(m.Terms) > 0 {
 			mem.Until = m.Terms[len(m.Terms)-1].From
 		}

@@ -14,46 +14,52 @@
 // (event.CmdSetMembership / CmdRemoveMembership) for the member concerned,
 // which teaches the member's user state to route spending here.
 //
-// The transaction stage (finstream-txns, keyed by transaction id) decides
-// what each change of a transaction offers shared budgets, from the user's
-// memberships as its lookup of the user's state shows them (see budget.SharedSpends):
-// a spend tagged with a budget's id goes to that budget, refused unless the
-// user is a member with spend right, in its currency, posted during the
-// membership; an untagged spend goes to every budget whose category and
-// currency it has that the user spends in. The stage remembers the decision
-// with the transaction and sends event.SharedSpend records carrying what the
-// transaction offered before the change and offers now. Budget.ApplySpend
-// moves the totals by exactly the difference, and shows a newly refused
-// tagged spend as an update with Refused and RefusedReason.
+// The transaction stage (finstream-txns, keyed by transaction id) routes
+// each change of a transaction to the shared budgets it may count for, from
+// the user's memberships as its lookup of the user's state shows them: a
+// spend tagged with a budget's id to that budget, whatever the user's role;
+// an untagged spend to every budget whose category and currency it has that
+// the user spends in. The stage remembers where each change went and sends
+// event.SharedSpend records with the facts now and, to a budget the change
+// before went to, the facts then. Budget.ApplySpend decides what each counts
+// (evaluate: tagged with this budget, or untagged and in its category, in
+// its currency, by a user whose role at posted_at has spend right) and moves
+// the totals by the difference; a tagged spend by a viewer, a
+// non-participant or in another currency is shown as a refused update.
 //
 // # Exactly-once effect, in bounded state
 //
-// The budget remembers no transaction. Each SharedSpend carries the stage
+// The budget remembers no transaction. Re-deciding the facts before gives
+// what they counted because no role change ever starts at or before a
+// transaction already applied: a term starts at the command's instant, or
+// just after the latest posted_at applied (LatestPosted, at most a day past
+// its CDC source time) when that is later. Each SharedSpend carries the stage
 // input that made it (stream, partition, offset); the stage reads each input
-// partition in order and all records of a budget reach one partition, so the
-// budget keeps the highest offset applied per stage stream and partition
-// (Marks, at most 16) and ignores a record at or below it: redeliveries
-// never count twice. A redelivered record that fired alerts re-sends them
-// with their ids (Fired, the last 4). Commands are remembered as hashes of
-// their ids (the last 64): a redelivered command changes nothing and only
-// re-sends the membership command it caused (idempotent at the receiver).
+// partition in order and all records of a budget reach one partition, so
+// the budget keeps the highest offset applied per stage stream and
+// partition (Marks, at most 16) and ignores a record at or below it:
+// redeliveries never count twice. A redelivered record that fired alerts
+// re-sends them with their ids (Fired, the last 4). Commands are remembered
+// as hashes of their ids (the last 64): a redelivered command changes
+// nothing and only re-sends the membership command it caused.
 //
 // # Membership changes
 //
-// A membership counts the member's transactions the stage applies once the
-// member's own state knows it (milliseconds after the budget lists them),
-// posted since it began; a removal stops new ones at once, and changes of
-// transactions counted before still move the totals. A membership change
-// does not re-evaluate transactions already decided (nothing remembers
-// them here): a transaction applied in the instant between the budget's
-// change and the member's state learning it keeps the decision taken.
+// A transaction counts by the role its user had at its posted_at: a new
+// member's transactions count from the moment they joined; after removal (or
+// a change to viewer) their new transactions stop counting while what they
+// spent before stays in the total. A membership change re-evaluates nothing
+// (nothing remembers the transactions here): a tagged spend applied before
+// the membership command stays refused. Untagged spend in the budget's
+// category reaches the budget once the member's own state knows the
+// membership (milliseconds after the budget lists them).
 //
 // # Bounds
 //
 // At most 32 current participants and 64 members in all (former members,
-// the longest gone first, are forgotten); spend for the 13 months (or 10
-// ISO weeks) up to the latest CDC source time, per-participant spend for
-// the last 3 periods.
+// the longest gone first, are forgotten), the last 8 role changes of each;
+// spend for the 13 months (or 10 ISO weeks) up to the latest CDC source
+// time, per-participant spend for the last 3 periods.
 //
 // Periods are calendar months or ISO weeks in the budget's zone (default
 // Asia/Bangkok). Thresholds fire once per upward crossing within a period;

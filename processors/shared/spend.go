@@ -11,60 +11,99 @@ import (
 	"finstream/processors/period"
 )
 
-// offer is what a transaction offers the budget at one change: Amount by
-// UserID, posted at PostedAt, counting unless Refused.
+// offer is a transaction's facts at one change, as far as a shared budget
+// decides on them.
 type offer struct {
 	UserID     string
-	Amount     int64
-	Refused    string
+	Amount     int64 // its spend (POSTED DEBIT amount, else 0)
+	Currency   string
+	Category   string
+	Tag        string // the budget id it is tagged with
 	PostedAt   time.Time
 	Merchant   string
 	SourceTime time.Time
 }
 
-// ApplySpend applies one change of what a transaction offers the budget,
-// sent by the transaction stage, which decided it and remembers it (see
-// event.SharedSpend). The totals move by exactly the difference between
-// what the transaction counted before (Before*) and counts now; a tagged
-// spend newly refused is shown as a refused update. A record whose stage
-// input is at or below the mark of its stream and partition was applied
-// before: it changes nothing and re-sends the budget's current update of
-// the transaction's period and the alerts it fired, if it fired any of the
-// last keepFired (their first copies may have been lost in a crash).
+// ApplySpend applies one change of a transaction sent by the transaction
+// stage (see event.SharedSpend): the totals move by exactly the difference
+// between what the facts before counted (if the change before was sent
+// here) and what the facts now count, both decided by the same rule
+// (evaluate), which no later role change alters for a transaction already
+// applied (see setRole). A tagged spend newly refused is shown as a refused
+// update. A record whose stage input is at or below the mark of its stream
+// and partition was applied before: it changes nothing and re-sends the
+// alerts it fired, if it is one of the last keepFired that fired any (their
+// first copies may have been lost in a crash).
 func (b *Budget) ApplySpend(sp event.SharedSpend) Effects {
 	b.init()
 	if b.applied(sp) {
 		return b.resendSpend(sp)
 	}
 	b.advance(sp.SourceTime)
-	old := offer{UserID: sp.UserID, Amount: sp.BeforeMinor, Refused: sp.BeforeRefused, PostedAt: sp.BeforePostedAt}
-	next := offer{UserID: sp.UserID, Amount: sp.AmountMinor, Refused: sp.Refused, PostedAt: sp.PostedAt,
-		Merchant: sp.Merchant, SourceTime: sp.SourceTime}
+	old := offer{UserID: sp.UserID, Amount: sp.BeforeMinor, Currency: sp.BeforeCurrency, Category: sp.BeforeCategory,
+		Tag: sp.BeforeTag, PostedAt: sp.BeforePostedAt}
+	next := offer{UserID: sp.UserID, Amount: sp.AmountMinor, Currency: sp.Currency, Category: sp.Category,
+		Tag: sp.BudgetTag, PostedAt: sp.PostedAt, Merchant: sp.Merchant, SourceTime: sp.SourceTime}
 	eff := b.settle(sp.TxnID, old, next)
 	b.mark(sp)
 	b.fired(sp, eff)
+	if !sp.SourceTime.IsZero() && sp.AmountMinor > 0 {
+		b.LatestPosted = latest(b.LatestPosted, minTime(sp.PostedAt, sp.SourceTime.Add(24*time.Hour)))
+	}
 	return eff
 }
 
-// counted is what an offer counts here and in which period: nothing when
-// refused, or posted before the retention window.
-func (b *Budget) counted(o offer) (int64, string) {
-	if o.Amount <= 0 || o.Refused != "" {
-		return 0, ""
+// evaluate decides what an offer counts: the amount and its period key, or
+// why a tagged spend is refused. A spend counts when it is tagged with this
+// budget, or untagged and in the budget's category, in the budget's
+// currency, by a user whose role at posted_at has spend right, posted within
+// the retention window.
+func (b *Budget) evaluate(o offer) (counted int64, key, refused string) {
+	tagged := o.Tag == b.BudgetID
+	if o.Amount <= 0 || (o.Tag != "" && !tagged) || (!tagged && (b.Category == "" || o.Category != b.Category)) {
+		return 0, "", ""
+	}
+	role := b.roleAt(o.UserID, o.PostedAt)
+	switch {
+	case !role.CanSpend() && !tagged:
+		return 0, "", ""
+	case role == "":
+		return 0, "", RefusedNotParticipant
+	case role == Viewer:
+		return 0, "", RefusedViewer
+	case o.Currency != b.Currency:
+		if tagged {
+			return 0, "", RefusedCurrency
+		}
+		return 0, "", ""
 	}
 	p := b.periodOf(o.PostedAt)
 	if !b.kept(p, keepPeriods(b.Period)) {
-		return 0, ""
+		return 0, "", ""
 	}
-	return o.Amount, p.Key
+	return o.Amount, p.Key, ""
+}
+
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // settle moves the totals from what offer old counted to what next counts
 // and returns the updates and alerts, attributed to transaction id.
 func (b *Budget) settle(id string, old, next offer) Effects {
-	was, oldKey := b.counted(old)
-	now, key := b.counted(next)
-	newlyRefused := next.Refused != "" && next.Amount > 0 && (next.Refused != old.Refused || next.Amount != old.Amount)
+	was, oldKey, oldRefused := b.evaluate(old)
+	now, key, refused := b.evaluate(next)
+	newlyRefused := refused != "" && (refused != oldRefused || next.Amount != old.Amount)
 
 	type affected struct {
 		key  string
@@ -104,7 +143,7 @@ func (b *Budget) settle(id string, old, next offer) Effects {
 		u := b.update(b.periodOf(at).Key, at)
 		u.UserID, u.TxnID, u.Merchant, u.AmountMinor = next.UserID, id, next.Merchant, next.Amount
 		u.SourceTime = next.SourceTime
-		u.Refused, u.RefusedReason = true, next.Refused
+		u.Refused, u.RefusedReason = true, refused
 		eff.Updates = append(eff.Updates, u)
 	}
 	return eff
