@@ -120,6 +120,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("PATCH /v1/shared-budgets/{id}", s.sharedRoute(s.patchShared))
 	s.mux.HandleFunc("POST /v1/shared-budgets/{id}/members", s.sharedRoute(s.addMember))
 	s.mux.HandleFunc("DELETE /v1/shared-budgets/{id}/members/{user_id}", s.sharedRoute(s.removeMember))
+	s.mux.HandleFunc("GET /v1/me/invitations", s.sharedRoute(s.getInvitations))
+	s.mux.HandleFunc("POST /v1/me/invitations/{invitation_id}/accept", s.sharedRoute(s.answerInvitation(event.CmdSharedAccept)))
+	s.mux.HandleFunc("POST /v1/me/invitations/{invitation_id}/decline", s.sharedRoute(s.answerInvitation(event.CmdSharedDecline)))
 	s.mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})

@@ -45,16 +45,15 @@ func (s *Server) sharedBudget(id string) (*shared.Budget, error) {
 }
 
 // participantBudget reads budget {id} for a participant: it writes 404 for
-// an unknown budget and 403 for a non-participant and returns nil then.
+// an unknown budget and, alike, for one the user does not take part in (so
+// that budget ids cannot be probed), and returns nil then.
 func (s *Server) participantBudget(w http.ResponseWriter, id, user string) *shared.Budget {
 	b, err := s.sharedBudget(id)
 	switch {
 	case err != nil:
 		s.unavailable(w, err)
-	case b == nil:
+	case b == nil || b.RoleOf(user) == "":
 		writeError(w, http.StatusNotFound, "not_found", "no shared budget "+id)
-	case b.RoleOf(user) == "":
-		writeError(w, http.StatusForbidden, "forbidden", "you are not a participant of shared budget "+id)
 	default:
 		return b
 	}
@@ -113,6 +112,8 @@ func (s *Server) patchShared(w http.ResponseWriter, r *http.Request, user string
 	s.checkAndSend(w, r, event.SharedCommand{Kind: event.CmdSharedSetLimit, ActorID: user, LimitMinor: *req.LimitMinor, ThresholdsBP: req.ThresholdsBP})
 }
 
+// addMember invites a user (202 with the invitation), or changes the role
+// of a participant.
 func (s *Server) addMember(w http.ResponseWriter, r *http.Request, user string) {
 	var req struct {
 		UserID string `json:"user_id"`
@@ -121,7 +122,19 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request, user string) 
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	s.checkAndSend(w, r, event.SharedCommand{Kind: event.CmdSharedAddMember, ActorID: user, UserID: req.UserID, Role: req.Role})
+	cmd, ok := s.checked(w, r, event.SharedCommand{Kind: event.CmdSharedAddMember, ActorID: user, UserID: req.UserID, Role: req.Role})
+	if !ok {
+		return
+	}
+	if cmd.Kind != event.CmdSharedAddMember {
+		s.sendShared(r.Context(), w, cmd)
+		return
+	}
+	cmd.CommandID = newCommandID()
+	accept(r.Context(), w, s.cfg.Logger, s.cfg.SharedCommands, cmd.BudgetID, cmd, map[string]string{
+		"invitation_id": cmd.CommandID, "status": "pending", "expires_at": cmd.IssuedAt.Add(shared.InvitationTTL).Format(time.RFC3339),
+		"command_id": cmd.CommandID, "budget_id": cmd.BudgetID,
+	})
 }
 
 func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, user string) {
@@ -129,26 +142,32 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, user strin
 }
 
 // checkAndSend authorizes cmd on budget {id} against the current state and
-// sends it. Adding someone who already participates changes their role.
+// sends it.
 func (s *Server) checkAndSend(w http.ResponseWriter, r *http.Request, cmd event.SharedCommand) {
-	cmd.BudgetID = r.PathValue("id")
-	b, err := s.sharedBudget(cmd.BudgetID)
-	if err != nil {
-		s.unavailable(w, err)
-		return
+	if cmd, ok := s.checked(w, r, cmd); ok {
+		s.sendShared(r.Context(), w, cmd)
 	}
+}
+
+// checked authorizes cmd on budget {id} against the current state at the
+// current instant, answering 404 for a non-participant whether or not the
+// budget exists. Adding someone who already participates changes their
+// role.
+func (s *Server) checked(w http.ResponseWriter, r *http.Request, cmd event.SharedCommand) (event.SharedCommand, bool) {
+	cmd.BudgetID = r.PathValue("id")
+	cmd.IssuedAt = s.cfg.Now()
+	b := s.participantBudget(w, cmd.BudgetID, cmd.ActorID)
 	if b == nil {
-		writeError(w, http.StatusNotFound, "not_found", "no shared budget "+cmd.BudgetID)
-		return
+		return cmd, false
 	}
 	if cmd.Kind == event.CmdSharedAddMember && cmd.UserID != "" && b.RoleOf(cmd.UserID) != "" && b.RoleOf(cmd.UserID) != shared.Role(cmd.Role) {
 		cmd.Kind = event.CmdSharedChangeRole
 	}
 	if err := b.Check(cmd); err != nil {
 		writeCommandError(w, err)
-		return
+		return cmd, false
 	}
-	s.sendShared(r.Context(), w, cmd)
+	return cmd, true
 }
 
 func writeCommandError(w http.ResponseWriter, err error) {
@@ -200,7 +219,9 @@ func (s *Server) getMySharedBudgets(w http.ResponseWriter, r *http.Request, user
 // the budget id) once Kafka acked it.
 func (s *Server) sendShared(ctx context.Context, w http.ResponseWriter, cmd event.SharedCommand) {
 	cmd.CommandID = newCommandID()
-	cmd.IssuedAt = s.cfg.Now()
+	if cmd.IssuedAt.IsZero() {
+		cmd.IssuedAt = s.cfg.Now()
+	}
 	accept(ctx, w, s.cfg.Logger, s.cfg.SharedCommands, cmd.BudgetID, cmd, map[string]string{"command_id": cmd.CommandID, "budget_id": cmd.BudgetID})
 }
 

@@ -79,6 +79,17 @@ func (f *fixture) want(t *testing.T, method, path, user, body string, code int) 
 	return out
 }
 
+// join invites user to budget as role (by owner) and accepts as user.
+func (f *fixture) join(t *testing.T, owner, budgetID, user, role string) {
+	t.Helper()
+	inv := f.want(t, "POST", "/v1/shared-budgets/"+budgetID+"/members", owner, `{"user_id":"`+user+`","role":"`+role+`"}`, 202)
+	if inv["status"] != "pending" || inv["invitation_id"] == "" || inv["expires_at"] != now.Add(7*24*time.Hour).Format(time.RFC3339) {
+		t.Fatalf("invitation %v", inv)
+	}
+	id, _ := inv["invitation_id"].(string)
+	f.want(t, "POST", "/v1/me/invitations/"+id+"/accept", user, "", 202)
+}
+
 func tagged(row cdc.Txn, budgetID, merchant string) cdc.Txn {
 	row.BudgetID, row.MerchantName = budgetID, merchant
 	return row
@@ -93,7 +104,7 @@ func TestSharedBudgetWorkedExample(t *testing.T) {
 	if body["budget_id"] != "BDG-456" || body["command_id"] == "" {
 		t.Fatalf("create: %v", body)
 	}
-	f.want(t, "POST", "/v1/shared-budgets/BDG-456/members", "A", `{"user_id":"B","role":"contributor"}`, 202)
+	f.join(t, "A", "BDG-456", "B", "contributor")
 
 	// Memberships begin now (19 November, noon): the spending follows.
 	f.h.Txn(cdc.OpCreate, purchase("TA", "A", 700_000, 20))
@@ -126,19 +137,20 @@ func TestSharedBudgetWorkedExample(t *testing.T) {
 func TestSharedBudgetAuthorization(t *testing.T) {
 	f := startShared(t)
 	f.want(t, "POST", "/v1/shared-budgets", "A", `{"budget_id":"BDG-456","name":"Household","limit_minor":1600000,"currency":"THB"}`, 202)
-	f.want(t, "POST", "/v1/shared-budgets/BDG-456/members", "A", `{"user_id":"C","role":"contributor"}`, 202)
-	f.want(t, "POST", "/v1/shared-budgets/BDG-456/members", "A", `{"user_id":"V","role":"viewer"}`, 202)
+	f.join(t, "A", "BDG-456", "C", "contributor")
+	f.join(t, "A", "BDG-456", "V", "viewer")
 
 	cases := []struct {
 		name, method, path, user, body string
 		code                           int
 	}{
 		{"no token", "GET", "/v1/shared-budgets/BDG-456", "", "", 401},
-		{"outsider cannot read", "GET", "/v1/shared-budgets/BDG-456", "Z", "", 403},
+		{"outsider cannot read", "GET", "/v1/shared-budgets/BDG-456", "Z", "", 404},
 		{"viewer reads", "GET", "/v1/shared-budgets/BDG-456", "V", "", 200},
 		{"contributor reads", "GET", "/v1/shared-budgets/BDG-456", "C", "", 200},
 		{"unknown budget", "GET", "/v1/shared-budgets/BDG-NONE", "A", "", 404},
-		{"outsider cannot add", "POST", "/v1/shared-budgets/BDG-456/members", "Z", `{"user_id":"Z","role":"owner"}`, 403},
+		{"outsider cannot add", "POST", "/v1/shared-budgets/BDG-456/members", "Z", `{"user_id":"Z","role":"owner"}`, 404},
+		{"outsider cannot change the limit", "PATCH", "/v1/shared-budgets/BDG-456", "Z", `{"limit_minor":1}`, 404},
 		{"viewer cannot add", "POST", "/v1/shared-budgets/BDG-456/members", "V", `{"user_id":"N","role":"viewer"}`, 403},
 		{"contributor cannot add", "POST", "/v1/shared-budgets/BDG-456/members", "C", `{"user_id":"N","role":"viewer"}`, 403},
 		{"viewer cannot remove others", "DELETE", "/v1/shared-budgets/BDG-456/members/C", "V", "", 403},
@@ -179,13 +191,61 @@ func TestSharedBudgetAuthorization(t *testing.T) {
 	if v := b["participants"].([]any)[1].(map[string]any); v["user_id"] != "V" || v["role"] != "owner" {
 		t.Fatalf("V %v", v)
 	}
-	f.want(t, "GET", "/v1/shared-budgets/BDG-456", "C", "", 403)
+	f.want(t, "GET", "/v1/shared-budgets/BDG-456", "C", "", 404)
 	if mine := f.want(t, "GET", "/v1/me/shared-budgets", "C", "", 200)["shared_budgets"].([]any); len(mine) != 0 {
 		t.Fatalf("C's shared budgets after removal %v", mine)
 	}
 	// With two owners, the first may leave.
 	f.want(t, "DELETE", "/v1/shared-budgets/BDG-456/members/A", "A", "", 202)
-	f.want(t, "GET", "/v1/shared-budgets/BDG-456", "A", "", 403)
+	f.want(t, "GET", "/v1/shared-budgets/BDG-456", "A", "", 404)
+}
+
+// Joining needs consent (the seed's household): B's tagged spend before B
+// accepts does not count and B cannot read the budget; after B accepts,
+// B's spend counts exactly. A declined invitation is gone; another user
+// cannot answer B's.
+func TestSharedBudgetConsent(t *testing.T) {
+	f := startShared(t)
+	f.want(t, "POST", "/v1/shared-budgets", "A", `{"budget_id":"BDG-456","name":"Household Groceries","category":"groceries","limit_minor":1600000,"currency":"THB"}`, 202)
+	inv := f.want(t, "POST", "/v1/shared-budgets/BDG-456/members", "A", `{"user_id":"B","role":"contributor"}`, 202)
+	id, _ := inv["invitation_id"].(string)
+	f.want(t, "POST", "/v1/shared-budgets/BDG-456/members", "A", `{"user_id":"B","role":"viewer"}`, 409) // already invited
+
+	list := f.want(t, "GET", "/v1/me/invitations", "B", "", 200)["invitations"].([]any)
+	if len(list) != 1 {
+		t.Fatalf("B's invitations %v", list)
+	}
+	got := list[0].(map[string]any)
+	for k, v := range map[string]any{"invitation_id": id, "budget_id": "BDG-456", "name": "Household Groceries", "role": "contributor", "invited_by": "A"} {
+		if got[k] != v {
+			t.Errorf("invitation %s = %v, want %v", k, got[k], v)
+		}
+	}
+	f.h.Txn(cdc.OpCreate, tagged(purchase("TB0", "B", 650_000, 20), "BDG-456", "Makro"))
+	f.want(t, "GET", "/v1/shared-budgets/BDG-456", "B", "", 404)
+	if b := f.want(t, "GET", "/v1/shared-budgets/BDG-456", "A", "", 200); b["spent_minor"] != 0.0 || len(b["participants"].([]any)) != 1 {
+		t.Fatalf("invitee's spend counted: %v", b)
+	}
+	f.want(t, "POST", "/v1/me/invitations/"+id+"/accept", "C", "", 404)
+	f.want(t, "POST", "/v1/me/invitations/"+id+"/accept", "B", "", 202)
+	f.want(t, "POST", "/v1/me/invitations/"+id+"/accept", "B", "", 404) // answered
+	if list := f.want(t, "GET", "/v1/me/invitations", "B", "", 200)["invitations"].([]any); len(list) != 0 {
+		t.Fatalf("invitations after accepting %v", list)
+	}
+	f.h.Txn(cdc.OpCreate, tagged(purchase("TB1", "B", 180_000, 21), "BDG-456", "Tesco Lotus"))
+	b := f.want(t, "GET", "/v1/shared-budgets/BDG-456", "B", "", 200)
+	parts := b["participants"].([]any)
+	if b["spent_minor"] != 180_000.0 || len(parts) != 2 || parts[1].(map[string]any)["spent_minor"] != 180_000.0 {
+		t.Fatalf("after accepting %v", b)
+	}
+
+	inv = f.want(t, "POST", "/v1/shared-budgets/BDG-456/members", "A", `{"user_id":"D","role":"viewer"}`, 202)
+	id, _ = inv["invitation_id"].(string)
+	f.want(t, "POST", "/v1/me/invitations/"+id+"/decline", "D", "", 202)
+	f.want(t, "GET", "/v1/shared-budgets/BDG-456", "D", "", 404)
+	if list := f.want(t, "GET", "/v1/me/invitations", "D", "", 200)["invitations"].([]any); len(list) != 0 {
+		t.Fatalf("invitations after declining %v", list)
+	}
 }
 
 func TestSharedBudgetGeneratedID(t *testing.T) {

@@ -24,13 +24,18 @@ func sharedCmd(id, kind, actor, user, role string, day int) event.SharedCommand 
 }
 
 // household creates BDG-456 "Household Groceries" (฿16,000, groceries) by A
-// on 1 November with B as contributor and V as viewer.
+// on 1 November with B as contributor and V as viewer (invited, and
+// accepted).
 func household(h *processorstest.Harness) {
 	create := sharedCmd("c1", event.CmdSharedCreate, "A", "", "", 1)
 	create.Name, create.Category, create.LimitMinor, create.Currency, create.Period = "Household Groceries", "groceries", 1_600_000, "THB", "monthly"
 	h.SharedCommand(create)
-	h.SharedCommand(sharedCmd("c2", event.CmdSharedAddMember, "A", "B", "contributor", 1))
-	h.SharedCommand(sharedCmd("c3", event.CmdSharedAddMember, "A", "V", "viewer", 1))
+	for _, m := range [][3]string{{"c2", "B", "contributor"}, {"c3", "V", "viewer"}} {
+		h.SharedCommand(sharedCmd(m[0], event.CmdSharedAddMember, "A", m[1], m[2], 1))
+		accept := sharedCmd(m[0]+"-accept", event.CmdSharedAccept, m[1], "", "", 1)
+		accept.InvitationID = m[0]
+		h.SharedCommand(accept)
+	}
 }
 
 func sharedUpdates(recs []any) []event.BudgetUpdate {

@@ -75,6 +75,11 @@ func (u *users) command(ctx goka.Context, msg any) {
 			Category: cmd.Category, Currency: cmd.Currency, Period: cmd.Period, Since: cmd.IssuedAt})
 	case event.CmdRemoveMembership:
 		s.RemoveMembership(cmd.BudgetID, cmd.IssuedAt)
+	case event.CmdInvite:
+		s.Invite(budget.Invitation{ID: cmd.InvitationID, BudgetID: cmd.BudgetID, Name: cmd.Name, Role: cmd.Role,
+			InvitedBy: cmd.InvitedBy, ExpiresAt: cmd.ExpiresAt}, cmd.IssuedAt)
+	case event.CmdUninvite:
+		s.Uninvite(cmd.InvitationID)
 	default:
 		err = errors.New("unknown command kind")
 	}

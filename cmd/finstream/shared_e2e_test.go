@@ -129,8 +129,18 @@ func seedHousehold(t *testing.T, n *node, prefix string) float64 {
 		code, body := n.call("GET", "/v1/shared-budgets/BDG-456", A, "")
 		return code == 200, fmt.Sprint(code, body)
 	})
-	if code, body := n.call("POST", "/v1/shared-budgets/BDG-456/members", A, `{"user_id":"USR-B","role":"contributor"}`); code != http.StatusAccepted {
-		t.Fatalf("add B: %d %v", code, body)
+	code, inv := n.call("POST", "/v1/shared-budgets/BDG-456/members", A, `{"user_id":"USR-B","role":"contributor"}`)
+	if code != http.StatusAccepted || inv["status"] != "pending" {
+		t.Fatalf("invite B: %d %v", code, inv)
+	}
+	// B's invitation reaches B's state, and B accepts it.
+	waitFor(t, 20*time.Second, "B's invitation", func() (bool, string) {
+		code, body := n.call("GET", "/v1/me/invitations", B, "")
+		list, _ := body["invitations"].([]any)
+		return code == 200 && len(list) == 1, fmt.Sprint(code, body)
+	})
+	if code, body := n.call("POST", fmt.Sprintf("/v1/me/invitations/%v/accept", inv["invitation_id"]), B, ""); code != http.StatusAccepted {
+		t.Fatalf("B accepts: %d %v", code, body)
 	}
 	// B's own state knows the membership: the transaction stage decides
 	// what B's spend offers the budget from it.

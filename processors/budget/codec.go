@@ -19,7 +19,8 @@ import (
 // '{': JSON) still decode, their transactions dropped (the transaction
 // stage's table holds them now).
 const (
-	stateFormat   byte = 0xB3
+	stateFormat   byte = 0xB4
+	stateFormatV3 byte = 0xB3 // before invitations
 	stateFormatV2 byte = 0xB2
 	stateFormatV1 byte = 0xB1
 )
@@ -86,6 +87,7 @@ func (s *State) MarshalBinary() ([]byte, error) {
 		w.int(r.Seq)
 		w.str(string(r.Alerts))
 	}
+	s.writeInvitations(&w)
 	return w.b, nil
 }
 
@@ -96,10 +98,10 @@ func (s *State) head(b []byte) (*reader, error) {
 	if len(b) == 0 {
 		return &reader{}, nil
 	}
-	if b[0] != stateFormat && b[0] != stateFormatV2 && b[0] != stateFormatV1 {
+	if b[0] != stateFormat && b[0] != stateFormatV3 && b[0] != stateFormatV2 && b[0] != stateFormatV1 {
 		return nil, fmt.Errorf("budget state: unknown format byte 0x%02x", b[0])
 	}
-	r := &reader{b: b[1:], v1: b[0] == stateFormatV1, old: b[0] != stateFormat}
+	r := &reader{b: b[1:], v1: b[0] == stateFormatV1, old: b[0] != stateFormat && b[0] != stateFormatV3, v3: b[0] == stateFormatV3}
 	s.UserID = r.str()
 	s.TimeZone = r.str()
 	s.Version = r.int()
@@ -172,6 +174,9 @@ func (s *State) UnmarshalBinary(b []byte) error {
 				s.Recent[i].Alerts = []byte(a)
 			}
 		}
+	}
+	if !r.v3 {
+		s.readInvitations(r)
 	}
 	return s.done(r)
 }
@@ -253,6 +258,7 @@ type reader struct {
 	b   []byte
 	err error
 	v1  bool // stateFormatV1: no Txn.Fired
+	v3  bool // stateFormatV3: no invitations
 	old bool // an earlier build's format (V1, V2)
 }
 

@@ -54,6 +54,7 @@ func (s *State) SetMembership(m Membership) (Effects, error) {
 		return Effects{}, nil
 	}
 	s.Memberships[m.BudgetID] = &m
+	s.uninviteBudget(m.BudgetID)
 	s.trimMemberships()
 	s.Version++
 	return Effects{}, nil

@@ -1,6 +1,7 @@
 package budget
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -191,5 +192,37 @@ func TestRoute(t *testing.T) {
 		if got := route(rec, ms); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
+	}
+}
+
+func TestInvitationsInTheUserState(t *testing.T) {
+	s := NewBook("USR-B")
+	inv := Invitation{ID: "inv-1", BudgetID: "BDG-456", Name: "Household Groceries", Role: "contributor", InvitedBy: "USR-A", ExpiresAt: at(8, 8)}
+	s.Invite(inv, at(1, 8))
+	s.Invite(inv, at(1, 9)) // again: still one
+	s.Invite(Invitation{ID: "inv-2", BudgetID: "BDG-9", Role: "viewer", ExpiresAt: at(3, 8)}, at(1, 9))
+	if got := s.PendingInvitations(at(2, 8)); len(got) != 2 || got[0].ID != "inv-2" || got[1] != inv {
+		t.Fatalf("pending %+v", got)
+	}
+	if got := s.PendingInvitations(at(4, 8)); len(got) != 1 {
+		t.Fatalf("expired one listed %+v", got)
+	}
+	got := roundTrip(t, s.State)
+	if i, ok := got.Invitation("inv-1", at(2, 8)); !ok || i.Name != "Household Groceries" || !i.ExpiresAt.Equal(at(8, 8)) {
+		t.Fatalf("after decode %+v %v", i, ok)
+	}
+	// Joining the budget (accepted) ends its invitation; a decline ends the other.
+	if _, err := s.SetMembership(household("contributor")); err != nil {
+		t.Fatal(err)
+	}
+	s.Uninvite("inv-2")
+	if len(s.Invitations) != 0 {
+		t.Fatalf("invitations left %+v", s.Invitations)
+	}
+	for i := range 40 {
+		s.Invite(Invitation{ID: fmt.Sprint("inv-", i), ExpiresAt: at(8, 8).Add(time.Duration(i) * time.Hour)}, at(1, 8))
+	}
+	if len(s.Invitations) != maxInvitations || s.Invitations[0].ID != "inv-24" {
+		t.Fatalf("bounded: %d, first %+v", len(s.Invitations), s.Invitations[0])
 	}
 }

@@ -34,6 +34,8 @@ type State struct {
 	Recent []Seen `json:"recent,omitempty"`
 	// Memberships of shared budgets by budget id (membership.go).
 	Memberships map[string]*Membership `json:"memberships,omitempty"`
+	// Invitations to shared budgets still to be answered (invitations.go).
+	Invitations []Invitation `json:"invitations,omitempty"`
 	// Version increases with every change of the state.
 	Version int64 `json:"version"`
 	// LatestMonth is the month of the latest CDC source time seen: the

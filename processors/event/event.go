@@ -119,6 +119,12 @@ const (
 	// shared-budget group, never by the API.
 	CmdSetMembership    = "set_membership"
 	CmdRemoveMembership = "remove_membership"
+	// CmdInvite tells a user's state of a pending invitation to a shared
+	// budget (InvitationID, BudgetID, Name, Role, InvitedBy, ExpiresAt);
+	// CmdUninvite withdraws it (declined or cancelled; an accepted one ends
+	// with CmdSetMembership). Written by the shared-budget group.
+	CmdInvite   = "invite"
+	CmdUninvite = "uninvite"
 )
 
 // UserCommand is a command from the API, applied by the user's processor,
@@ -140,6 +146,11 @@ type UserCommand struct {
 	BudgetID string `json:"budget_id"`
 	Name     string `json:"name"`
 	Role     string `json:"role"`
+	// InvitationID, InvitedBy and ExpiresAt describe an invitation
+	// (CmdInvite, CmdUninvite).
+	InvitationID string    `json:"invitation_id"`
+	InvitedBy    string    `json:"invited_by"`
+	ExpiresAt    time.Time `json:"expires_at"`
 }
 
 // ParticipantSpend is one participant of a shared budget with their
@@ -158,12 +169,18 @@ const (
 	CmdSharedChangeRole   = "change_role"
 	CmdSharedRemoveMember = "remove_member"
 	CmdSharedSetLimit     = "set_limit"
+	// CmdSharedAccept and CmdSharedDecline answer the invitation
+	// InvitationID; the actor is the invitee.
+	CmdSharedAccept  = "accept"
+	CmdSharedDecline = "decline"
 )
 
 // SharedCommand is a command on a shared budget from the API, written to
 // finstream.commands.shared keyed by BudgetID and applied by the
 // shared-budget group. ActorID is who issued it (the token's subject);
-// UserID and Role name the member a membership command is about.
+// UserID and Role name the member a membership command is about; an add
+// (CmdSharedAddMember) invites them, with the command's id as the
+// invitation's id, and they join when they accept it.
 // CmdSharedCreate uses Name, Category, LimitMinor, Currency, Period and
 // ThresholdsBP (the actor becomes the owner); CmdSharedSetLimit uses
 // LimitMinor and, when not empty, ThresholdsBP.
@@ -181,6 +198,7 @@ type SharedCommand struct {
 	UserID       string    `json:"user_id"`
 	Role         string    `json:"role"`
 	IssuedAt     time.Time `json:"issued_at"`
+	InvitationID string    `json:"invitation_id"`
 }
 
 // SharedSpend is one change of a transaction that may count for a shared

@@ -53,6 +53,9 @@ type Budget struct {
 	// keepContribPeriods periods.
 	Spend   map[string]int64 `json:"spend,omitempty"`
 	Contrib map[string]int64 `json:"contrib,omitempty"`
+	// Invitations are the pending invitations (at most maxInvitations;
+	// expired ones are dropped at the next command).
+	Invitations []Invitation `json:"invitations,omitempty"`
 	// Latest is the latest CDC source time applied: the clock of the
 	// retention window (never posted_at, which the source controls).
 	Latest time.Time `json:"latest"`

@@ -47,6 +47,13 @@ func (b *Budget) MarshalBinary() ([]byte, error) {
 	}
 	writeAmounts(&w, b.Spend)
 	writeAmounts(&w, b.Contrib)
+	w.Len(len(b.Invitations))
+	for _, inv := range b.Invitations {
+		for _, s := range []string{inv.ID, inv.UserID, string(inv.Role), inv.InvitedBy} {
+			w.Str(s)
+		}
+		w.Time(inv.ExpiresAt)
+	}
 	w.Time(b.Latest)
 	w.Time(b.LatestPosted)
 	b.Commands.Write(&w)
@@ -109,6 +116,14 @@ func (b *Budget) UnmarshalBinary(data []byte) error {
 		b.Members[id] = m
 	}
 	b.Spend, b.Contrib = readAmounts(r), readAmounts(r)
+	if n := r.Len(); n > 0 {
+		b.Invitations = make([]Invitation, n)
+		for i := range b.Invitations {
+			inv := &b.Invitations[i]
+			inv.ID, inv.UserID, inv.Role, inv.InvitedBy = r.Str(), r.Str(), Role(r.Str()), r.Str()
+			inv.ExpiresAt = r.Time()
+		}
+	}
 	b.Latest = r.Time()
 	b.LatestPosted = r.Time()
 	b.Commands = compact.ReadWindow(r)

@@ -127,9 +127,11 @@ func thresholds(in []int64) ([]int64, error) {
 }
 
 // Check reports whether cmd would apply to b now: nil, or an error wrapping
-// ErrForbidden (the actor may not), ErrNotFound (no such member),
-// ErrConflict (already so, the last owner, the budget exists) or ErrInvalid.
-// Only an owner manages; any participant may remove themselves.
+// ErrForbidden (the actor may not), ErrNotFound (no such member or
+// invitation), ErrConflict (already so, the last owner, the budget exists,
+// already invited) or ErrInvalid. Only an owner manages (adding a member
+// invites them; removing a pending invitee cancels the invitation); any
+// participant may remove themselves; only the invitee answers an invitation.
 func (b *Budget) Check(cmd event.SharedCommand) error {
 	actor := b.RoleOf(cmd.ActorID)
 	target, role := b.RoleOf(cmd.UserID), Role(cmd.Role)
@@ -148,8 +150,8 @@ func (b *Budget) Check(cmd event.SharedCommand) error {
 			return fmt.Errorf("%w: %s is already %s", ErrConflict, cmd.UserID, role)
 		case cmd.Kind == event.CmdSharedAddMember && target != "":
 			return fmt.Errorf("%w: %s is already a participant (%s)", ErrConflict, cmd.UserID, target)
-		case cmd.Kind == event.CmdSharedAddMember && b.current() >= maxParticipants:
-			return fmt.Errorf("%w: a shared budget has at most %d participants", ErrConflict, maxParticipants)
+		case cmd.Kind == event.CmdSharedAddMember:
+			return b.checkInvite(cmd)
 		case cmd.Kind == event.CmdSharedChangeRole && target == "":
 			return fmt.Errorf("%w: %s is not a participant", ErrNotFound, cmd.UserID)
 		case target == Owner && b.owners() == 1:
@@ -159,11 +161,15 @@ func (b *Budget) Check(cmd event.SharedCommand) error {
 		switch {
 		case !actor.CanManage() && (actor == "" || cmd.UserID != cmd.ActorID):
 			return fmt.Errorf("%w: only an owner removes other members", ErrForbidden)
+		case target == "" && b.pending("", cmd.UserID, cmd.IssuedAt) != nil:
+			return nil // cancels the invitation
 		case target == "":
 			return fmt.Errorf("%w: %s is not a participant", ErrNotFound, cmd.UserID)
 		case target == Owner && b.owners() == 1:
 			return fmt.Errorf("%w: %s is the last owner", ErrConflict, cmd.UserID)
 		}
+	case event.CmdSharedAccept, event.CmdSharedDecline:
+		return b.checkAnswer(cmd)
 	case event.CmdSharedSetLimit:
 		if !actor.CanManage() {
 			return fmt.Errorf("%w: only an owner changes the limit", ErrForbidden)
@@ -196,8 +202,20 @@ func (b *Budget) Apply(cmd event.SharedCommand) (Effects, error) {
 	}
 	b.remember(cmd.CommandID)
 	var eff Effects
+	inv := b.pending(cmd.InvitationID, cmd.ActorID, cmd.IssuedAt)
+	if cmd.Kind == event.CmdSharedRemoveMember && b.RoleOf(cmd.UserID) == "" {
+		inv = b.pending("", cmd.UserID, cmd.IssuedAt)
+	}
 	switch cmd.Kind {
-	case event.CmdSharedAddMember, event.CmdSharedChangeRole, event.CmdSharedRemoveMember:
+	case event.CmdSharedAddMember:
+		eff = b.invite(cmd)
+	case event.CmdSharedAccept, event.CmdSharedDecline:
+		eff = b.answer(cmd, *inv)
+	case event.CmdSharedRemoveMember, event.CmdSharedChangeRole:
+		if cmd.Kind == event.CmdSharedRemoveMember && b.RoleOf(cmd.UserID) == "" {
+			eff = b.answer(cmd, *inv) // an owner cancels an invitation
+			break
+		}
 		role := Role(cmd.Role)
 		if cmd.Kind == event.CmdSharedRemoveMember {
 			role = ""
@@ -222,10 +240,16 @@ func (b *Budget) Apply(cmd event.SharedCommand) (Effects, error) {
 func (b *Budget) resend(cmd event.SharedCommand) []event.UserCommand {
 	user := cmd.UserID
 	switch cmd.Kind {
-	case event.CmdSharedCreate:
+	case event.CmdSharedCreate, event.CmdSharedAccept, event.CmdSharedDecline:
 		user = cmd.ActorID
 	case event.CmdSharedSetLimit:
 		return nil
+	}
+	if inv := b.pending("", user, cmd.IssuedAt); inv != nil {
+		return []event.UserCommand{b.invitationCommand(*inv, event.CmdInvite, inv.ID, cmd.IssuedAt)}
+	}
+	if cmd.Kind == event.CmdSharedDecline {
+		return []event.UserCommand{b.invitationCommand(Invitation{ID: cmd.InvitationID, UserID: user}, event.CmdUninvite, cmd.CommandID, cmd.IssuedAt)}
 	}
 	if b.Members[user] == nil {
 		return nil

@@ -42,8 +42,16 @@ func household(t *testing.T) *Budget {
 	if len(eff.Members) != 1 || eff.Members[0].Kind != event.CmdSetMembership || eff.Members[0].Role != "owner" || eff.Members[0].UserID != "A" {
 		t.Fatalf("create effects %+v", eff)
 	}
-	mustApply(t, b, cmd("c-b", event.CmdSharedAddMember, "A", "B", "contributor", 1))
+	join(t, b, "c-b", "B", "contributor", 1)
 	return b
+}
+
+// join invites user as role (A's command id) on day, and user accepts.
+func join(t *testing.T, b *Budget, id, user, role string, day int) {
+	t.Helper()
+	mustApply(t, b, cmd(id, event.CmdSharedAddMember, "A", user, role, day))
+	acc := event.SharedCommand{CommandID: id + "-accept", BudgetID: "BDG-456", Kind: event.CmdSharedAccept, ActorID: user, InvitationID: id, IssuedAt: at(day, 8)}
+	mustApply(t, b, acc)
 }
 
 func mustApply(t *testing.T, b *Budget, c event.SharedCommand) Effects {
@@ -167,7 +175,7 @@ func TestWhatCounts(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			b := household(t)
-			mustApply(t, b, cmd("c-v", event.CmdSharedAddMember, "A", "V", "viewer", 1))
+			join(t, b, "c-v", "V", "viewer", 1)
 			eff := b.ApplySpend(c.sp)
 			if got := b.View(at(10, 12)).SpentMinor; got != c.counted {
 				t.Fatalf("spent %d, want %d", got, c.counted)
@@ -220,7 +228,13 @@ func TestMembershipChanges(t *testing.T) {
 	if eff = b.ApplySpend(c1); len(eff.Updates) != 1 || !eff.Updates[0].Refused {
 		t.Fatalf("early spend %+v", eff.Updates)
 	}
-	c := cmd("c-c", event.CmdSharedAddMember, "A", "C", "contributor", 22)
+	// Invited: nothing of C counts until C accepts.
+	eff = mustApply(t, b, cmd("c-c", event.CmdSharedAddMember, "A", "C", "contributor", 22))
+	if m := eff.Members; len(eff.Updates) != 0 || len(m) != 1 || m[0].Kind != event.CmdInvite || m[0].InvitationID != "c-c" ||
+		m[0].UserID != "C" || !m[0].ExpiresAt.Equal(at(29, 8)) || b.RoleOf("C") != "" {
+		t.Fatalf("invitation %+v", eff)
+	}
+	c := event.SharedCommand{CommandID: "c-c-accept", BudgetID: "BDG-456", Kind: event.CmdSharedAccept, ActorID: "C", InvitationID: "c-c", IssuedAt: at(22, 9)}
 	eff = mustApply(t, b, c)
 	if m := eff.Members[0]; m.Kind != event.CmdSetMembership || m.Role != "contributor" || m.Category != "groceries" || !m.IssuedAt.After(at(22, 10)) {
 		t.Fatalf("membership command %+v", m)
@@ -267,7 +281,7 @@ func TestValueIsBounded(t *testing.T) {
 		user := fmt.Sprintf("U%02d", i%30)
 		if i%30 == i/30%30 {
 			if b.RoleOf(user) == "" {
-				mustApply(t, b, cmd(fmt.Sprintf("add-%d", i), event.CmdSharedAddMember, "A", user, "contributor", 1))
+				join(t, b, fmt.Sprintf("add-%d", i), user, "contributor", 1)
 			} else if user != "A" {
 				mustApply(t, b, cmd(fmt.Sprintf("rm-%d", i), event.CmdSharedRemoveMember, "A", user, "", 1))
 			}
@@ -328,7 +342,7 @@ func inUTC(alerts []event.Alert) []event.Alert {
 
 func TestCheck(t *testing.T) {
 	b := household(t)
-	mustApply(t, b, cmd("c-v", event.CmdSharedAddMember, "A", "V", "viewer", 1))
+	join(t, b, "c-v", "V", "viewer", 1)
 	cases := []struct {
 		name string
 		c    event.SharedCommand

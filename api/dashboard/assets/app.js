@@ -137,6 +137,45 @@ async function load() {
   } catch (e) { /* shared budgets not available */ }
   renderShared();
   loadExtras();
+  loadInvitations();
+}
+
+// loadInvitations shows the user's pending invitations to shared budgets,
+// each with Accept and Decline; an accepted budget appears once the
+// membership reached the user's state.
+async function loadInvitations() {
+  let list;
+  try { list = (await api("/v1/me/invitations")).invitations || []; } catch (e) { return; }
+  const ul = $("invitations"); ul.replaceChildren();
+  $("invitations-box").hidden = !list.length;
+  for (const inv of list) {
+    const answer = (verb) => async () => {
+      try {
+        await api(`/v1/me/invitations/${encodeURIComponent(inv.invitation_id)}/${verb}`, { method: "POST" });
+        li.remove();
+        $("invitations-box").hidden = !ul.children.length;
+        feed(`You ${verb === "accept" ? "accepted" : "declined"} the invitation to ${inv.name || inv.budget_id}`, false);
+        if (verb === "accept") awaitMembership(inv.budget_id, 20);
+      } catch (e) { feed(e.message, true); }
+    };
+    const accept = el("button", { class: "accept" }, "Accept"), decline = el("button", { class: "decline" }, "Decline");
+    accept.onclick = answer("accept"); decline.onclick = answer("decline");
+    const li = el("li", { id: "invitation-" + inv.invitation_id },
+      el("span", {}, `${inv.invited_by} invites you to ${inv.name || inv.budget_id} as ${inv.role} (until ${new Date(inv.expires_at).toLocaleDateString()})`),
+      accept, decline);
+    ul.append(li);
+  }
+}
+
+// awaitMembership reloads the shared budgets until budgetID is among them.
+async function awaitMembership(budgetID, tries) {
+  await load();
+  if (state.shared.has(budgetID) || tries <= 0) {
+    if (state.ws && state.ws.readyState === 1 && state.shared.has(budgetID))
+      state.ws.send(JSON.stringify({ type: "subscribe", channel: "budget:" + budgetID, since_version: 0 }));
+    return;
+  }
+  setTimeout(() => awaitMembership(budgetID, tries - 1), 500);
 }
 
 async function loadExtras() {
@@ -166,6 +205,7 @@ async function signIn(user) {
   $("user-label").textContent = user;
   await load();
   connect();
+  setInterval(loadInvitations, 10000);
 }
 
 window.addEventListener("DOMContentLoaded", () => {
