@@ -150,8 +150,10 @@ func TestGoalEndpoints(t *testing.T) {
 		t.Fatal(err)
 	}
 	eff, _ := owner.SetMember("G-HOUSE", "USR-2", goal.RoleContributor, now)
+	accepted, _ := owner.AnswerInvite("G-HOUSE", "USR-2", true, now)
 	member := goal.State{UserID: "USR-2"}
 	member.Apply(eff.Forwards[0].Msg, "")
+	member.Apply(accepted.Forwards[0].Msg, "")
 	owner.ApplyTxn(cdc.TxnChange{Pos: cdc.Position{LSN: 10}, Row: cdc.Txn{ID: "C1", AccountID: "ACC-GOAL", UserID: "USR-1",
 		Direction: "CREDIT", Status: "POSTED", AmountMinor: 1_500_000, Currency: "THB", PostedAt: now}})
 	f.tt.SetTableValue(goka.Table(goalsTable), "USR-1", owner)
@@ -231,5 +233,57 @@ func TestNotificationSettingsEndpoints(t *testing.T) {
 	_, v, ok := f.notifyQ.Next()
 	if cmd := v.(event.NotificationSettings); !ok || cmd.UserID != "USR-1" || strings.Join(cmd.Disabled, ",") != "insight" || cmd.Lang != "th" {
 		t.Errorf("command %+v", v)
+	}
+}
+
+// A goal's member joins by invitation: the invitee lists it, sees no goal
+// until they accept, and only they can answer it.
+func TestGoalInvitations(t *testing.T) {
+	f := startCopilot(t)
+	owner := goal.State{UserID: "USR-1"}
+	if _, err := owner.SetGoal(goal.Settings{ID: "G-HOUSE", Name: "House deposit", TargetMinor: 5_000_000, Currency: "THB", AccountID: "ACC-GOAL"}, now); err != nil {
+		t.Fatal(err)
+	}
+	eff, _ := owner.SetMember("G-HOUSE", "USR-3", goal.RoleViewer, now)
+	invitee := goal.State{UserID: "USR-3"}
+	invitee.Apply(eff.Forwards[0].Msg, "")
+	f.tt.SetTableValue(goka.Table(goalsTable), "USR-1", owner)
+	f.tt.SetTableValue(goka.Table(goalsTable), "USR-3", invitee)
+
+	code, body := f.do(t, "GET", "/v1/me/goal-invitations", "USR-3", "")
+	list, _ := body["invitations"].([]any)
+	if code != 200 || len(list) != 1 {
+		t.Fatalf("invitations: %d %v", code, body)
+	}
+	if inv := list[0].(map[string]any); inv["owner_id"] != "USR-1" || inv["goal_id"] != "G-HOUSE" || inv["role"] != "viewer" || inv["pending"] != true {
+		t.Fatalf("invitation %v", inv)
+	}
+	if _, body := f.do(t, "GET", "/v1/me/goals", "USR-3", ""); len(body["goals"].([]any)) != 0 {
+		t.Fatalf("the invitee sees the goal: %v", body)
+	}
+	for _, c := range []struct {
+		path, user string
+		code       int
+	}{
+		{"/v1/me/goal-invitations/USR-1/G-HOUSE/accept", "USR-2", 404}, // not invited
+		{"/v1/me/goal-invitations/USR-1/G-NONE/accept", "USR-3", 404},
+		{"/v1/me/goal-invitations/USR-1/G-HOUSE/accept", "USR-3", 202},
+		{"/v1/me/goal-invitations/USR-1/G-HOUSE/decline", "USR-3", 202},
+	} {
+		if code, body := f.do(t, "POST", c.path, c.user, ""); code != c.code {
+			t.Errorf("POST %s as %s: %d %v, want %d", c.path, c.user, code, body, c.code)
+		}
+	}
+	var kinds []string
+	for {
+		k, v, ok := f.goalQ.Next()
+		if !ok {
+			break
+		}
+		cmd := v.(event.GoalCommand)
+		kinds = append(kinds, k+":"+cmd.Kind+":"+cmd.GoalID+":"+cmd.MemberID)
+	}
+	if want := "USR-1:accept_goal_member:G-HOUSE:USR-3,USR-1:decline_goal_member:G-HOUSE:USR-3"; strings.Join(kinds, ",") != want {
+		t.Errorf("commands %v, want %s", kinds, want)
 	}
 }

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"errors"
 	"net/http"
+	"slices"
 
 	"finstream/processors/cdc"
 	"finstream/processors/event"
@@ -131,4 +133,47 @@ func (c *Copilot) sendGoal(w http.ResponseWriter, r *http.Request, cmd event.Goa
 	cmd.CommandID = newCommandID()
 	cmd.IssuedAt = c.cfg.Now()
 	c.emit(r.Context(), w, c.cfg.GoalCommands, cmd.UserID, cmd.CommandID, cmd)
+}
+
+// getGoalInvitations lists the user's pending invitations to others' goals.
+func (c *Copilot) getGoalInvitations(w http.ResponseWriter, r *http.Request, user string) {
+	st, err := read[goal.State](c.cfg.Goals, user)
+	if err != nil {
+		c.unavailable(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"invitations": st.Invitations(c.cfg.Now()), "version": st.Version})
+}
+
+// answerGoalInvitation accepts or declines the user's invitation to goal
+// {goal_id} of {owner_id}: 404 unless the user holds it, pending.
+func (c *Copilot) answerGoalInvitation(kind string) authed {
+	return func(w http.ResponseWriter, r *http.Request, user string) {
+		ownerID, goalID := r.PathValue("owner_id"), r.PathValue("goal_id")
+		mine, err := read[goal.State](c.cfg.Goals, user)
+		if err != nil {
+			c.unavailable(w, err)
+			return
+		}
+		now := c.cfg.Now()
+		if !slices.ContainsFunc(mine.Invitations(now), func(m goal.Membership) bool { return m.OwnerID == ownerID && m.GoalID == goalID }) {
+			writeError(w, http.StatusNotFound, "not_found", "no pending invitation to goal "+goalID+" of "+ownerID)
+			return
+		}
+		owner, err := read[goal.State](c.cfg.Goals, ownerID)
+		if err != nil {
+			c.unavailable(w, err)
+			return
+		}
+		owner.UserID = ownerID
+		cmd := event.GoalCommand{UserID: ownerID, Kind: kind, GoalID: goalID, MemberID: user, IssuedAt: now}
+		// The invitee's state learned of it from the owner's, so a view of
+		// the owner's that does not show it yet is behind: the goals group
+		// checks again when it applies the answer.
+		if _, err := owner.Command(cmd, cdc.KnownCurrency); err != nil && !errors.Is(err, goal.ErrNotFound) {
+			goalError(w, err)
+			return
+		}
+		c.sendGoal(w, r, cmd)
+	}
 }

@@ -49,6 +49,8 @@ type CopilotConfig struct {
 //	DELETE /v1/me/goals/{id}
 //	POST   /v1/me/goals/{id}/members           {user_id, role: contributor|viewer}
 //	DELETE /v1/me/goals/{id}/members/{user_id}
+//	GET    /v1/me/goal-invitations
+//	POST   /v1/me/goal-invitations/{owner_id}/{goal_id}/accept | decline
 //	GET    /v1/me/notification-settings        {kinds: {kind: bool}, lang}
 //	PUT    /v1/me/notification-settings        {kinds?: {kind: bool}, lang?}
 //
@@ -91,6 +93,9 @@ func (c *Copilot) Mount(handle func(pattern string, handler http.Handler)) {
 	handle("DELETE /v1/me/goals/{id}", c.authed(c.deleteGoal))
 	handle("POST /v1/me/goals/{id}/members", c.authed(c.addGoalMember))
 	handle("DELETE /v1/me/goals/{id}/members/{user_id}", c.authed(c.removeGoalMember))
+	handle("GET /v1/me/goal-invitations", c.authed(c.getGoalInvitations))
+	handle("POST /v1/me/goal-invitations/{owner_id}/{goal_id}/accept", c.authed(c.answerGoalInvitation(event.CmdAcceptGoalMember)))
+	handle("POST /v1/me/goal-invitations/{owner_id}/{goal_id}/decline", c.authed(c.answerGoalInvitation(event.CmdDeclineGoalMember)))
 	handle("GET /v1/me/notification-settings", c.authed(c.getNotificationSettings))
 	handle("PUT /v1/me/notification-settings", c.authed(c.putNotificationSettings))
 }

@@ -105,6 +105,11 @@ const (
 	CmdDeleteGoal       = "delete_goal"
 	CmdAddGoalMember    = "add_goal_member"
 	CmdRemoveGoalMember = "remove_goal_member"
+	// CmdAcceptGoalMember and CmdDeclineGoalMember answer the invitation
+	// of MemberID (who issued it) to the goal of UserID (the owner, the
+	// command's key).
+	CmdAcceptGoalMember  = "accept_goal_member"
+	CmdDeclineGoalMember = "decline_goal_member"
 )
 
 // GoalCommand is a command from the API about a goal, written to

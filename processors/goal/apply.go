@@ -81,7 +81,7 @@ func (s *State) ApplyTxnFrom(ch cdc.TxnChange, in string) Effects {
 	}
 	if g == nil {
 		for _, k := range s.membershipKeys() {
-			if m := s.Memberships[k]; !m.Removed && m.AccountID != "" && m.AccountID == ch.Row.AccountID && m.OwnerID != s.UserID {
+			if m := s.Memberships[k]; !m.Removed && !m.Pending && m.AccountID != "" && m.AccountID == ch.Row.AccountID && m.OwnerID != s.UserID {
 				if ch.Row.UserID == "" {
 					ch.Row.UserID = s.UserID
 				}

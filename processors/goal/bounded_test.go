@@ -95,7 +95,14 @@ func TestCodecRoundTrip(t *testing.T) {
 	if _, err := s.SetMember("G-HOUSE", "USR-2", RoleContributor, at(9, 30)); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.AnswerInvite("G-HOUSE", "USR-2", true, at(9, 31)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetMember("G-HOUSE", "USR-4", RoleViewer, at(9, 32)); err != nil { // pending
+		t.Fatal(err)
+	}
 	s.ApplyMembership(Membership{OwnerID: "USR-3", GoalID: "G-CAR", AccountID: "ACC-3", Role: RoleViewer})
+	s.ApplyMembership(Membership{OwnerID: "USR-5", GoalID: "G-BOAT", Role: RoleViewer, Pending: true, ExpiresAt: at(16, 1)})
 	s.ApplyAccount(cdc.AccountChange{Pos: cdc.Position{LSN: 3}, Row: cdc.Account{ID: "ACC-X", UserID: "USR-1", Type: "GOAL", GoalID: "G-OTHER"}})
 	st := stage{}
 	s.ApplyTxnFrom(st.send(move("C1", "USR-1", "CREDIT", 1_500_000, 10, at(10, 1))), "t/0/1")

@@ -14,7 +14,10 @@ import (
 // with '{' is the JSON of earlier builds (its per-transaction Flows are
 // dropped on decode: a later change of such a transaction is applied as
 // its first).
-const stateFormat byte = 0xC1
+const (
+	stateFormat   byte = 0xC2
+	stateFormatC1 byte = 0xC1 // before invitations
+)
 
 // Codec is the goka codec of the finstream-goals table: State in a compact
 // binary form (maps in key order, so equal states encode equally). Times
@@ -54,6 +57,8 @@ func (s *State) MarshalBinary() ([]byte, error) {
 		w.Str(m.AccountID)
 		w.Str(m.Role)
 		w.Bool(m.Removed)
+		w.Bool(m.Pending)
+		w.Time(m.ExpiresAt)
 	}
 	w.Len(len(s.Recent))
 	for _, m := range s.Recent {
@@ -72,16 +77,17 @@ func (s *State) UnmarshalBinary(b []byte) error {
 		}
 		return nil
 	}
-	if len(b) == 0 || b[0] != stateFormat {
+	if len(b) == 0 || (b[0] != stateFormat && b[0] != stateFormatC1) {
 		return fmt.Errorf("goal state: %w: unknown format", compact.ErrCorrupt)
 	}
+	invites := b[0] == stateFormat
 	r := compact.NewReader(b[1:])
 	s.UserID = r.Str()
 	s.TimeZone = r.Str()
 	s.Version = r.Int()
 	s.init()
 	for n := r.Len(); n > 0; n-- {
-		g := readGoal(r)
+		g := readGoal(r, invites)
 		s.Goals[g.ID] = g
 	}
 	for n := r.Len(); n > 0; n-- {
@@ -97,6 +103,9 @@ func (s *State) UnmarshalBinary(b []byte) error {
 	}
 	for n := r.Len(); n > 0; n-- {
 		m := &Membership{OwnerID: r.Str(), GoalID: r.Str(), AccountID: r.Str(), Role: r.Str(), Removed: r.Bool()}
+		if invites {
+			m.Pending, m.ExpiresAt = r.Bool(), r.Time()
+		}
 		s.Memberships[membershipKey(m.OwnerID, m.GoalID)] = m
 	}
 	for n := r.Len(); n > 0; n-- {
@@ -121,6 +130,12 @@ func writeGoal(w *compact.Writer, g *Goal) {
 		w.Str(g.Participants[id].Role)
 		w.Int(g.Participants[id].SavedMinor)
 	}
+	w.Len(len(g.Invited))
+	for _, id := range slices.Sorted(maps.Keys(g.Invited)) {
+		w.Str(id)
+		w.Str(g.Invited[id].Role)
+		w.Time(g.Invited[id].ExpiresAt)
+	}
 	w.Int(g.SavedMinor)
 	w.Len(len(g.Announced))
 	for _, m := range g.Announced {
@@ -137,12 +152,21 @@ func writeGoal(w *compact.Writer, g *Goal) {
 	w.Int(g.Version)
 }
 
-func readGoal(r *compact.Reader) *Goal {
+func readGoal(r *compact.Reader, invites bool) *Goal {
 	g := &Goal{ID: r.Str(), Name: r.Str(), Currency: r.Str(), TargetMinor: r.Int(), TargetDate: r.Date(), AccountID: r.Str(),
 		Participants: map[string]*Participant{}}
 	for n := r.Len(); n > 0; n-- {
 		id := r.Str()
 		g.Participants[id] = &Participant{Role: r.Str(), SavedMinor: r.Int()}
+	}
+	if n := 0; invites {
+		if n = r.Len(); n > 0 {
+			g.Invited = make(map[string]*Invite, n)
+		}
+		for ; n > 0; n-- {
+			id := r.Str()
+			g.Invited[id] = &Invite{Role: r.Str(), ExpiresAt: r.Time()}
+		}
 	}
 	g.SavedMinor = r.Int()
 	for n := r.Len(); n > 0; n-- {

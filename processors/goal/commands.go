@@ -106,8 +106,9 @@ func (s *State) DeleteGoal(id string, at time.Time) (Effects, error) {
 	return eff, nil
 }
 
-// SetMember adds a participant to a goal the user owns, or changes their
-// role (contributor or viewer; the owner's role cannot change).
+// SetMember invites a user to take part in a goal the user owns (they join
+// when they accept: AnswerInvite), or changes a participant's role
+// (contributor or viewer; the owner's role cannot change).
 func (s *State) SetMember(goalID, member, role string, at time.Time) (Effects, error) {
 	s.init()
 	g := s.Goals[goalID]
@@ -119,14 +120,14 @@ func (s *State) SetMember(goalID, member, role string, at time.Time) (Effects, e
 	case member == "" || member == s.UserID:
 		return Effects{}, fmt.Errorf("%w: the owner is already a participant", ErrInvalid)
 	}
-	if p := g.Participants[member]; p != nil {
-		if p.Role == role {
-			return Effects{}, nil
-		}
-		p.Role = role
-	} else {
-		g.Participants[member] = &Participant{Role: role}
+	p := g.Participants[member]
+	if p == nil {
+		return s.invite(g, member, role, at)
 	}
+	if p.Role == role {
+		return Effects{}, nil
+	}
+	p.Role = role
 	eff, _ := s.progressed(g, at, "", 0, "")
 	eff.add(s.announceMembers(g))
 	return eff, nil
@@ -141,6 +142,9 @@ func (s *State) RemoveMember(goalID, member string, at time.Time) (Effects, erro
 		return Effects{}, fmt.Errorf("goal %q: %w", goalID, ErrNotFound)
 	}
 	p := g.Participants[member]
+	if p == nil && g.Invited[member] != nil && at.Before(g.Invited[member].ExpiresAt) {
+		return s.AnswerInvite(goalID, member, false, at) // the owner cancels the invitation
+	}
 	if p == nil {
 		return Effects{}, fmt.Errorf("participant %q: %w", member, ErrNotFound)
 	}
@@ -174,6 +178,8 @@ func (s *State) Command(c event.GoalCommand, knownCurrency func(string) bool) (E
 		return s.SetMember(c.GoalID, c.MemberID, c.Role, c.IssuedAt)
 	case event.CmdRemoveGoalMember:
 		return s.RemoveMember(c.GoalID, c.MemberID, c.IssuedAt)
+	case event.CmdAcceptGoalMember, event.CmdDeclineGoalMember:
+		return s.AnswerInvite(c.GoalID, c.MemberID, c.Kind == event.CmdAcceptGoalMember, c.IssuedAt)
 	}
 	return Effects{}, fmt.Errorf("%w: unknown goal command %q", ErrInvalid, c.Kind)
 }

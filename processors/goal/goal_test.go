@@ -147,8 +147,30 @@ func TestSharedGoal(t *testing.T) {
 		}
 		return out
 	}
+	// Invited: the member lists the invitation, sees no goal, and their
+	// transfer into the account is not forwarded, until they accept.
 	deliver(eff.Forwards)
-	if sh := member.Shared(); len(sh) != 1 || sh[0].AccountID != "ACC-GOAL" || sh[0].Role != RoleContributor {
+	if inv := member.Invitations(at(9, 30).Add(time.Hour)); len(inv) != 1 || inv[0].GoalID != "G-HOUSE" || inv[0].Role != RoleContributor || !inv[0].ExpiresAt.Equal(at(9, 30).Add(InviteTTL)) {
+		t.Fatalf("member's invitations %+v", inv)
+	}
+	if _, ok := owner.View("G-HOUSE", "USR-2"); ok || len(member.Shared()) != 0 {
+		t.Fatal("an invitee sees the goal")
+	}
+	if early := member.ApplyTxn(move("C0", "USR-2", "CREDIT", 100, 5, at(9, 30).Add(2*time.Hour))); len(early.Forwards) != 0 {
+		t.Fatalf("an invitee's transfer was forwarded: %+v", early.Forwards)
+	}
+	if _, err := owner.AnswerInvite("G-HOUSE", "USR-3", true, at(9, 30).Add(3*time.Hour)); err == nil {
+		t.Fatal("a user who was not invited accepted")
+	}
+	if _, err := owner.AnswerInvite("G-HOUSE", "USR-2", true, at(9, 30).Add(InviteTTL)); err == nil {
+		t.Fatal("an expired invitation was accepted")
+	}
+	eff, err = owner.AnswerInvite("G-HOUSE", "USR-2", true, at(9, 30).Add(3*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	deliver(eff.Forwards)
+	if sh := member.Shared(); len(sh) != 1 || sh[0].AccountID != "ACC-GOAL" || sh[0].Role != RoleContributor || len(member.Invitations(at(9, 30).Add(4*time.Hour))) != 0 {
 		t.Fatalf("member's shared goals %+v", sh)
 	}
 	owner.ApplyTxn(move("C1", "USR-1", "CREDIT", 1_500_000, 10, at(10, 1)))
@@ -184,6 +206,21 @@ func TestSharedGoal(t *testing.T) {
 	deliver(eff.Forwards)
 	if len(member.Shared()) != 0 || owner.Goals["G-HOUSE"].Participants["USR-1"].SavedMinor != 2_000_000 {
 		t.Errorf("after removal: member %+v owner %+v", member.Shared(), owner.Goals["G-HOUSE"].Participants)
+	}
+	// Declined, and cancelled by the owner: the invitee forgets it.
+	for _, answer := range []func() (Effects, error){
+		func() (Effects, error) { return owner.AnswerInvite("G-HOUSE", "USR-2", false, at(10, 12)) },
+		func() (Effects, error) { return owner.RemoveMember("G-HOUSE", "USR-2", at(10, 12)) },
+	} {
+		eff, _ = owner.SetMember("G-HOUSE", "USR-2", RoleViewer, at(10, 11))
+		deliver(eff.Forwards)
+		if eff, err = answer(); err != nil {
+			t.Fatal(err)
+		}
+		deliver(eff.Forwards)
+		if len(member.Invitations(at(10, 13))) != 0 || len(owner.Goals["G-HOUSE"].Invited) != 0 {
+			t.Fatalf("invitation left %+v %+v", member.Invitations(at(10, 13)), owner.Goals["G-HOUSE"].Invited)
+		}
 	}
 }
 

@@ -72,8 +72,10 @@ type Goal struct {
 	TargetDate   string                  `json:"target_date,omitempty"` // "2026-12-31"
 	AccountID    string                  `json:"account_id,omitempty"`  // from the PUT; else the linked account
 	Participants map[string]*Participant `json:"participants"`
-	SavedMinor   int64                   `json:"saved_minor"`
-	Announced    []int64                 `json:"announced,omitempty"`
+	// Invited are the pending invitations by invitee (invitations.go).
+	Invited    map[string]*Invite `json:"invited,omitempty"`
+	SavedMinor int64              `json:"saved_minor"`
+	Announced  []int64            `json:"announced,omitempty"`
 	// Daily is the net contribution per date of the rate window.
 	Daily       map[string]int64 `json:"daily,omitempty"`
 	FirstDate   string           `json:"first_date,omitempty"`
@@ -128,6 +130,10 @@ type Membership struct {
 	AccountID string `json:"account_id,omitempty"`
 	Role      string `json:"role"`
 	Removed   bool   `json:"removed,omitempty"`
+	// Pending: an invitation, until ExpiresAt, not yet accepted: it
+	// forwards nothing and shows no goal.
+	Pending   bool      `json:"pending,omitempty"`
+	ExpiresAt time.Time `json:"expires_at,omitempty"`
 }
 
 // Message is the value of the goals group's loopback topic: one of a GOAL

@@ -60,7 +60,9 @@ func (s *State) View(id, viewer string) (View, bool) {
 func (s *State) Shared() []Membership {
 	out := []Membership{}
 	for _, k := range s.membershipKeys() {
-		out = append(out, *s.Memberships[k])
+		if m := s.Memberships[k]; !m.Pending {
+			out = append(out, *m)
+		}
 	}
 	return out
 }
