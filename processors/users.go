@@ -100,6 +100,9 @@ func (u *users) commit(ctx goka.Context, s *budget.State, eff budget.Effects) {
 	for _, c := range eff.ResendCategorized {
 		ctx.Emit(topics.TxnCategorized, c.UserID, c)
 	}
+	for _, up := range eff.ResendUpdates {
+		ctx.Emit(topics.BudgetUpdates, up.BudgetID, up)
+	}
 	for _, a := range eff.ResendAlerts {
 		ctx.Emit(topics.BudgetAlerts, a.UserID, a)
 	}

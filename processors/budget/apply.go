@@ -27,6 +27,9 @@ type Effects struct {
 	// between storing the state and producing, sinks still get it. They
 	// de-duplicate by transaction id and version.
 	ResendCategorized []event.Categorized
+	// ResendUpdates repeats, for a redelivered input, the current state of
+	// the budget periods its record moved (see resendUpdates).
+	ResendUpdates []event.BudgetUpdate
 	// ResendAlerts repeats the alerts of a transaction's change when the
 	// very record that made it is delivered again (see Txn.Fired): the first
 	// copies may have been lost in a crash. Consumers de-duplicate by
@@ -65,6 +68,7 @@ func (s *State) ApplyTxnFrom(rec cdc.TxnChange, in Input) Effects {
 	if s.applied(rec) {
 		eff := Effects{
 			ResendCategorized: []event.Categorized{s.categorized(rec)},
+			ResendUpdates:     s.resendUpdates(rec),
 		}
 		if i := s.seen(rec.Row.ID, rec.Seq); i >= 0 {
 			eff.ResendAlerts, _ = decodeAlerts(s.Recent[i].Alerts, s.UserID, rec.Row.ID) // written by remember
@@ -146,31 +150,9 @@ func rowTime(r cdc.Txn) time.Time {
 // effects, attributed to the record's transaction at event time at.
 // source is the CDC source time of the change (zero for a command).
 func (s *State) recount(rec cdc.TxnChange, at, source time.Time) Effects {
-	loc := s.location()
 	old, now := rec.Counted, rec.Counts
 	s.Version++
-
-	// Find the affected budget periods and their usage before moving spend.
-	type affected struct {
-		b    *Budget
-		p    period.Period
-		used int64
-	}
-	var list []affected
-	for _, c := range []Contribution{old, now} {
-		b := s.Budgets[c.Category]
-		if c.Amount == 0 || b == nil || b.Currency != c.Currency {
-			continue
-		}
-		p, ok := period.ParseKey(key(c, b.Period), loc)
-		if !ok {
-			continue
-		}
-		if len(list) == 1 && list[0].b == b && list[0].p.Key == p.Key {
-			continue
-		}
-		list = append(list, affected{b, p, UsedBP(s.spent(b, p), b.LimitMinor)})
-	}
+	list := s.affected(old, now) // with their usage before moving spend
 	s.add(old, -1)
 	s.add(now, +1)
 
@@ -200,6 +182,53 @@ func (s *State) recount(rec cdc.TxnChange, at, source time.Time) Effects {
 		eff.Updates = append(eff.Updates, u)
 	}
 	return eff
+}
+
+// affected is a budget period a contribution moves, with its usage.
+type affected struct {
+	b    *Budget
+	p    period.Period
+	used int64
+}
+
+// affected lists the budget periods that contributions old and now fall
+// in, with their usage now.
+func (s *State) affected(old, now Contribution) []affected {
+	loc := s.location()
+	var list []affected
+	for _, c := range []Contribution{old, now} {
+		b := s.Budgets[c.Category]
+		if c.Amount == 0 || b == nil || b.Currency != c.Currency {
+			continue
+		}
+		p, ok := period.ParseKey(key(c, b.Period), loc)
+		if !ok {
+			continue
+		}
+		if len(list) == 1 && list[0].b == b && list[0].p.Key == p.Key {
+			continue
+		}
+		list = append(list, affected{b, p, UsedBP(s.spent(b, p), b.LimitMinor)})
+	}
+	return list
+}
+
+// resendUpdates are, for a record applied before, the current updates of
+// the budget periods it moved, attributed to it: after a crash in which its
+// updates were lost, the projections still get the latest state (sinks
+// keep the highest version; devices ignore a version they have).
+func (s *State) resendUpdates(rec cdc.TxnChange) []event.BudgetUpdate {
+	var out []event.BudgetUpdate
+	for _, a := range s.affected(rec.Counted, rec.Counts) {
+		delta := in(rec.Counts, a.b, a.p) - in(rec.Counted, a.b, a.p)
+		if delta == 0 {
+			continue
+		}
+		u := s.update(a.b, a.p, rowTime(rec.Row))
+		u.TxnID, u.Merchant, u.AmountMinor = rec.Row.ID, rec.Row.MerchantName, delta
+		out = append(out, u)
+	}
+	return out
 }
 
 // key is the bucket period key of c for a budget period kind.

@@ -77,6 +77,7 @@ func (b *Book) apply(recs []cdc.TxnChange, in Input) Effects {
 		eff.Shared = append(eff.Shared, SharedSpends(r)...)
 		eff.ResendCategorized = append(eff.ResendCategorized, e.ResendCategorized...)
 		eff.ResendAlerts = append(eff.ResendAlerts, e.ResendAlerts...)
+		eff.ResendUpdates = append(eff.ResendUpdates, e.ResendUpdates...)
 	}
 	return eff
 }

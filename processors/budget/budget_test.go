@@ -330,3 +330,22 @@ func sameAlerts(a, b []event.Alert) bool {
 	}
 	return true
 }
+
+// A record applied before, delivered again (its outputs may have been lost
+// in a crash), re-sends the budget's current state at its current version,
+// attributed to the record, and changes nothing.
+func TestRedeliveryResendsTheCurrentUpdate(t *testing.T) {
+	s := NewBook("USR-789")
+	groceries(t, s, 100_000)
+	first := s.ApplyTxnFrom(change(txn("T1", 30_000, "POSTED", at(5, 10)), 10), At(0, 1))
+	s.ApplyTxnFrom(change(txn("T2", 20_000, "POSTED", at(6, 10)), 20), At(0, 2))
+	version := s.Budgets["groceries"].Version
+	again := s.ApplyTxnFrom(change(txn("T1", 30_000, "POSTED", at(5, 10)), 10), At(0, 1))
+	if again.Changed() || len(again.ResendUpdates) != 1 || s.Budgets["groceries"].Version != version {
+		t.Fatalf("redelivery: %+v", again)
+	}
+	u := again.ResendUpdates[0]
+	if u.Version != version || u.SpentMinor != 50_000 || u.TxnID != "T1" || u.AmountMinor != 30_000 || u.BudgetID != first.Updates[0].BudgetID || len(u.ThresholdCrossedBP) != 0 {
+		t.Fatalf("re-sent update %+v", u)
+	}
+}

@@ -38,10 +38,24 @@ func (b *Budget) fired(sp event.SharedSpend, eff Effects) {
 	}
 }
 
-// resendSpend is what a record applied before sends again: the alerts it
-// fired, with their ids, when it is one of the last keepFired that fired.
+// resendSpend is what a record applied before sends again: the budget's
+// current update of the periods it moved (after a crash in which its
+// update was lost, projections still get the latest state; they keep the
+// highest version), and the alerts it fired, with their ids, when it is one
+// of the last keepFired that fired.
 func (b *Budget) resendSpend(sp event.SharedSpend) Effects {
 	var eff Effects
+	old := offer{UserID: sp.UserID, Amount: sp.BeforeMinor, Currency: sp.BeforeCurrency, Category: sp.BeforeCategory, Tag: sp.BeforeTag, PostedAt: sp.BeforePostedAt}
+	next := offer{UserID: sp.UserID, Amount: sp.AmountMinor, Currency: sp.Currency, Category: sp.Category, Tag: sp.BudgetTag, PostedAt: sp.PostedAt}
+	was, oldKey, _ := b.evaluate(old)
+	now, key, _ := b.evaluate(next)
+	for _, k := range []string{oldKey, key} {
+		if delta := amountIn(now, key, k) - amountIn(was, oldKey, k); k != "" && delta != 0 && (len(eff.Updates) == 0 || eff.Updates[0].PeriodKey != k) {
+			u := b.update(k, sp.PostedAt)
+			u.UserID, u.TxnID, u.Merchant, u.AmountMinor = sp.UserID, sp.TxnID, sp.Merchant, delta
+			eff.Updates = append(eff.Updates, u)
+		}
+	}
 	for _, f := range b.Fired {
 		if f.TxnID != sp.TxnID || f.Seq != sp.Seq {
 			continue
