@@ -33,10 +33,16 @@ func (o *options) opsListenCheck() error { return checkAddr("ops-listen", o.opsL
 // its groups running). Nil means always ready.
 type readiness func() bool
 
-// opsMux is the mux of --ops-listen: /metrics of reg, /healthz and
-// /readyz. It registers finstream_ready (1 while /readyz answers 200) with
-// reg. Roles with a lag monitor add /v1/ops/lag and /ops (startLag).
-func opsMux(reg *prometheus.Registry, ready readiness) *http.ServeMux {
+// opsMux is the mux of --ops-listen: /metrics of reg, /healthz and /readyz
+// (200 once every group and view of report is ready, with the state of
+// each; nil report: always ready). It registers finstream_ready (1 while
+// /readyz answers 200) with reg. Roles with a lag monitor add /v1/ops/lag
+// and /ops (startLag).
+func opsMux(reg *prometheus.Registry, report groupsReport) *http.ServeMux {
+	var ready readiness
+	if report != nil {
+		ready = report.allReady
+	}
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "finstream_ready",
 		Help: "1 when the role is ready (its tables restored, its groups running: /readyz answers 200), 0 while it recovers.",
@@ -48,20 +54,30 @@ func opsMux(reg *prometheus.Registry, ready readiness) *http.ServeMux {
 	}))
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	probes(mux, ready)
+	if report == nil {
+		probes(mux, nil)
+		return mux
+	}
+	healthz(mux)
+	mux.HandleFunc("GET /readyz", readyzHandler(report))
 	return mux
 }
 
-// probes adds GET /healthz (the process is up) and GET /readyz (200 when
-// ready, else 503) to mux, in the API's JSON shapes.
-func probes(mux *http.ServeMux, ready readiness) {
+// healthz adds GET /healthz (the process is up) to mux.
+func healthz(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeProbe(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
+}
+
+// probes adds GET /healthz and GET /readyz (200 when ready, else 503) to
+// mux, in the API's JSON shapes.
+func probes(mux *http.ServeMux, ready readiness) {
+	healthz(mux)
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		if ready != nil && !ready() {
-			writeProbe(w, http.StatusServiceUnavailable, map[string]any{"error": map[string]string{
-				"code": "not_ready", "message": "tables are still being restored or groups are not running yet"}})
+			writeProbe(w, http.StatusServiceUnavailable, map[string]any{"error": probeError{
+				"not_ready", "tables are still being restored or groups are not running yet"}})
 			return
 		}
 		writeProbe(w, http.StatusOK, map[string]string{"status": "ready"})

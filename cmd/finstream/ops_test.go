@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"finstream/avro"
+	"finstream/processors"
 	"finstream/topics"
 )
 
@@ -188,8 +190,31 @@ func TestRolesCreateTopicsAndServeOps(t *testing.T) {
 		p.waitReady(t)
 	}
 	checkListeners(t, "processors", "", proc.ops, "/metrics")
+	checkGroups(t, "processors", proc.ops, string(processors.GroupUsers), string(processors.GroupRekeyTxns))
+	checkGroups(t, "api", apiRole.ops, "view:"+topics.TableUsers)
+	checkGroups(t, "wsfanout", ws.ops, "view:"+topics.TableShared)
 	checkListeners(t, "api", apiRole.public, apiRole.ops, opsPaths...)
 	checkListeners(t, "wsfanout", ws.public, ws.ops, "/metrics")
 	checkListeners(t, "sink", "", sink.ops, "/metrics")
 	checkListeners(t, "broker", "", brk.ops, "/metrics")
+}
+
+// checkGroups checks that the ops /readyz of a role lists every group of
+// want as ready with all 8 partitions (one instance owns them all).
+func checkGroups(t *testing.T, role, ops string, want ...string) {
+	t.Helper()
+	code, body := httpGet(t, "http://"+ops+"/readyz")
+	var b readyzBody
+	if err := json.Unmarshal([]byte(body), &b); err != nil || code != http.StatusOK || b.Status != "ready" {
+		t.Fatalf("%s /readyz: %d %s (%v)", role, code, body, err)
+	}
+	got := map[string]groupState{}
+	for _, g := range b.Groups {
+		got[g.Group] = g
+	}
+	for _, w := range want {
+		if g, ok := got[w]; !ok || !g.Ready || g.Partitions != int(topics.DefaultPartitions) || g.Recovering != 0 {
+			t.Errorf("%s /readyz: %s is %+v, want ready with %d partitions", role, w, g, topics.DefaultPartitions)
+		}
+	}
 }

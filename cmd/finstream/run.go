@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync/atomic"
 
 	"github.com/lovoo/goka"
 
@@ -105,18 +104,20 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	metrics := newMetricsRegistry()
 	pm := processors.NewMetrics(metrics)
 
-	g.Go(func() error {
-		return processors.Run(gctx, processors.Config{
-			Brokers: brokers, StorageDir: dataDir, FlushInterval: o.flush, Codecs: c, Logger: log,
-		}, pm, func() { log.Info("processors ready") })
-	})
+	procs, err := processors.New(processors.Config{
+		Brokers: brokers, StorageDir: dataDir, FlushInterval: o.flush, Codecs: c, Logger: log,
+	}, pm)
+	if err != nil {
+		return err
+	}
+	g.Go(func() error { return processors.RunProcessors(gctx, procs, func() { log.Info("processors ready") }) })
 
 	ap, err := newAPIPart(brokers, c, dataDir, &o, log)
 	if err != nil {
 		return err
 	}
 	g.Go(func() error { return ap.run(gctx) })
-	ops := opsMux(metrics, ap.ready)
+	ops := opsMux(metrics, processorsReport(procs).and(viewsReport(ap.views)))
 	if _, err := startLag(gctx, g, brokers, ops, metrics, log); err != nil {
 		return err
 	}
@@ -152,7 +153,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 	}
-	serve, err := serveHTTP(gctx, "api", o.listen, ap.server, log)
+	serve, err := serveHTTP(gctx, "api", o.listen, ap.handler(), log)
 	if err != nil {
 		return err
 	}
@@ -253,14 +254,14 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	pm := processors.NewMetrics(metrics)
 	g, gctx := errgroup.WithContext(ctx)
-	var ready atomic.Bool
-	if err := o.serveOps(gctx, g, opsMux(metrics, ready.Load), log); err != nil {
+	procs, err := processors.New(processors.Config{Brokers: r.brokers, StorageDir: dataDir, FlushInterval: o.flush, Codecs: r.codecs, Logger: log, Groups: only}, pm)
+	if err != nil {
 		return err
 	}
-	g.Go(func() error {
-		return processors.Run(gctx, processors.Config{Brokers: r.brokers, StorageDir: dataDir, FlushInterval: o.flush, Codecs: r.codecs, Logger: log, Groups: only},
-			pm, func() { ready.Store(true); log.Info("processors ready") })
-	})
+	if err := o.serveOps(gctx, g, opsMux(metrics, processorsReport(procs)), log); err != nil {
+		return err
+	}
+	g.Go(func() error { return processors.RunProcessors(gctx, procs, func() { log.Info("processors ready") }) })
 	if err := g.Wait(); err != nil && ctx.Err() == nil {
 		return err
 	}
@@ -306,14 +307,14 @@ func cmdAPI(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return ap.run(gctx) })
-	ops := opsMux(metrics, ap.ready)
+	ops := opsMux(metrics, viewsReport(ap.views))
 	if _, err := startLag(gctx, g, brokers, ops, metrics, log); err != nil {
 		return err
 	}
 	if err := o.serveOps(gctx, g, ops, log); err != nil {
 		return err
 	}
-	serve, err := serveHTTP(gctx, "api", o.listen, ap.server, log)
+	serve, err := serveHTTP(gctx, "api", o.listen, ap.handler(), log)
 	if err != nil {
 		return err
 	}
