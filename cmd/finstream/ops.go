@@ -36,7 +36,8 @@ type readiness func() bool
 // opsMux is the mux of --ops-listen: /metrics of reg, /healthz and /readyz
 // (200 once every group and view of report is ready, with the state of
 // each; nil report: always ready). It registers finstream_ready (1 while
-// /readyz answers 200) with reg. Roles with a lag monitor add /v1/ops/lag
+// /readyz answers 200) and, with a report, the finstream_group_* gauges of
+// each group and view with reg. Roles with a lag monitor add /v1/ops/lag
 // and /ops (startLag).
 func opsMux(reg *prometheus.Registry, report groupsReport) *http.ServeMux {
 	var ready readiness
@@ -58,6 +59,7 @@ func opsMux(reg *prometheus.Registry, report groupsReport) *http.ServeMux {
 		probes(mux, nil)
 		return mux
 	}
+	reg.MustRegister(newGroupsCollector(report))
 	healthz(mux)
 	mux.HandleFunc("GET /readyz", readyzHandler(report))
 	return mux

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lovoo/goka"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // groupState is what /readyz on the ops listener says about one goka
@@ -121,5 +122,45 @@ func readyzHandler(report groupsReport) http.HandlerFunc {
 			}
 		}
 		writeProbe(w, code, body)
+	}
+}
+
+// groupsCollector exports a report on every scrape: per group (or
+// "view:<table>"), bounded labels.
+type groupsCollector struct {
+	report                                groupsReport
+	ready, partitions, recovering, behind *prometheus.Desc
+}
+
+func newGroupsCollector(report groupsReport) groupsCollector {
+	d := func(name, help string) *prometheus.Desc {
+		return prometheus.NewDesc(name, help, []string{"group"}, nil)
+	}
+	return groupsCollector{report: report,
+		ready:      d("finstream_group_ready", "1 when the group (or view:<table>) of this instance runs with its tables restored."),
+		partitions: d("finstream_group_partitions", "Partitions of the group this instance owns (a view: all)."),
+		recovering: d("finstream_group_recovering_partitions", "Owned partitions still restoring their table from its changelog."),
+		behind:     d("finstream_group_offsets_behind", "Changelog offsets still to restore plus input records not processed yet, over the owned partitions."),
+	}
+}
+
+func (c groupsCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{c.ready, c.partitions, c.recovering, c.behind} {
+		ch <- d
+	}
+}
+
+func (c groupsCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	for _, g := range c.report(ctx) {
+		ready := 0.0
+		if g.Ready {
+			ready = 1
+		}
+		ch <- prometheus.MustNewConstMetric(c.ready, prometheus.GaugeValue, ready, g.Group)
+		ch <- prometheus.MustNewConstMetric(c.partitions, prometheus.GaugeValue, float64(g.Partitions), g.Group)
+		ch <- prometheus.MustNewConstMetric(c.recovering, prometheus.GaugeValue, float64(g.Recovering), g.Group)
+		ch <- prometheus.MustNewConstMetric(c.behind, prometheus.GaugeValue, float64(g.OffsetsBehind), g.Group)
 	}
 }
