@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 )
 
 func TestReadyzReportsEveryGroup(t *testing.T) {
@@ -74,5 +75,14 @@ func TestAPIAnswers503WhileNotReady(t *testing.T) {
 		if rec.Code != http.StatusOK {
 			t.Errorf("ready: %s %s: %d", c.method, c.path, rec.Code)
 		}
+	}
+}
+
+func TestRecoveryETA(t *testing.T) {
+	if eta, ok := recoveryETA(3000, 1000, 2*time.Second); !ok || eta != time.Second {
+		t.Errorf("2000 offsets in 2s, 1000 left: %v %v, want 1s", eta, ok)
+	}
+	if _, ok := recoveryETA(1000, 1000, 2*time.Second); ok {
+		t.Error("an ETA while nothing was restored")
 	}
 }

@@ -117,7 +117,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	g.Go(func() error { return ap.run(gctx) })
-	ops := opsMux(metrics, processorsReport(procs).and(viewsReport(ap.views)))
+	ops := groupsOpsMux(gctx, g, metrics, processorsReport(procs).and(viewsReport(ap.views)), log)
 	if _, err := startLag(gctx, g, brokers, ops, metrics, log); err != nil {
 		return err
 	}
@@ -258,7 +258,7 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := o.serveOps(gctx, g, opsMux(metrics, processorsReport(procs)), log); err != nil {
+	if err := o.serveOps(gctx, g, groupsOpsMux(gctx, g, metrics, processorsReport(procs), log), log); err != nil {
 		return err
 	}
 	g.Go(func() error { return processors.RunProcessors(gctx, procs, func() { log.Info("processors ready") }) })
@@ -307,7 +307,7 @@ func cmdAPI(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return ap.run(gctx) })
-	ops := opsMux(metrics, viewsReport(ap.views))
+	ops := groupsOpsMux(gctx, g, metrics, viewsReport(ap.views), log)
 	if _, err := startLag(gctx, g, brokers, ops, metrics, log); err != nil {
 		return err
 	}

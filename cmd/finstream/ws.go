@@ -150,7 +150,7 @@ func cmdWSFanout(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := o.serveOps(gctx, g, opsMux(metrics, viewsReport([]*goka.View{view})), log); err != nil {
+	if err := o.serveOps(gctx, g, groupsOpsMux(gctx, g, metrics, viewsReport([]*goka.View{view}), log), log); err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
