@@ -18,13 +18,15 @@ var web embed.FS
 // recent history when withHistory; (*lag.Monitor).Snapshot is one.
 type LagSnapshot func(withHistory bool) lag.Snapshot
 
-// HandleOps mounts the ops routes on the server: GET /v1/ops/lag (OpsLag)
-// and the /ops page (OpsPage). They need no token, like /metrics.
-func (s *Server) HandleOps(snapshot LagSnapshot) {
-	s.Handle("GET /v1/ops/lag", OpsLag(snapshot))
+// MountOps mounts the ops routes with handle (a ServeMux's Handle): GET
+// /v1/ops/lag (OpsLag) and the /ops page (OpsPage). They need no token, like
+// /metrics, so cmd/ mounts them on the ops listener (--ops-listen), never on
+// the Server of the public listener.
+func MountOps(handle func(pattern string, h http.Handler), snapshot LagSnapshot) {
+	handle("GET /v1/ops/lag", OpsLag(snapshot))
 	page := OpsPage()
-	s.Handle("GET /ops", page)
-	s.Handle("GET /ops/", page)
+	handle("GET /ops", page)
+	handle("GET /ops/", page)
 }
 
 // OpsLag serves GET /v1/ops/lag: the snapshot as JSON (see lag.Snapshot).

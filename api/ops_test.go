@@ -25,9 +25,19 @@ import (
 	"finstream/topics/lag"
 )
 
-// opsServer is the real API server with the ops routes mounted on snapshot.
+// opsServer serves the ops routes of snapshot as the ops listener does.
 func opsServer(t *testing.T, snapshot api.LagSnapshot) *httptest.Server {
 	t.Helper()
+	mux := http.NewServeMux()
+	api.MountOps(mux.Handle, snapshot)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// The public API server answers 404 for the ops surfaces: they are served on
+// the ops listener only.
+func TestPublicServerHasNoOpsSurfaces(t *testing.T) {
 	h := processorstest.Start(t)
 	view, err := goka.NewView(nil, goka.Table(topics.TableUsers), h.Codecs.UsersTable, goka.WithViewTester(h.Tester))
 	if err != nil {
@@ -41,10 +51,18 @@ func opsServer(t *testing.T, snapshot api.LagSnapshot) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.HandleOps(snapshot)
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return srv
+	for _, path := range []string{"/metrics", "/v1/ops/lag", "/ops", "/ops/ops.js"} {
+		if resp, body := get(t, srv.URL+path); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("public GET %s: %s %s, want 404", path, resp.Status, body)
+		}
+	}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if resp, body := get(t, srv.URL+path); resp.StatusCode != http.StatusOK {
+			t.Errorf("public GET %s: %s %s, want 200", path, resp.Status, body)
+		}
+	}
 }
 
 func get(t *testing.T, url string) (*http.Response, string) {

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/lovoo/goka"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"finstream/processors/budget"
 	"finstream/processors/event"
@@ -40,8 +38,6 @@ type Config struct {
 	Now func() time.Time
 	// Ready reports readiness for /readyz (default: the view has recovered).
 	Ready func() bool
-	// Gatherer serves /metrics (nil: prometheus.DefaultGatherer).
-	Gatherer prometheus.Gatherer
 	// Logger (default slog.Default()).
 	Logger *slog.Logger
 }
@@ -61,9 +57,6 @@ func (c *Config) Validate() error {
 	}
 	if c.Ready == nil {
 		c.Ready = c.Users.Recovered
-	}
-	if c.Gatherer == nil {
-		c.Gatherer = prometheus.DefaultGatherer
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -105,7 +98,8 @@ func (s *Server) routes() {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Gatherer, promhttp.HandlerOpts{}))
+	// /metrics, /v1/ops/lag and /ops are not served here: cmd/ serves them
+	// on the ops listener (--ops-listen), never on the public one.
 	if s.cfg.Dev {
 		s.mux.HandleFunc("POST /v1/dev/token", s.devToken)
 	}

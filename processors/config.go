@@ -16,6 +16,8 @@ import (
 )
 
 // Config configures finstream's processors. cmd/ builds it from flags.
+// Every topic, table and loop must exist before Run (topics.EnsureTopics
+// creates them): goka is told to create none.
 type Config struct {
 	// Brokers to connect to. Required.
 	Brokers []string
@@ -77,9 +79,14 @@ func SaramaConfig(flush time.Duration) *sarama.Config {
 }
 
 func (c *Config) options(group goka.Group) []goka.ProcessorOption {
+	// goka never creates a topic: it would create tables and loops with its
+	// own replication and retention (a table with replication 1 on a cluster
+	// whose min.insync.replicas is 2 refuses every write). The caller creates
+	// every table and loop first with topics.EnsureTopics (cmd/ does, with
+	// --replication-factor), and a missing one fails the processor's start
+	// with its name.
 	tm := goka.NewTopicManagerConfig()
-	tm.Table.Replication = 1
-	tm.Stream.Replication = 1
+	tm.NoCreate = true
 	opts := []goka.ProcessorOption{
 		goka.WithHasher(topics.Hasher()),
 		goka.WithProducerBuilder(goka.ProducerBuilderWithConfig(SaramaConfig(c.FlushInterval))),

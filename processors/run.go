@@ -52,6 +52,13 @@ func Run(ctx context.Context, cfg Config, m *Metrics, ready func()) error {
 	if err != nil {
 		return err
 	}
+	return RunProcessors(ctx, procs, ready)
+}
+
+// RunProcessors runs procs (from New) as Run does, calling ready (when not
+// nil) once every one of them has recovered and runs; the caller may watch
+// them meanwhile (Recovered, Stats).
+func RunProcessors(ctx context.Context, procs []*goka.Processor, ready func()) error {
 	g, gctx := errgroup.WithContext(ctx)
 	for _, p := range procs {
 		g.Go(func() error { return p.Run(gctx) })

@@ -18,32 +18,73 @@ import (
 // The configs of an existing topic are left as they are: an operator's
 // settings win.
 // It is idempotent and works on kfake and real Kafka. replication is the
-// replication factor for new topics (-1: the broker's default).
+// replication factor for new topics: 0 means DefaultReplication (min(3,
+// brokers in the cluster)), -1 the broker's default.
 func EnsureTopics(ctx context.Context, brokers []string, ts []Topic, replication int16) error {
+	_, err := CreateMissing(ctx, brokers, ts, replication)
+	return err
+}
+
+// CreateMissing is EnsureTopics returning the names of the topics it created.
+func CreateMissing(ctx context.Context, brokers []string, ts []Topic, replication int16) ([]string, error) {
 	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
 	if err != nil {
-		return fmt.Errorf("kafka client for %v: %w", brokers, err)
+		return nil, fmt.Errorf("kafka client for %v: %w", brokers, err)
 	}
 	defer cl.Close()
 	adm := kadm.NewClient(cl)
+	if replication == 0 {
+		if replication, err = defaultReplication(ctx, adm); err != nil {
+			return nil, err
+		}
+	}
 
 	existing, err := adm.ListTopics(ctx)
 	if err != nil {
-		return fmt.Errorf("list topics: %w", err)
+		return nil, fmt.Errorf("list topics: %w", err)
 	}
+	var created []string
 	for _, t := range ts {
 		if d, ok := existing[t.Name]; ok && d.Err == nil {
 			if got := int32(len(d.Partitions)); got != t.Partitions && t.Name != CDCTransactions && t.Name != CDCAccounts {
-				return fmt.Errorf("topic %q has %d partitions, finstream expects %d", t.Name, got, t.Partitions)
+				return created, fmt.Errorf("topic %q has %d partitions, finstream expects %d", t.Name, got, t.Partitions)
 			}
 			continue
 		}
 		_, err := adm.CreateTopic(ctx, t.Partitions, replication, t.Configs(), t.Name)
-		if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
-			return fmt.Errorf("create topic %q: %w", t.Name, err)
+		switch {
+		case errors.Is(err, kerr.TopicAlreadyExists):
+		case errors.Is(err, kerr.InvalidReplicationFactor):
+			return created, fmt.Errorf("create topic %q with replication factor %d: the cluster has fewer brokers: %w", t.Name, replication, err)
+		case err != nil:
+			return created, fmt.Errorf("create topic %q: %w", t.Name, err)
+		default:
+			created = append(created, t.Name)
 		}
 	}
-	return nil
+	return created, nil
+}
+
+// MaxDefaultReplication caps DefaultReplication.
+const MaxDefaultReplication = 3
+
+// DefaultReplication is the replication factor finstream creates topics
+// with when none is given: min(3, brokers in the cluster).
+func DefaultReplication(ctx context.Context, brokers []string) (int16, error) {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
+	if err != nil {
+		return 0, fmt.Errorf("kafka client for %v: %w", brokers, err)
+	}
+	defer cl.Close()
+	return defaultReplication(ctx, kadm.NewClient(cl))
+}
+
+func defaultReplication(ctx context.Context, adm *kadm.Client) (int16, error) {
+	md, err := adm.BrokerMetadata(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("broker metadata: %w", err)
+	}
+	return int16(min(MaxDefaultReplication, max(1, len(md.Brokers)))), nil
 }
 
 // FillRetention sets retention.ms and retention.bytes to the values of ts

@@ -26,6 +26,10 @@ func TestCommandLine(t *testing.T) {
 		{"simulate bad fraction", []string{"simulate", "--dup-frac", "2"}, 2, "dup"},
 		{"positional argument", []string{"broker", "extra"}, 2, `unexpected argument "extra"`},
 		{"help of every role", []string{"processors", "-h"}, 0, "--brokers"},
+		{"help of topics", []string{"topics", "-h"}, 0, "--replication-factor"},
+		{"ops listen in help", []string{"wsfanout", "-h"}, 0, "--ops-listen"},
+		{"bad replication factor", []string{"processors", "--replication-factor", "-1"}, 2, "--replication-factor"},
+		{"bad ops listen address", []string{"sink", "--database-url", "postgres://x@y/z", "--ops-listen", "nowhere"}, 2, "--ops-listen"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -60,6 +60,7 @@ type node struct {
 	t                        *testing.T
 	dataDir                  string
 	broker, registry, listen string
+	ops                      string // --ops-listen
 	cmd                      *exec.Cmd
 	log                      *syncBuffer
 	exited                   chan error
@@ -83,14 +84,14 @@ func (s *syncBuffer) String() string {
 }
 
 func newNode(t *testing.T) *node {
-	return &node{t: t, dataDir: t.TempDir(), broker: freeAddr(t), registry: freeAddr(t), listen: freeAddr(t)}
+	return &node{t: t, dataDir: t.TempDir(), broker: freeAddr(t), registry: freeAddr(t), listen: freeAddr(t), ops: freeAddr(t)}
 }
 
 // start runs `finstream run --dev` and waits until /readyz answers 200.
 func (n *node) start(extra ...string) {
 	n.t.Helper()
 	args := append([]string{"run", "--dev", "--data-dir", n.dataDir, "--broker-listen", n.broker,
-		"--registry-listen", n.registry, "--listen", n.listen}, extra...)
+		"--registry-listen", n.registry, "--listen", n.listen, "--ops-listen", n.ops}, extra...)
 	n.cmd = exec.Command(binary, args...)
 	n.log = &syncBuffer{}
 	n.cmd.Stdout, n.cmd.Stderr = n.log, n.log
@@ -105,14 +106,21 @@ func (n *node) start(extra ...string) {
 			n.t.Logf("finstream log (warnings and errors):\n%s", problems(n.log.String()))
 		}
 	})
-	waitFor(n.t, 60*time.Second, "finstream ready", func() (bool, string) {
+	waitOK(n.t, 60*time.Second, "finstream", "http://"+n.listen+"/readyz", n.exited, n.log)
+}
+
+// waitOK waits until url answers 200, failing at once when the process
+// (exited) ends first.
+func waitOK(t *testing.T, d time.Duration, what, url string, exited chan error, log fmt.Stringer) {
+	t.Helper()
+	waitFor(t, d, what+" ready", func() (bool, string) {
 		select {
-		case err := <-n.exited:
-			n.exited <- err
-			n.t.Fatalf("finstream exited: %v\n%s", err, n.log)
+		case err := <-exited:
+			exited <- err
+			t.Fatalf("%s exited: %v\n%s", what, err, log)
 		default:
 		}
-		resp, err := http.Get("http://" + n.listen + "/readyz")
+		resp, err := http.Get(url)
 		if err != nil {
 			return false, err.Error()
 		}

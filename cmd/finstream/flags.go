@@ -30,6 +30,9 @@ type options struct {
 	flush          time.Duration
 	logLevel       string
 	pushURL        string
+	// Ops listener and topic creation (ops.go, topicflags.go).
+	opsListen   string
+	replication int
 }
 
 func newFlagSet(name, summary string, stderr io.Writer) *flag.FlagSet {
@@ -49,7 +52,7 @@ func (o *options) dataFlags(fs *flag.FlagSet) {
 func (o *options) brokerFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.brokerListen, "broker-listen", "127.0.0.1:9092", "address the embedded broker listens on for outside Kafka clients")
 	fs.StringVar(&o.registryListen, "registry-listen", "127.0.0.1:8081", "address of the in-process schema registry (Confluent REST subset)")
-	fs.IntVar(&o.partitions, "partitions", 8, "partitions of the topics finstream creates")
+	o.partitionsFlag(fs)
 }
 
 func (o *options) kafkaFlags(fs *flag.FlagSet, defaultBrokers, defaultRegistry string) {
@@ -62,7 +65,7 @@ func (o *options) processorFlags(fs *flag.FlagSet) {
 }
 
 func (o *options) apiFlags(fs *flag.FlagSet) {
-	fs.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address of the API, dashboard and WebSocket")
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:8080", "public address of the API, dashboard and WebSocket (the ops surfaces are on --ops-listen)")
 	fs.BoolVar(&o.dev, "dev", false, "development mode: POST /v1/dev/token issues tokens; a fixed JWT secret when FINSTREAM_JWT_SECRET is unset")
 	fs.StringVar(&o.databaseURL, "database-url", "", "Postgres URL (postgres://user:pass@host/db?sslmode=...): runs the Postgres sink (run) and serves the history endpoints (run, api)")
 	fs.StringVar(&o.pushURL, "push-url", "", "push gateway URL: notifications are POSTed there (retried; refused ones go to finstream.dlq)")

@@ -23,7 +23,7 @@ The lag in seconds and the status need a history of offsets. By default the comm
 samples --brokers --samples times, --interval apart (5 samples over 4 s), and evaluates
 the status over those samples; --samples 2 is the quickest and the noisiest (any two
 samples where a busy partition's lag did not shrink read WARN). With --api it reads
-GET /v1/ops/lag from a running finstream instead, whose monitor has minutes of history
+GET /v1/ops/lag from a running finstream's --ops-listen instead, whose monitor has minutes of history
 and a 10-sample status window. --watch D reprints every D until interrupted (sampling
 the brokers every D); --json prints the snapshot as JSON.`
 
@@ -36,7 +36,7 @@ func runLag(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := newFlagSet("lag", lagSummary, stderr)
 	var o options
 	fs.StringVar(&o.brokers, "brokers", "127.0.0.1:9092", "comma-separated Kafka bootstrap brokers (host:port,...)")
-	api := fs.String("api", "", "URL of a running finstream API (http://host:port): read its /v1/ops/lag instead of sampling the brokers")
+	api := fs.String("api", "", "URL of a running finstream's ops listener (http://host:port of its --ops-listen): read its /v1/ops/lag instead of sampling the brokers")
 	groups := fs.String("group", "", "comma-separated group names to show (default: every finstream-* group)")
 	samples := fs.Int("samples", 5, "samples taken from --brokers before printing (>= 2); also the status window")
 	interval := fs.Duration("interval", time.Second, "time between samples taken from --brokers")

@@ -29,6 +29,7 @@ var commands = []command{
 	{"simulate", "produce realistic core-banking CDC traffic", cmdSimulate},
 	{"sink", "the Postgres sink: query-side tables (history) from the internal topics", cmdSink},
 	{"wsfanout", "the WebSocket fanout alone (GET /v1/ws), tailing budget updates and notifications", cmdWSFanout},
+	{"topics", "list finstream's topics like kafka-topics --describe; --create creates the missing ones", cmdTopics},
 	{"lag", "print consumer lag like kafka-consumer-groups --describe, with seconds and status", cmdLag},
 }
 

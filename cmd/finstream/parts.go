@@ -13,7 +13,6 @@ import (
 	"github.com/lovoo/goka"
 	"github.com/lovoo/goka/storage"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"golang.org/x/sync/errgroup"
 
@@ -24,7 +23,6 @@ import (
 	"finstream/processors/event"
 	"finstream/sinks/pushgw"
 	"finstream/topics"
-	"finstream/topics/lag"
 )
 
 // serveHTTP serves h on addr until ctx is cancelled, then shuts down within
@@ -90,6 +88,7 @@ type apiPart struct {
 	users    *goka.View
 	shared   *goka.View
 	server   *api.Server
+	ready    readiness // every view has recovered
 }
 
 // run runs the views until ctx ends; emitters are finished on return.
@@ -130,7 +129,7 @@ func newEmitter(brokers []string, topic string, codec goka.Codec) (*goka.Emitter
 	return em, nil
 }
 
-func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *options, gather prometheus.Gatherer, log *slog.Logger) (*apiPart, error) {
+func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *options, log *slog.Logger) (*apiPart, error) {
 	secret, err := o.secret()
 	if err != nil {
 		return nil, err
@@ -160,6 +159,14 @@ func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *optio
 		}
 	}
 	p.views = []*goka.View{p.users, p.shared, insightsView, goalsView, notifyView, accountsView, txnsView}
+	p.ready = func() bool {
+		for _, v := range p.views {
+			if !v.Recovered() {
+				return false
+			}
+		}
+		return true
+	}
 	var userCmds, sharedCmds, goalCmds, notifyCmds, txnCmds *goka.Emitter
 	for _, e := range []struct {
 		dst   **goka.Emitter
@@ -180,15 +187,7 @@ func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *optio
 	p.server, err = api.New(api.Config{
 		Users: p.users, Commands: userCmds, Shared: p.shared, SharedCommands: sharedCmds,
 		Txns: txnsView, TxnCommands: txnCmds,
-		Secret: secret, Dev: o.dev, Gatherer: gather, Logger: log,
-		Ready: func() bool {
-			for _, v := range p.views {
-				if !v.Recovered() {
-					return false
-				}
-			}
-			return true
-		},
+		Secret: secret, Dev: o.dev, Logger: log, Ready: p.ready,
 	})
 	if err != nil {
 		return nil, err
@@ -203,29 +202,6 @@ func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *optio
 	p.server.Handle("GET /{$}", dash)
 	p.server.Handle("GET /assets/", dash)
 	return p, nil
-}
-
-// httpMux is a ServeMux the roles add routes to.
-type httpMux = http.ServeMux
-
-// metricsMux serves /metrics and /healthz for roles without the API.
-func metricsMux(g prometheus.Gatherer) http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(g, promhttp.HandlerOpts{}))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
-	return mux
-}
-
-// startLag starts a lag monitor of every finstream consumer group in g and
-// serves it on the API server (GET /v1/ops/lag and /ops).
-func startLag(ctx context.Context, g *errgroup.Group, brokers []string, srv *api.Server, reg prometheus.Registerer, log *slog.Logger) (*lag.Monitor, error) {
-	mon, err := lag.NewMonitor(lag.Config{Brokers: brokers, Registerer: reg, Logger: log})
-	if err != nil {
-		return nil, fmt.Errorf("lag monitor: %w", err)
-	}
-	g.Go(func() error { return mon.Run(ctx) })
-	srv.HandleOps(mon.Snapshot)
-	return mon, nil
 }
 
 // startPush delivers finstream.notifications to the push gateway at url:

@@ -26,18 +26,9 @@ type role struct {
 // registry, registers the internal schemas when withCodecs, and makes the
 // role's metrics registry with the Go and process collectors.
 func (o *options) setupRole(ctx context.Context, stderr io.Writer, withCodecs bool, checks ...func() error) (*role, error) {
-	log, err := o.logger(stderr)
+	log, brokers, err := o.checkKafkaRole(stderr, checks...)
 	if err != nil {
 		return nil, err
-	}
-	brokers, err := o.brokerList()
-	if err != nil {
-		return nil, err
-	}
-	for _, check := range checks {
-		if err := check(); err != nil {
-			return nil, err
-		}
 	}
 	reg, err := registryClient(o.registry)
 	if err != nil {

@@ -2,18 +2,17 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"strings"
 
-	"fmt"
 	"github.com/lovoo/goka"
-	"io"
 
 	"golang.org/x/sync/errgroup"
 
 	"finstream/api"
 	"finstream/avro"
 	"finstream/processors"
-	"finstream/topics"
 )
 
 func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
@@ -24,6 +23,8 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	o.kafkaFlags(fs, "", "")
 	o.processorFlags(fs)
 	o.apiFlags(fs)
+	o.opsFlags(fs)
+	o.replicationFlag(fs)
 	o.logFlags(fs)
 	fs.Float64Var(&o.simulate, "simulate", 0, "simulate core-banking CDC traffic at this many events per second (0: off)")
 	simUsers := fs.Int("simulate-users", 1000, "number of simulated users with --simulate")
@@ -39,10 +40,10 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	if o.simulate < 0 {
 		return badConfig("--simulate %v: want a rate >= 0", o.simulate)
 	}
-	if o.partitions < 1 {
-		return badConfig("--partitions %d: want >= 1", o.partitions)
+	if err := o.topicsCheck(); err != nil {
+		return err
 	}
-	for name, addr := range map[string]string{"listen": o.listen, "registry-listen": o.registryListen} {
+	for name, addr := range map[string]string{"listen": o.listen, "registry-listen": o.registryListen, "ops-listen": o.opsListen} {
 		if err := checkAddr(name, addr); err != nil {
 			return err
 		}
@@ -69,7 +70,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		if brokers, err = o.brokerList(); err != nil {
 			return err
 		}
-		if err := topics.EnsureTopics(ctx, brokers, topics.All(int32(o.partitions)), -1); err != nil {
+		if err := o.ensureTopics(ctx, brokers, log); err != nil {
 			return err
 		}
 	}
@@ -103,18 +104,24 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	metrics := newMetricsRegistry()
 	pm := processors.NewMetrics(metrics)
 
-	g.Go(func() error {
-		return processors.Run(gctx, processors.Config{
-			Brokers: brokers, StorageDir: dataDir, FlushInterval: o.flush, Codecs: c, Logger: log,
-		}, pm, func() { log.Info("processors ready") })
-	})
+	procs, err := processors.New(processors.Config{
+		Brokers: brokers, StorageDir: dataDir, FlushInterval: o.flush, Codecs: c, Logger: log,
+	}, pm)
+	if err != nil {
+		return err
+	}
+	g.Go(func() error { return processors.RunProcessors(gctx, procs, func() { log.Info("processors ready") }) })
 
-	ap, err := newAPIPart(brokers, c, dataDir, &o, metrics, log)
+	ap, err := newAPIPart(brokers, c, dataDir, &o, log)
 	if err != nil {
 		return err
 	}
 	g.Go(func() error { return ap.run(gctx) })
-	if _, err := startLag(gctx, g, brokers, ap.server, metrics, log); err != nil {
+	ops := groupsOpsMux(gctx, g, metrics, processorsReport(procs).and(viewsReport(ap.views)), log)
+	if _, err := startLag(gctx, g, brokers, ops, metrics, log); err != nil {
+		return err
+	}
+	if err := o.serveOps(gctx, g, ops, log); err != nil {
 		return err
 	}
 	secret, err := o.secret()
@@ -146,7 +153,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 	}
-	serve, err := serveHTTP(gctx, "api", o.listen, ap.server, log)
+	serve, err := serveHTTP(gctx, "api", o.listen, ap.handler(), log)
 	if err != nil {
 		return err
 	}
@@ -157,7 +164,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		g.Go(func() error { return seedDemoBudgets(gctx, sim, ap.users, ap.emitters[0], log) })
 		g.Go(func() error { return simulate(gctx, brokers, regClient, sim, log) })
 	}
-	log.Info("finstream running", "api", "http://"+o.listen, "brokers", brokers, "registry", regURL, "simulate", o.simulate)
+	log.Info("finstream running", "api", "http://"+o.listen, "ops", "http://"+o.opsListen, "brokers", brokers, "registry", regURL, "simulate", o.simulate)
 	err = g.Wait()
 	if ctx.Err() != nil {
 		log.Info("finstream stopped")
@@ -171,6 +178,7 @@ func cmdBroker(ctx context.Context, args []string, stderr io.Writer) error {
 	var o options
 	o.dataFlags(fs)
 	o.brokerFlags(fs)
+	o.opsFlags(fs)
 	o.logFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -179,8 +187,10 @@ func cmdBroker(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := checkAddr("registry-listen", o.registryListen); err != nil {
-		return err
+	for name, addr := range map[string]string{"registry-listen": o.registryListen, "ops-listen": o.opsListen} {
+		if err := checkAddr(name, addr); err != nil {
+			return err
+		}
 	}
 	dataDir, err := o.ensureDataDir()
 	if err != nil {
@@ -196,11 +206,16 @@ func cmdBroker(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("schema registry: %w", err)
 	}
 	defer reg.Close()
-	serve, err := serveHTTP(ctx, "schema registry", o.registryListen, reg, log)
+	g, gctx := errgroup.WithContext(ctx)
+	serve, err := serveHTTP(gctx, "schema registry", o.registryListen, reg, log)
 	if err != nil {
 		return err
 	}
-	return serve()
+	g.Go(serve)
+	if err := o.serveOps(gctx, g, opsMux(newMetricsRegistry(), nil), log); err != nil {
+		return err
+	}
+	return g.Wait()
 }
 
 func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
@@ -209,8 +224,9 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 	o.dataFlags(fs)
 	o.kafkaFlags(fs, "127.0.0.1:9092", "http://127.0.0.1:8081")
 	o.processorFlags(fs)
+	o.topicFlags(fs)
+	o.opsFlags(fs)
 	o.logFlags(fs)
-	fs.StringVar(&o.listen, "listen", "127.0.0.1:9101", "address of /metrics and /healthz")
 	groups := fs.String("groups", "", "comma-separated groups to run (default: all), e.g. finstream-rekey-transactions,finstream-users")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -224,7 +240,7 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 			only = append(only, goka.Group(g))
 		}
 	}
-	r, err := o.setupRole(ctx, stderr, true, o.listenCheck)
+	r, err := o.setupRole(ctx, stderr, true, o.opsListenCheck, o.topicsCheck)
 	if err != nil {
 		return err
 	}
@@ -233,17 +249,19 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := o.ensureTopics(ctx, r.brokers, log); err != nil {
+		return err
+	}
 	pm := processors.NewMetrics(metrics)
 	g, gctx := errgroup.WithContext(ctx)
-	serve, err := serveHTTP(gctx, "metrics", o.listen, metricsMux(metrics), log)
+	procs, err := processors.New(processors.Config{Brokers: r.brokers, StorageDir: dataDir, FlushInterval: o.flush, Codecs: r.codecs, Logger: log, Groups: only}, pm)
 	if err != nil {
 		return err
 	}
-	g.Go(serve)
-	g.Go(func() error {
-		return processors.Run(gctx, processors.Config{Brokers: r.brokers, StorageDir: dataDir, FlushInterval: o.flush, Codecs: r.codecs, Logger: log, Groups: only},
-			pm, func() { log.Info("processors ready") })
-	})
+	if err := o.serveOps(gctx, g, groupsOpsMux(gctx, g, metrics, processorsReport(procs), log), log); err != nil {
+		return err
+	}
+	g.Go(func() error { return processors.RunProcessors(gctx, procs, func() { log.Info("processors ready") }) })
 	if err := g.Wait(); err != nil && ctx.Err() == nil {
 		return err
 	}
@@ -255,16 +273,21 @@ func cmdAPI(ctx context.Context, args []string, stderr io.Writer) error {
 	var o options
 	o.kafkaFlags(fs, "127.0.0.1:9092", "http://127.0.0.1:8081")
 	o.apiFlags(fs)
+	o.topicFlags(fs)
+	o.opsFlags(fs)
 	o.logFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	r, err := o.setupRole(ctx, stderr, true, o.listenCheck, o.secretCheck)
+	r, err := o.setupRole(ctx, stderr, true, o.listenCheck, o.opsListenCheck, o.topicsCheck, o.secretCheck)
 	if err != nil {
 		return err
 	}
 	log, brokers, c, metrics := r.log, r.brokers, r.codecs, r.metrics
-	ap, err := newAPIPart(brokers, c, "", &o, metrics, log)
+	if err := o.ensureTopics(ctx, brokers, log); err != nil {
+		return err
+	}
+	ap, err := newAPIPart(brokers, c, "", &o, log)
 	if err != nil {
 		return err
 	}
@@ -284,10 +307,14 @@ func cmdAPI(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return ap.run(gctx) })
-	if _, err := startLag(gctx, g, brokers, ap.server, metrics, log); err != nil {
+	ops := groupsOpsMux(gctx, g, metrics, viewsReport(ap.views), log)
+	if _, err := startLag(gctx, g, brokers, ops, metrics, log); err != nil {
 		return err
 	}
-	serve, err := serveHTTP(gctx, "api", o.listen, ap.server, log)
+	if err := o.serveOps(gctx, g, ops, log); err != nil {
+		return err
+	}
+	serve, err := serveHTTP(gctx, "api", o.listen, ap.handler(), log)
 	if err != nil {
 		return err
 	}

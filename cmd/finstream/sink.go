@@ -58,8 +58,9 @@ func cmdSink(ctx context.Context, args []string, stderr io.Writer) error {
 	o.kafkaFlags(fs, "127.0.0.1:9092", "http://127.0.0.1:8081")
 	fs.StringVar(&o.databaseURL, "database-url", "", "Postgres URL, e.g. postgres://finstream@db:5432/finstream?sslmode=verify-full (default $"+envDatabaseURL+")")
 	so.flags(fs)
+	o.topicFlags(fs)
+	o.opsFlags(fs)
 	o.logFlags(fs)
-	fs.StringVar(&o.listen, "listen", "127.0.0.1:9103", "address of /metrics and /healthz")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -67,7 +68,7 @@ func cmdSink(ctx context.Context, args []string, stderr io.Writer) error {
 	if dbURL == "" {
 		dbURL = os.Getenv(envDatabaseURL)
 	}
-	r, err := o.setupRole(ctx, stderr, false, o.listenCheck, func() error {
+	r, err := o.setupRole(ctx, stderr, false, o.opsListenCheck, o.topicsCheck, func() error {
 		if dbURL == "" {
 			return badConfig("--database-url is required (or set %s)", envDatabaseURL)
 		}
@@ -77,17 +78,18 @@ func cmdSink(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log, brokers, regClient, metrics := r.log, r.brokers, r.reg, r.metrics
+	if err := o.ensureTopics(ctx, brokers, log); err != nil {
+		return err
+	}
 	sp, err := newSinkPart(ctx, dbURL, so, brokers, regClient, metrics, log)
 	if err != nil {
 		return err
 	}
 	defer sp.pool.Close()
 	g, gctx := errgroup.WithContext(ctx)
-	serve, err := serveHTTP(gctx, "metrics", o.listen, metricsMux(metrics), log)
-	if err != nil {
+	if err := o.serveOps(gctx, g, opsMux(metrics, nil), log); err != nil {
 		return err
 	}
-	g.Go(serve)
 	g.Go(func() error { return sp.sink.Run(gctx) })
 	if err := g.Wait(); err != nil && ctx.Err() == nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/lovoo/goka"
@@ -122,17 +123,22 @@ func cmdWSFanout(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := newFlagSet("wsfanout", "Runs the WebSocket fanout (GET /v1/ws) alone: it tails finstream.budget.updates and\nfinstream.notifications itself, so several instances can run behind a load balancer.", stderr)
 	var o options
 	o.kafkaFlags(fs, "127.0.0.1:9092", "http://127.0.0.1:8081")
+	o.topicFlags(fs)
+	o.opsFlags(fs)
 	o.logFlags(fs)
-	fs.StringVar(&o.listen, "listen", "127.0.0.1:8090", "address of /v1/ws, /metrics and /healthz")
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:8090", "public address of /v1/ws, /healthz and /readyz (/metrics is on --ops-listen)")
 	fs.BoolVar(&o.dev, "dev", false, "use the development JWT secret when FINSTREAM_JWT_SECRET is unset")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	r, err := o.setupRole(ctx, stderr, true, o.listenCheck, o.secretCheck)
+	r, err := o.setupRole(ctx, stderr, true, o.listenCheck, o.opsListenCheck, o.topicsCheck, o.secretCheck)
 	if err != nil {
 		return err
 	}
 	log, brokers, c, metrics := r.log, r.brokers, r.codecs, r.metrics
+	if err := o.ensureTopics(ctx, brokers, log); err != nil {
+		return err
+	}
 	secret, _ := o.secret()
 	view, err := newView(brokers, topics.TableShared, c.SharedTable, storage.MemoryBuilder(), o.flush)
 	if err != nil {
@@ -144,7 +150,11 @@ func cmdWSFanout(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	mux := metricsMux(metrics).(*httpMux)
+	if err := o.serveOps(gctx, g, groupsOpsMux(gctx, g, metrics, viewsReport([]*goka.View{view}), log), log); err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	probes(mux, view.Recovered)
 	mux.Handle("GET /v1/ws", hub)
 	serve, err := serveHTTP(gctx, "wsfanout", o.listen, mux, log)
 	if err != nil {

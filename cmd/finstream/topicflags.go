@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"io"
+	"log/slog"
+	"math"
+
+	"finstream/topics"
+)
+
+// checkKafkaRole makes the logger, checks --brokers and runs the role's
+// checks: what a role that talks to Kafka does first, before the network.
+func (o *options) checkKafkaRole(stderr io.Writer, checks ...func() error) (*slog.Logger, []string, error) {
+	log, err := o.logger(stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	brokers, err := o.brokerList()
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return nil, nil, err
+		}
+	}
+	return log, brokers, nil
+}
+
+// partitionsFlag registers --partitions.
+func (o *options) partitionsFlag(fs *flag.FlagSet) {
+	fs.IntVar(&o.partitions, "partitions", int(topics.DefaultPartitions), "partitions of the topics finstream creates")
+}
+
+// replicationFlag registers --replication-factor.
+func (o *options) replicationFlag(fs *flag.FlagSet) {
+	fs.IntVar(&o.replication, "replication-factor", 0,
+		"replication factor of every topic, table and loop finstream creates (0: min(3, brokers in the cluster))")
+}
+
+// topicFlags registers the flags of the roles that create their topics on
+// --brokers: --partitions and --replication-factor.
+func (o *options) topicFlags(fs *flag.FlagSet) {
+	o.partitionsFlag(fs)
+	o.replicationFlag(fs)
+}
+
+// topicsCheck is a setupRole check of --partitions and --replication-factor.
+func (o *options) topicsCheck() error {
+	if o.partitions < 1 || o.partitions > math.MaxInt32 {
+		return badConfig("--partitions %d: want >= 1", o.partitions)
+	}
+	if o.replication < 0 || o.replication > math.MaxInt16 {
+		return badConfig("--replication-factor %d: want >= 1, or 0 for min(3, brokers)", o.replication)
+	}
+	return nil
+}
+
+// ensureTopics creates every finstream topic, table and loop missing on
+// brokers with --partitions and --replication-factor (idempotent: every role
+// does it at start, so the roles can start in any order and goka never has
+// to create one).
+func (o *options) ensureTopics(ctx context.Context, brokers []string, log *slog.Logger) error {
+	created, err := topics.CreateMissing(ctx, brokers, topics.All(int32(o.partitions)), int16(o.replication))
+	if len(created) > 0 {
+		log.Info("created topics", "count", len(created), "topics", created)
+	}
+	return err
+}
