@@ -159,7 +159,7 @@ func TestErrors(t *testing.T) {
 		code                           int
 		errCode                        string
 	}{
-		{"no token", "GET", "/v1/me/budgets", "", "", 401, "unauthorized"},
+		{"no token", "GET", "/v1/me/budgets", "", "", 401, "token_missing"},
 		{"malformed json", "PUT", "/v1/me/budgets/groceries", "U", `{"limit_minor":`, 400, "bad_json"},
 		{"unknown field", "PUT", "/v1/me/budgets/groceries", "U", `{"limit":5}`, 400, "bad_json"},
 		{"missing limit", "PUT", "/v1/me/budgets/groceries", "U", `{"currency":"THB"}`, 422, "invalid"},

@@ -55,7 +55,7 @@ func TestBounded(t *testing.T) {
 		t.Fatalf("%d keys held, want at most ~1600", n)
 	}
 	c.t = c.t.Add(6 * time.Second) // every bucket is full again
-	for i := range 1000 { // touches every shard: each sweeps its idle keys
+	for i := range 1000 {          // touches every shard: each sweeps its idle keys
 		l.Allow("new-" + strconv.Itoa(i))
 	}
 	if n := l.Len(); n > 1000 {
