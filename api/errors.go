@@ -85,7 +85,7 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 		writeError(w, http.StatusBadRequest, "bad_json", "request body: "+bodyError(err))
 		return false
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		writeError(w, http.StatusBadRequest, "bad_json", "request body: trailing data after the JSON object")
 		return false
 	}
