@@ -59,38 +59,14 @@ func NewGate(cfg GateConfig) (*Gate, error) {
 	}
 	l := cfg.Limits
 	g := &Gate{tokens: cfg.Tokens}
-	var err error
-	for _, b := range []struct {
-		dst      **ratelimit.Limiter
-		rate     float64
-		burst    int
-		defRate  float64
-		defBurst int
-	}{
-		{&g.users, l.UserRate, l.UserBurst, 5, 30},
-		{&g.ips, l.IPRate, l.IPBurst, 30, 120},
-		{&g.devToken, l.DevTokenRate, l.DevTokenBurst, 0.2, 5},
-	} {
-		if *b.dst, err = newLimiter(b.rate, b.burst, b.defRate, b.defBurst, l.MaxKeys, cfg.Now); err != nil {
-			return nil, fmt.Errorf("api: %w", err)
-		}
+	err := ratelimit.NewAll(l.MaxKeys, cfg.Now,
+		ratelimit.Spec{Dst: &g.users, Given: ratelimit.Config{Rate: l.UserRate, Burst: l.UserBurst}, Def: ratelimit.Config{Rate: 5, Burst: 30}},
+		ratelimit.Spec{Dst: &g.ips, Given: ratelimit.Config{Rate: l.IPRate, Burst: l.IPBurst}, Def: ratelimit.Config{Rate: 30, Burst: 120}},
+		ratelimit.Spec{Dst: &g.devToken, Given: ratelimit.Config{Rate: l.DevTokenRate, Burst: l.DevTokenBurst}, Def: ratelimit.Config{Rate: 0.2, Burst: 5}})
+	if err != nil {
+		return nil, fmt.Errorf("api: %w", err)
 	}
 	return g, nil
-}
-
-// newLimiter builds a limiter of rate and burst, where zero means the
-// default and a negative rate no limit.
-func newLimiter(rate float64, burst int, defRate float64, defBurst, maxKeys int, now func() time.Time) (*ratelimit.Limiter, error) {
-	switch {
-	case rate < 0:
-		return nil, nil
-	case rate == 0:
-		rate = defRate
-		if burst == 0 {
-			burst = defBurst
-		}
-	}
-	return ratelimit.New(ratelimit.Config{Rate: rate, Burst: burst, MaxKeys: maxKeys, Now: now})
 }
 
 // HS256Gate is a Gate over HS256 tokens signed with secret, with the

@@ -50,6 +50,48 @@ func (c *Config) Validate() error {
 	return nil
 }
 
+// Or is c with the defaults of def where c leaves them zero: a zero Rate
+// takes def's Rate (and a zero Burst def's Burst); a negative Rate is no
+// limit. This is how configs and flags give limits.
+func (c Config) Or(def Config) Config {
+	switch {
+	case c.Rate < 0:
+		c.Rate, c.Burst = 0, 0
+	case c.Rate == 0:
+		c.Rate = def.Rate
+		if c.Burst == 0 {
+			c.Burst = def.Burst
+		}
+	}
+	if c.MaxKeys == 0 {
+		c.MaxKeys = def.MaxKeys
+	}
+	if c.Now == nil {
+		c.Now = def.Now
+	}
+	return c
+}
+
+// Spec is one limiter of a set: Given as configured (zero: Def, see Or),
+// built into *Dst.
+type Spec struct {
+	Dst        **Limiter
+	Given, Def Config
+}
+
+// NewAll builds every spec's limiter, each with maxKeys and now.
+func NewAll(maxKeys int, now func() time.Time, specs ...Spec) error {
+	for _, sp := range specs {
+		sp.Given.MaxKeys, sp.Given.Now = maxKeys, now
+		l, err := New(sp.Given.Or(sp.Def))
+		if err != nil {
+			return err
+		}
+		*sp.Dst = l
+	}
+	return nil
+}
+
 const shards = 16
 
 // Limiter limits events per key. The zero Limiter and a nil *Limiter allow

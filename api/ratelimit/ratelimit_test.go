@@ -98,3 +98,17 @@ func TestClientIP(t *testing.T) {
 		}
 	}
 }
+
+func TestOr(t *testing.T) {
+	def := ratelimit.Config{Rate: 5, Burst: 30}
+	for _, c := range []struct{ given, want ratelimit.Config }{
+		{ratelimit.Config{}, ratelimit.Config{Rate: 5, Burst: 30}},
+		{ratelimit.Config{Burst: 7}, ratelimit.Config{Rate: 5, Burst: 7}},
+		{ratelimit.Config{Rate: 1}, ratelimit.Config{Rate: 1}},
+		{ratelimit.Config{Rate: -1, Burst: 9}, ratelimit.Config{}},
+	} {
+		if got := c.given.Or(def); got.Rate != c.want.Rate || got.Burst != c.want.Burst {
+			t.Errorf("%+v.Or: %+v, want %+v", c.given, got, c.want)
+		}
+	}
+}
