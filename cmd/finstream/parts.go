@@ -90,6 +90,7 @@ type apiPart struct {
 	users    *goka.View
 	shared   *goka.View
 	server   *api.Server
+	gate     *api.Gate // the Server's: mount History with it
 }
 
 // run runs the views until ctx ends; emitters are finished on return.
@@ -130,8 +131,8 @@ func newEmitter(brokers []string, topic string, codec goka.Codec) (*goka.Emitter
 	return em, nil
 }
 
-func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *options, gather prometheus.Gatherer, log *slog.Logger) (*apiPart, error) {
-	secret, err := o.secret()
+func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dataDir string, o *options, gather prometheus.Gatherer, log *slog.Logger) (*apiPart, error) {
+	gate, err := o.gate(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +140,7 @@ func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *optio
 	if dataDir != "" {
 		sb = storage.DefaultBuilder(filepath.Join(dataDir, "goka-views"))
 	}
-	p := &apiPart{}
+	p := &apiPart{gate: gate}
 	cc := c.Copilot
 	var insightsView, goalsView, notifyView, accountsView, txnsView *goka.View
 	for _, v := range []struct {
@@ -180,7 +181,7 @@ func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *optio
 	p.server, err = api.New(api.Config{
 		Users: p.users, Commands: userCmds, Shared: p.shared, SharedCommands: sharedCmds,
 		Txns: txnsView, TxnCommands: txnCmds,
-		Secret: secret, Dev: o.dev, Gatherer: gather, Logger: log,
+		Gate: gate, Dev: o.dev, Gatherer: gather, Logger: log,
 		Ready: func() bool {
 			for _, v := range p.views {
 				if !v.Recovered() {
@@ -193,7 +194,7 @@ func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *optio
 	if err != nil {
 		return nil, err
 	}
-	copilot, err := api.NewCopilot(api.CopilotConfig{Secret: secret, Insights: insightsView, Goals: goalsView,
+	copilot, err := api.NewCopilot(api.CopilotConfig{Gate: gate, Insights: insightsView, Goals: goalsView,
 		Notifications: notifyView, Accounts: accountsView, GoalCommands: goalCmds, NotifyCommands: notifyCmds, Logger: log})
 	if err != nil {
 		return nil, err

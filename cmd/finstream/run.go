@@ -24,6 +24,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	o.kafkaFlags(fs, "", "")
 	o.processorFlags(fs)
 	o.apiFlags(fs)
+	o.auth.wsLimitFlags(fs)
 	o.logFlags(fs)
 	fs.Float64Var(&o.simulate, "simulate", 0, "simulate core-banking CDC traffic at this many events per second (0: off)")
 	simUsers := fs.Int("simulate-users", 1000, "number of simulated users with --simulate")
@@ -47,7 +48,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 	}
-	if _, err := o.secret(); err != nil {
+	if err := o.secretCheck(); err != nil {
 		return err
 	}
 	dataDir, err := o.ensureDataDir()
@@ -109,7 +110,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		}, pm, func() { log.Info("processors ready") })
 	})
 
-	ap, err := newAPIPart(brokers, c, dataDir, &o, metrics, log)
+	ap, err := newAPIPart(ctx, brokers, c, dataDir, &o, metrics, log)
 	if err != nil {
 		return err
 	}
@@ -117,11 +118,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	if _, err := startLag(gctx, g, brokers, ap.server, metrics, log); err != nil {
 		return err
 	}
-	secret, err := o.secret()
-	if err != nil {
-		return err
-	}
-	hub, err := startWS(gctx, g, brokers, c, ap.shared, secret, metrics, log)
+	hub, err := startWS(gctx, g, brokers, c, ap.shared, &o, metrics, log)
 	if err != nil {
 		return err
 	}
@@ -133,7 +130,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		defer sp.pool.Close()
 		g.Go(func() error { return sp.sink.Run(gctx) })
-		hist, err := sp.history(secret, log)
+		hist, err := sp.history(ap.gate, log)
 		if err != nil {
 			return err
 		}
@@ -264,16 +261,12 @@ func cmdAPI(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log, brokers, c, metrics := r.log, r.brokers, r.codecs, r.metrics
-	ap, err := newAPIPart(brokers, c, "", &o, metrics, log)
+	ap, err := newAPIPart(ctx, brokers, c, "", &o, metrics, log)
 	if err != nil {
 		return err
 	}
 	if o.databaseURL != "" {
-		secret, err := o.secret()
-		if err != nil {
-			return err
-		}
-		hist, pool, err := openHistory(ctx, o.databaseURL, 0, secret, log)
+		hist, pool, err := openHistory(ctx, o.databaseURL, 0, ap.gate, log)
 		if err != nil {
 			return err
 		}
