@@ -32,21 +32,22 @@ func (a *authOptions) tokenFlags(fs *flag.FlagSet) {
 
 func (a *authOptions) apiLimitFlags(fs *flag.FlagSet) {
 	l := &a.limits
-	fs.Float64Var(&l.UserRate, "rate-user", 5, "API requests per second per user (negative: no limit)")
-	fs.IntVar(&l.UserBurst, "rate-user-burst", 30, "API request burst per user")
-	fs.Float64Var(&l.IPRate, "rate-ip", 30, "API requests per second per client IP, IPv6 per /64 (negative: no limit)")
-	fs.IntVar(&l.IPBurst, "rate-ip-burst", 120, "API request burst per client IP")
-	fs.Float64Var(&l.DevTokenRate, "rate-dev-token", 0.2, "POST /v1/dev/token per second per client IP (negative: no limit)")
-	fs.IntVar(&l.DevTokenBurst, "rate-dev-token-burst", 5, "POST /v1/dev/token burst per client IP")
+	rateFlags(fs, "rate-user", &l.UserRate, &l.UserBurst, 5, 30, "API requests per user")
+	rateFlags(fs, "rate-ip", &l.IPRate, &l.IPBurst, 30, 120, "API requests per client IP (IPv6: per /64)")
+	rateFlags(fs, "rate-dev-token", &l.DevTokenRate, &l.DevTokenBurst, 0.2, 5, "POST /v1/dev/token per client IP")
 }
 
 func (a *authOptions) wsLimitFlags(fs *flag.FlagSet) {
 	l := &a.ws
-	fs.Float64Var(&l.UserRate, "ws-connect-rate-user", 0.2, "WebSocket connects per second per user (negative: no limit)")
-	fs.IntVar(&l.UserBurst, "ws-connect-burst-user", 10, "WebSocket connect burst per user")
-	fs.Float64Var(&l.IPRate, "ws-connect-rate-ip", 5, "WebSocket connects per second per client IP (negative: no limit)")
-	fs.IntVar(&l.IPBurst, "ws-connect-burst-ip", 50, "WebSocket connect burst per client IP")
+	rateFlags(fs, "ws-connect-rate-user", &l.UserRate, &l.UserBurst, 0.2, 10, "WebSocket connects per user")
+	rateFlags(fs, "ws-connect-rate-ip", &l.IPRate, &l.IPBurst, 5, 50, "WebSocket connects per client IP")
 	fs.IntVar(&l.MaxPerUser, "ws-max-conns-per-user", 10, "open WebSocket connections per user (negative: no cap)")
+}
+
+// rateFlags registers --<name> (a rate per second) and --<name>-burst.
+func rateFlags(fs *flag.FlagSet, name string, rate *float64, burst *int, defRate float64, defBurst int, what string) {
+	fs.Float64Var(rate, name, defRate, what+", per second (negative: no limit)")
+	fs.IntVar(burst, name+"-burst", defBurst, what+": burst")
 }
 
 // tokenConfig is the verifier's configuration from the flags and
