@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"finstream/api/authn"
 	"finstream/api/ratelimit"
 )
@@ -41,6 +43,10 @@ type GateConfig struct {
 	Limits Limits
 	// Now is the clock of the limits (zero: time.Now).
 	Now func() time.Time
+	// Metrics registers finstream_api_refused_total{reason} (nil: not
+	// registered). Reasons: unauthorized, rate_limited_user,
+	// rate_limited_ip, rate_limited_dev_token; never a user or an address.
+	Metrics prometheus.Registerer
 }
 
 // Gate authenticates API requests and limits their rate per user and per
@@ -50,6 +56,7 @@ type GateConfig struct {
 type Gate struct {
 	tokens               *authn.Verifier
 	users, ips, devToken *ratelimit.Limiter
+	refused              *prometheus.CounterVec
 }
 
 // NewGate builds a Gate.
@@ -58,7 +65,19 @@ func NewGate(cfg GateConfig) (*Gate, error) {
 		return nil, errors.New("api: gate without a token verifier")
 	}
 	l := cfg.Limits
-	g := &Gate{tokens: cfg.Tokens}
+	g := &Gate{tokens: cfg.Tokens, refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "finstream_api_refused_total",
+		Help: "API requests refused before their handler, by reason (unauthorized, rate_limited_user, rate_limited_ip, rate_limited_dev_token).",
+	}, []string{"reason"})}
+	if cfg.Metrics != nil {
+		if err := cfg.Metrics.Register(g.refused); err != nil {
+			var are prometheus.AlreadyRegisteredError
+			if !errors.As(err, &are) {
+				return nil, fmt.Errorf("api: metrics: %w", err)
+			}
+			g.refused = are.ExistingCollector.(*prometheus.CounterVec)
+		}
+	}
 	err := ratelimit.NewAll(l.MaxKeys, cfg.Now,
 		ratelimit.Spec{Dst: &g.users, Given: ratelimit.Config{Rate: l.UserRate, Burst: l.UserBurst}, Def: ratelimit.Config{Rate: 5, Burst: 30}},
 		ratelimit.Spec{Dst: &g.ips, Given: ratelimit.Config{Rate: l.IPRate, Burst: l.IPBurst}, Def: ratelimit.Config{Rate: 30, Burst: 120}},
@@ -88,10 +107,12 @@ func (g *Gate) Tokens() *authn.Verifier { return g.tokens }
 func (g *Gate) user(w http.ResponseWriter, r *http.Request) (string, bool) {
 	c, err := g.tokens.Request(r)
 	if err != nil {
+		g.refused.WithLabelValues("unauthorized").Inc()
 		unauthorized(w, err)
 		return "", false
 	}
 	if ok, after := g.users.Allow(c.Subject); !ok {
+		g.refused.WithLabelValues("rate_limited_user").Inc()
 		tooMany(w, after, "too many requests from this user")
 		return "", false
 	}
@@ -102,6 +123,11 @@ func (g *Gate) user(w http.ResponseWriter, r *http.Request) (string, bool) {
 // answered 429.
 func (g *Gate) ip(w http.ResponseWriter, r *http.Request, lim *ratelimit.Limiter) bool {
 	if ok, after := lim.Allow(ratelimit.ClientIP(r)); !ok {
+		reason := "rate_limited_ip"
+		if lim == g.devToken {
+			reason = "rate_limited_dev_token"
+		}
+		g.refused.WithLabelValues(reason).Inc()
 		tooMany(w, after, "too many requests from this address")
 		return false
 	}

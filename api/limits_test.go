@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"finstream/api"
 )
 
@@ -120,5 +122,44 @@ func TestDefaultLimits(t *testing.T) {
 	}
 	if n != 30 {
 		t.Fatalf("default burst per user: %d requests passed, want 30", n)
+	}
+}
+
+// TestRefusalMetrics: refusals are counted by reason, never by user.
+func TestRefusalMetrics(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	base, err := api.HS256Gate([]byte(secret), func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := api.NewGate(api.GateConfig{Tokens: base.Tokens(), Metrics: reg,
+		Limits: api.Limits{UserRate: 1, UserBurst: 1, IPRate: -1, DevTokenRate: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := startWith(t, func(cfg *api.Config) { cfg.Gate = g })
+	f.send(t, "GET", "/v1/me/budgets", "", "")
+	f.send(t, "GET", "/v1/me/budgets", tok(t, "USR-A"), "")
+	f.send(t, "GET", "/v1/me/budgets", tok(t, "USR-A"), "")
+	got := map[string]float64{}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				got[mf.GetName()+"/"+l.GetName()+"="+l.GetValue()] = m.GetCounter().GetValue()
+			}
+		}
+	}
+	want := map[string]float64{"finstream_api_refused_total/reason=unauthorized": 1, "finstream_api_refused_total/reason=rate_limited_user": 1}
+	if len(got) != len(want) {
+		t.Fatalf("metrics %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Fatalf("metrics %v, want %v", got, want)
+		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"flag"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"finstream/api"
 	"finstream/api/authn"
 	"finstream/wsfanout"
@@ -86,11 +88,12 @@ func (o *options) tokens(ctx context.Context) (*authn.Verifier, error) {
 	return o.auth.verifier, nil
 }
 
-// gate is the API's Gate: the verifier and the API's rate limits.
-func (o *options) gate(ctx context.Context) (*api.Gate, error) {
+// gate is the API's Gate: the verifier and the API's rate limits, its
+// refusals counted in reg.
+func (o *options) gate(ctx context.Context, reg prometheus.Registerer) (*api.Gate, error) {
 	v, err := o.tokens(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return api.NewGate(api.GateConfig{Tokens: v, Limits: o.auth.limits})
+	return api.NewGate(api.GateConfig{Tokens: v, Limits: o.auth.limits, Metrics: reg})
 }

@@ -131,8 +131,8 @@ func newEmitter(brokers []string, topic string, codec goka.Codec) (*goka.Emitter
 	return em, nil
 }
 
-func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dataDir string, o *options, gather prometheus.Gatherer, log *slog.Logger) (*apiPart, error) {
-	gate, err := o.gate(ctx)
+func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dataDir string, o *options, gather *prometheus.Registry, log *slog.Logger) (*apiPart, error) {
+	gate, err := o.gate(ctx, gather)
 	if err != nil {
 		return nil, err
 	}
