@@ -112,3 +112,21 @@ func TestOr(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAllow is the cost of one limited event over 10,000 active keys.
+func BenchmarkAllow(b *testing.B) {
+	l, err := ratelimit.New(ratelimit.Config{Rate: 1e9, Burst: 1e9})
+	if err != nil {
+		b.Fatal(err)
+	}
+	keys := make([]string, 10_000)
+	for i := range keys {
+		keys[i] = "USR-" + strconv.Itoa(i)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		l.Allow(keys[i%len(keys)])
+		i++
+	}
+}
