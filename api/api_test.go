@@ -29,6 +29,12 @@ type fixture struct {
 
 func start(t *testing.T, dev bool) *fixture {
 	t.Helper()
+	return startWith(t, func(c *api.Config) { c.Dev = dev })
+}
+
+// startWith starts the API with the fixture's config changed by opt.
+func startWith(t *testing.T, opt func(*api.Config)) *fixture {
+	t.Helper()
 	h := processorstest.Start(t)
 	view, err := goka.NewView(nil, goka.Table(topics.TableUsers), h.Codecs.UsersTable, goka.WithViewTester(h.Tester))
 	if err != nil {
@@ -58,7 +64,9 @@ func start(t *testing.T, dev bool) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := api.New(api.Config{Users: view, Commands: em, Txns: txns, TxnCommands: txnCmds, Secret: []byte(secret), Dev: dev, Now: func() time.Time { return now }, Ready: func() bool { return true }})
+	cfg := api.Config{Users: view, Commands: em, Txns: txns, TxnCommands: txnCmds, Secret: []byte(secret), Now: func() time.Time { return now }, Ready: func() bool { return true }}
+	opt(&cfg)
+	s, err := api.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +167,7 @@ func TestErrors(t *testing.T) {
 		code                           int
 		errCode                        string
 	}{
-		{"no token", "GET", "/v1/me/budgets", "", "", 401, "unauthorized"},
+		{"no token", "GET", "/v1/me/budgets", "", "", 401, "token_missing"},
 		{"malformed json", "PUT", "/v1/me/budgets/groceries", "U", `{"limit_minor":`, 400, "bad_json"},
 		{"unknown field", "PUT", "/v1/me/budgets/groceries", "U", `{"limit":5}`, 400, "bad_json"},
 		{"missing limit", "PUT", "/v1/me/budgets/groceries", "U", `{"currency":"THB"}`, 422, "invalid"},

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"finstream/processors/budget"
@@ -35,6 +37,20 @@ func (s *Server) putBudget(w http.ResponseWriter, r *http.Request, user string) 
 	b, err := budget.ValidateBudget(cat, *req.LimitMinor, req.Currency, req.Period, req.ThresholdsBP, cdc.KnownCurrency)
 	if err != nil {
 		writeError(w, http.StatusUnprocessableEntity, "invalid", err.Error())
+		return
+	}
+	st, err := s.state(user)
+	if err != nil {
+		s.unavailable(w, err)
+		return
+	}
+	// A budget counts only spend in its own currency: one in a currency the
+	// user has never spent in would stay at 0. A user without spend yet may
+	// pick any known currency (their accounts are not known yet).
+	if held := st.Currencies(); len(held) > 0 && !slices.Contains(held, b.Currency) {
+		writeError(w, http.StatusUnprocessableEntity, "currency_not_held", fmt.Sprintf(
+			"you have no account in %s, so a %s budget would never count anything; your accounts are in %s",
+			b.Currency, b.Currency, strings.Join(held, ", ")))
 		return
 	}
 	s.send(r.Context(), w, event.UserCommand{

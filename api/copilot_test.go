@@ -52,6 +52,11 @@ func startCopilot(t *testing.T) *copilotFixture {
 		ch := make(chan error, 1)
 		done = append(done, ch)
 		go func() { ch <- v.Run(ctx) }()
+		select { // requests before the view runs would fail
+		case <-v.WaitRunning():
+		case <-time.After(10 * time.Second):
+			t.Fatalf("view of %s not running", table)
+		}
 		return v
 	}
 	cfg := api.CopilotConfig{

@@ -29,7 +29,11 @@ const (
 type HistoryConfig struct {
 	// Pool is the sink's database (tables of package sinks). Required.
 	Pool *pgxpool.Pool
-	// Secret verifies HS256 tokens. Required.
+	// Gate authenticates requests and limits their rate; give the Server's
+	// so that a user's limit counts all their requests. Zero: a Gate over
+	// HS256 tokens signed with Secret, without rate limits (HS256Gate).
+	Gate *Gate
+	// Secret verifies HS256 tokens when Gate is nil.
 	Secret []byte
 	// Now is the clock. Zero value means time.Now.
 	Now func() time.Time
@@ -63,11 +67,17 @@ func NewHistory(cfg HistoryConfig) (*History, error) {
 	switch {
 	case cfg.Pool == nil:
 		return nil, errors.New("history api: no database pool")
-	case len(cfg.Secret) == 0:
+	case cfg.Gate == nil && len(cfg.Secret) == 0:
 		return nil, errors.New("history api: no JWT secret")
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Gate == nil {
+		var err error
+		if cfg.Gate, err = HS256Gate(cfg.Secret, cfg.Now); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 5 * time.Second
@@ -95,9 +105,8 @@ type historyHandler func(ctx context.Context, w http.ResponseWriter, r *http.Req
 
 func (h *History) authed(f historyHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, err := Subject(h.cfg.Secret, r, h.cfg.Now())
-		if err != nil {
-			writeError(w, http.StatusUnauthorized, "unauthorized", err.Error())
+		user, ok := h.cfg.Gate.user(w, r)
+		if !ok {
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), h.cfg.Timeout)

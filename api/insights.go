@@ -20,7 +20,11 @@ import (
 // CopilotConfig configures the insights, goals and notification-settings
 // endpoints. cmd/ builds it.
 type CopilotConfig struct {
-	// Secret verifies HS256 tokens. Required.
+	// Gate authenticates requests and limits their rate; give the Server's
+	// so that a user's limit counts all their requests. Zero: a Gate over
+	// HS256 tokens signed with Secret, without rate limits (HS256Gate).
+	Gate *Gate
+	// Secret verifies HS256 tokens when Gate is nil.
 	Secret []byte
 	// Insights is a view of finstream-insights-table. Required.
 	Insights *goka.View
@@ -66,7 +70,7 @@ type Copilot struct {
 // NewCopilot builds the endpoints.
 func NewCopilot(cfg CopilotConfig) (*Copilot, error) {
 	switch {
-	case len(cfg.Secret) == 0:
+	case cfg.Gate == nil && len(cfg.Secret) == 0:
 		return nil, errors.New("copilot api: no JWT secret")
 	case cfg.Insights == nil || cfg.Goals == nil || cfg.Notifications == nil:
 		return nil, errors.New("copilot api: a view is missing")
@@ -75,6 +79,12 @@ func NewCopilot(cfg CopilotConfig) (*Copilot, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Gate == nil {
+		var err error
+		if cfg.Gate, err = HS256Gate(cfg.Secret, cfg.Now); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -105,12 +115,9 @@ func (c *Copilot) ServeHTTP(w http.ResponseWriter, r *http.Request) { c.mux.Serv
 
 func (c *Copilot) authed(h authed) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, err := Subject(c.cfg.Secret, r, c.cfg.Now())
-		if err != nil {
-			writeError(w, http.StatusUnauthorized, "unauthorized", err.Error())
-			return
+		if user, ok := c.cfg.Gate.user(w, r); ok {
+			h(w, r, user)
 		}
-		h(w, r, user)
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/lovoo/goka"
@@ -30,9 +31,13 @@ type Config struct {
 	// nil, POST /v1/me/transactions/{id}/category answers 503.
 	Txns        *goka.View
 	TxnCommands *goka.Emitter
-	// Secret verifies HS256 tokens. Required.
+	// Gate authenticates requests and limits their rate. Zero: a Gate over
+	// HS256 tokens signed with Secret, without rate limits (HS256Gate).
+	Gate *Gate
+	// Secret verifies HS256 tokens when Gate is nil.
 	Secret []byte
-	// Dev enables POST /v1/dev/token.
+	// Dev enables POST /v1/dev/token (HS256 tokens: Gate's verifier needs a
+	// secret).
 	Dev bool
 	// Now is the clock (default time.Now).
 	Now func() time.Time
@@ -49,11 +54,17 @@ func (c *Config) Validate() error {
 		return errors.New("api: no users view")
 	case c.Commands == nil:
 		return errors.New("api: no command emitter")
-	case len(c.Secret) == 0:
+	case c.Gate == nil && len(c.Secret) == 0:
 		return errors.New("api: no JWT secret (set FINSTREAM_JWT_SECRET, or --dev)")
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Gate == nil {
+		var err error
+		if c.Gate, err = HS256Gate(c.Secret, c.Now); err != nil {
+			return err
+		}
 	}
 	if c.Ready == nil {
 		c.Ready = c.Users.Recovered
@@ -81,8 +92,19 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+// ServeHTTP implements http.Handler: it limits the rate of /v1/ requests
+// per client IP (GET /v1/ws limits its connects itself), and answers an
+// unknown route 404 and a wrong method 405 with Allow, both in JSON.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/v1/") && r.URL.Path != "/v1/ws" && !s.cfg.Gate.ip(w, r, s.cfg.Gate.ips) {
+		return
+	}
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		noRoute(w, r, s.mux)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
 
 // Handle adds a route to the server's mux (the WebSocket hub and pages).
 func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
@@ -117,21 +139,15 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /v1/me/invitations", s.sharedRoute(s.getInvitations))
 	s.mux.HandleFunc("POST /v1/me/invitations/{invitation_id}/accept", s.sharedRoute(s.answerInvitation(event.CmdSharedAccept)))
 	s.mux.HandleFunc("POST /v1/me/invitations/{invitation_id}/decline", s.sharedRoute(s.answerInvitation(event.CmdSharedDecline)))
-	s.mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "not_found", "no such endpoint: "+r.Method+" "+r.URL.Path)
-	})
 }
 
 type authed func(w http.ResponseWriter, r *http.Request, userID string)
 
 func (s *Server) auth(h authed) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		sub, err := Subject(s.cfg.Secret, r, s.cfg.Now())
-		if err != nil {
-			writeError(w, http.StatusUnauthorized, "unauthorized", err.Error())
-			return
+		if sub, ok := s.cfg.Gate.user(w, r); ok {
+			h(w, r, sub)
 		}
-		h(w, r, sub)
 	}
 }
 
@@ -139,20 +155,20 @@ func (s *Server) devToken(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		UserID string `json:"user_id"`
 	}
-	if !decodeBody(w, r, &req) {
+	if !s.cfg.Gate.ip(w, r, s.cfg.Gate.devToken) || !decodeBody(w, r, &req) {
 		return
 	}
 	if req.UserID == "" {
 		writeError(w, http.StatusUnprocessableEntity, "invalid", "user_id is required")
 		return
 	}
-	now := s.cfg.Now()
-	tok, err := Token(s.cfg.Secret, req.UserID, now, 24*time.Hour)
+	tok, exp, err := s.cfg.Gate.tokens.Sign(req.UserID, 24*time.Hour)
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, "internal", "sign token")
+		s.cfg.Logger.Error("dev token", "err", err)
+		writeError(w, http.StatusInternalServerError, "internal", "could not sign a token")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"token": tok, "user_id": req.UserID, "expires_at": now.Add(24 * time.Hour)})
+	writeJSON(w, http.StatusOK, map[string]any{"token": tok, "user_id": req.UserID, "expires_at": exp})
 }
 
 // state reads a user's state from the view; a user never seen has an empty

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"finstream/api/authn"
 )
 
 // BudgetSource answers, for a shared budget, who may subscribe to it and
@@ -40,8 +42,15 @@ type Snapshot struct {
 // Config configures a Hub. Zero values mean the documented defaults;
 // Validate fills them in.
 type Config struct {
-	// Secret verifies HS256 tokens (api.Subject). Required.
+	// Tokens verifies bearer tokens (zero: HS256 tokens signed with Secret,
+	// with authn's default rules). Give the API's verifier, so that both
+	// share one cached key set.
+	Tokens *authn.Verifier
+	// Secret verifies HS256 tokens when Tokens is nil.
 	Secret []byte
+	// Limits bound connects per user and per IP and the open connections
+	// per user (nil: no limits, for tests and benchmarks; cmd/ sets them).
+	Limits *ConnectLimits
 	// Now is the clock for token expiry and delivery latency (zero: time.Now).
 	Now func() time.Time
 	// Budgets checks participants and builds snapshots. Required.
@@ -76,7 +85,7 @@ type Config struct {
 // Validate checks the configuration and fills in defaults.
 func (c *Config) Validate() error {
 	switch {
-	case len(c.Secret) == 0:
+	case c.Tokens == nil && len(c.Secret) == 0:
 		return errors.New("wsfanout: no JWT secret")
 	case c.Budgets == nil:
 		return errors.New("wsfanout: no budget source")
@@ -98,6 +107,13 @@ func (c *Config) Validate() error {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Tokens == nil {
+		v, err := authn.New(context.Background(), authn.Config{Secret: c.Secret, Now: c.Now})
+		if err != nil {
+			return fmt.Errorf("wsfanout: %w", err)
+		}
+		c.Tokens = v
 	}
 	if c.QueueSize == 0 {
 		c.QueueSize = 256

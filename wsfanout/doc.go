@@ -17,7 +17,12 @@
 //
 // # Protocol (GET /v1/ws)
 //
-// The token comes in "Authorization: Bearer" or "?access_token=". Every
+// The token comes in "Authorization: Bearer" or "?access_token=" and is
+// checked by Config.Tokens (authn: exp, lifetime, nbf/iat, iss/aud, HS256 or
+// RS256/ES256 from a JWKS); a refusal is 401 with authn's code. With
+// Config.Limits, connects are limited per client IP (before the token) and
+// per user, and a user's open connections are capped: 429 with Retry-After.
+// Every
 // connection is subscribed to "user:<sub>" at once (a "subscribed" message
 // acknowledges it): personal budget updates and notifications arrive there.
 // Client messages:

@@ -38,8 +38,11 @@ type Hub struct {
 	ctx    context.Context // cancelled when Run begins shutting down
 	cancel context.CancelFunc
 
-	mu      sync.Mutex // guards conns and closed
+	limits *connectGate // nil: no limits
+
+	mu      sync.Mutex // guards conns, open and closed
 	conns   map[*conn]struct{}
+	open    map[string]int // user → open connections (users with any)
 	closed  bool
 	started atomic.Bool
 	wg      sync.WaitGroup // every connection's read and write loops
@@ -76,14 +79,20 @@ func New(cfg Config) (*Hub, error) {
 	if err != nil {
 		return nil, err
 	}
+	limits, err := newConnectGate(cfg.Limits)
+	if err != nil {
+		return nil, err
+	}
 	h := &Hub{
 		cfg:     cfg,
 		metrics: m,
 		pong: mustEncode(TypePong, struct {
 			Type string `json:"type"`
 		}{TypePong}),
-		seed:  maphash.MakeSeed(),
-		conns: make(map[*conn]struct{}),
+		seed:   maphash.MakeSeed(),
+		conns:  make(map[*conn]struct{}),
+		open:   make(map[string]int),
+		limits: limits,
 	}
 	h.upgrader = websocket.Upgrader{
 		ReadBufferSize:  1024,                                     // clients send small messages

@@ -3,11 +3,12 @@ package wsfanout
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 
-	"finstream/api"
+	"finstream/api/authn"
 )
 
 // ServeHTTP serves GET /v1/ws: it checks the Origin, authenticates the
@@ -15,20 +16,40 @@ import (
 // the connection to "user:<sub>" (acknowledged by a "subscribed" message)
 // and returns: the connection is served by two goroutines of the hub (a
 // reader and a writer), which Run waits for. Refusals before the upgrade
-// are JSON errors like the API's: 403 origin, 401 token, 503 shutting down.
+// are JSON errors like the API's: 403 origin, 429 (with Retry-After) too
+// many connects from the address, 401 token (its authn code), 429 too many
+// connects or open connections of the user, 503 shutting down.
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !h.originAllowed(r) {
 		h.refuse(w, http.StatusForbidden, "origin", "forbidden_origin", "origin not allowed")
 		return
 	}
-	user, expires, err := api.SubjectUntil(h.cfg.Secret, r, h.cfg.Now())
-	if err != nil {
-		h.refuse(w, http.StatusUnauthorized, "unauthorized", "unauthorized", err.Error())
+	if ok, after := h.limits.allowIP(r); !ok {
+		h.tooMany(w, after, "rate_limited", "rate_limited", "too many connects from this address")
 		return
 	}
-	c := &conn{hub: h, user: user, expires: expires, out: outbox{limit: h.cfg.QueueSize, wake: make(chan struct{}, 1)}, readDone: make(chan struct{})}
-	if !h.admit(c) {
+	claims, err := h.cfg.Tokens.Request(r)
+	if err != nil {
+		var e *authn.Error
+		if !errors.As(err, &e) {
+			e = &authn.Error{Code: "unauthorized", Message: "the token was refused"}
+		}
+		h.refuse(w, http.StatusUnauthorized, "unauthorized", e.Code, e.Message)
+		return
+	}
+	user := claims.Subject
+	if ok, after := h.limits.allowUser(user); !ok {
+		h.tooMany(w, after, "rate_limited", "rate_limited", "too many connects of this user")
+		return
+	}
+	c := &conn{hub: h, user: user, expires: claims.Expires, out: outbox{limit: h.cfg.QueueSize, wake: make(chan struct{}, 1)}, readDone: make(chan struct{})}
+	switch h.admit(c) {
+	case admitClosed:
 		h.refuse(w, http.StatusServiceUnavailable, "shutting_down", "unavailable", "server is shutting down")
+		return
+	case admitFull:
+		h.tooMany(w, capRetry, "connection_cap", "too_many_connections",
+			"this user has the most open connections allowed; close one")
 		return
 	}
 	ws, err := h.upgrader.Upgrade(w, r, nil) // on failure it has answered 400
@@ -60,22 +81,39 @@ func (h *Hub) serve(c *conn) {
 	h.metrics.connections.Dec()
 }
 
-// admit registers c for shutdown and counts its two loops in wg, unless
-// the hub is stopping.
-func (h *Hub) admit(c *conn) bool {
+type admission int
+
+const (
+	admitted admission = iota
+	admitClosed
+	admitFull
+)
+
+// admit registers c for shutdown, counts it among its user's open
+// connections and its two loops in wg, unless the hub is stopping or the
+// user is at the connection cap.
+func (h *Hub) admit(c *conn) admission {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.closed {
-		return false
+	switch {
+	case h.closed:
+		return admitClosed
+	case h.limits.full(h.open[c.user]):
+		return admitFull
 	}
 	h.conns[c] = struct{}{}
+	h.open[c.user]++
 	h.wg.Add(2)
-	return true
+	return admitted
 }
 
+// release undoes admit.
 func (h *Hub) release(c *conn) {
 	h.mu.Lock()
 	delete(h.conns, c)
+	if h.open[c.user]--; h.open[c.user] <= 0 {
+		delete(h.open, c.user)
+	}
 	h.mu.Unlock()
 }
 

@@ -22,6 +22,8 @@ func TestCommandLine(t *testing.T) {
 		{"unknown flag", []string{"run", "--nope"}, 2, "flag provided but not defined: -nope"},
 		{"bad listen address", []string{"run", "--dev", "--listen", "nowhere"}, 2, "--listen"},
 		{"no secret without --dev", []string{"api"}, 2, "FINSTREAM_JWT_SECRET"},
+		{"bad JWKS URL", []string{"api", "--jwks-url", "ftp://idp/jwks"}, 2, "JWKS URL"},
+		{"negative token lifetime", []string{"wsfanout", "--dev", "--jwt-max-lifetime", "-1h"}, 2, "negative duration"},
 		{"negative rate", []string{"run", "--dev", "--simulate", "-5"}, 2, "--simulate"},
 		{"simulate bad fraction", []string{"simulate", "--dup-frac", "2"}, 2, "dup"},
 		{"positional argument", []string{"broker", "extra"}, 2, `unexpected argument "extra"`},

@@ -88,10 +88,12 @@ func newNode(t *testing.T) *node {
 }
 
 // start runs `finstream run --dev` and waits until /readyz answers 200.
+// The API's rate limits are off (the tests are one address acting as many
+// users and poll); extra flags may turn them on again.
 func (n *node) start(extra ...string) {
 	n.t.Helper()
 	args := append([]string{"run", "--dev", "--data-dir", n.dataDir, "--broker-listen", n.broker,
-		"--registry-listen", n.registry, "--listen", n.listen, "--ops-listen", n.ops}, extra...)
+		"--registry-listen", n.registry, "--listen", n.listen, "--ops-listen", n.ops, "--rate-user", "-1", "--rate-ip", "-1"}, extra...)
 	n.cmd = exec.Command(binary, args...)
 	n.log = &syncBuffer{}
 	n.cmd.Stdout, n.cmd.Stderr = n.log, n.log

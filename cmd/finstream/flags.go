@@ -33,6 +33,7 @@ type options struct {
 	// Ops listener and topic creation (ops.go, topicflags.go).
 	opsListen   string
 	replication int
+	auth           authOptions // tokens and rate limits (auth.go)
 }
 
 func newFlagSet(name, summary string, stderr io.Writer) *flag.FlagSet {
@@ -69,6 +70,8 @@ func (o *options) apiFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.dev, "dev", false, "development mode: POST /v1/dev/token issues tokens; a fixed JWT secret when FINSTREAM_JWT_SECRET is unset")
 	fs.StringVar(&o.databaseURL, "database-url", "", "Postgres URL (postgres://user:pass@host/db?sslmode=...): runs the Postgres sink (run) and serves the history endpoints (run, api)")
 	fs.StringVar(&o.pushURL, "push-url", "", "push gateway URL: notifications are POSTed there (retried; refused ones go to finstream.dlq)")
+	o.auth.tokenFlags(fs)
+	o.auth.apiLimitFlags(fs)
 }
 
 func (o *options) logFlags(fs *flag.FlagSet) {

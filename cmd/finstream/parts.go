@@ -89,6 +89,7 @@ type apiPart struct {
 	shared   *goka.View
 	server   *api.Server
 	ready    readiness // every view has recovered
+	gate     *api.Gate // the Server's: mount History with it
 }
 
 // run runs the views until ctx ends; emitters are finished on return.
@@ -129,8 +130,8 @@ func newEmitter(brokers []string, topic string, codec goka.Codec) (*goka.Emitter
 	return em, nil
 }
 
-func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *options, log *slog.Logger) (*apiPart, error) {
-	secret, err := o.secret()
+func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dataDir string, o *options, gather *prometheus.Registry, log *slog.Logger) (*apiPart, error) {
+	gate, err := o.gate(ctx, gather)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +139,7 @@ func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *optio
 	if dataDir != "" {
 		sb = storage.DefaultBuilder(filepath.Join(dataDir, "goka-views"))
 	}
-	p := &apiPart{}
+	p := &apiPart{gate: gate}
 	cc := c.Copilot
 	var insightsView, goalsView, notifyView, accountsView, txnsView *goka.View
 	for _, v := range []struct {
@@ -187,12 +188,12 @@ func newAPIPart(brokers []string, c *processors.Codecs, dataDir string, o *optio
 	p.server, err = api.New(api.Config{
 		Users: p.users, Commands: userCmds, Shared: p.shared, SharedCommands: sharedCmds,
 		Txns: txnsView, TxnCommands: txnCmds,
-		Secret: secret, Dev: o.dev, Logger: log, Ready: p.ready,
+		Gate: gate, Dev: o.dev, Logger: log, Ready: p.ready,
 	})
 	if err != nil {
 		return nil, err
 	}
-	copilot, err := api.NewCopilot(api.CopilotConfig{Secret: secret, Insights: insightsView, Goals: goalsView,
+	copilot, err := api.NewCopilot(api.CopilotConfig{Gate: gate, Insights: insightsView, Goals: goalsView,
 		Notifications: notifyView, Accounts: accountsView, GoalCommands: goalCmds, NotifyCommands: notifyCmds, Logger: log})
 	if err != nil {
 		return nil, err

@@ -54,5 +54,6 @@ func newMetricsRegistry() *prometheus.Registry {
 // listenCheck is a setupRole check of --listen.
 func (o *options) listenCheck() error { return checkAddr("listen", o.listen) }
 
-// secretCheck is a setupRole check that a JWT secret is configured.
-func (o *options) secretCheck() error { _, err := o.secret(); return err }
+// secretCheck is a setupRole check that tokens can be verified: a JWT
+// secret or --jwks-url, and valid token flags.
+func (o *options) secretCheck() error { _, err := o.tokenConfig(); return err }

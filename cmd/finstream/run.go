@@ -25,6 +25,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	o.apiFlags(fs)
 	o.opsFlags(fs)
 	o.replicationFlag(fs)
+	o.auth.wsLimitFlags(fs)
 	o.logFlags(fs)
 	fs.Float64Var(&o.simulate, "simulate", 0, "simulate core-banking CDC traffic at this many events per second (0: off)")
 	simUsers := fs.Int("simulate-users", 1000, "number of simulated users with --simulate")
@@ -48,7 +49,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 	}
-	if _, err := o.secret(); err != nil {
+	if err := o.secretCheck(); err != nil {
 		return err
 	}
 	dataDir, err := o.ensureDataDir()
@@ -112,7 +113,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	g.Go(func() error { return processors.RunProcessors(gctx, procs, func() { log.Info("processors ready") }) })
 
-	ap, err := newAPIPart(brokers, c, dataDir, &o, log)
+	ap, err := newAPIPart(ctx, brokers, c, dataDir, &o, metrics, log)
 	if err != nil {
 		return err
 	}
@@ -124,11 +125,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := o.serveOps(gctx, g, ops, log); err != nil {
 		return err
 	}
-	secret, err := o.secret()
-	if err != nil {
-		return err
-	}
-	hub, err := startWS(gctx, g, brokers, c, ap.shared, secret, metrics, log)
+	hub, err := startWS(gctx, g, brokers, c, ap.shared, &o, metrics, log)
 	if err != nil {
 		return err
 	}
@@ -140,7 +137,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		defer sp.pool.Close()
 		g.Go(func() error { return sp.sink.Run(gctx) })
-		hist, err := sp.history(secret, log)
+		hist, err := sp.history(ap.gate, log)
 		if err != nil {
 			return err
 		}
@@ -287,16 +284,12 @@ func cmdAPI(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := o.ensureTopics(ctx, brokers, log); err != nil {
 		return err
 	}
-	ap, err := newAPIPart(brokers, c, "", &o, log)
+	ap, err := newAPIPart(ctx, brokers, c, "", &o, metrics, log)
 	if err != nil {
 		return err
 	}
 	if o.databaseURL != "" {
-		secret, err := o.secret()
-		if err != nil {
-			return err
-		}
-		hist, pool, err := openHistory(ctx, o.databaseURL, 0, secret, log)
+		hist, pool, err := openHistory(ctx, o.databaseURL, 0, ap.gate, log)
 		if err != nil {
 			return err
 		}

@@ -144,19 +144,19 @@ func newSinkPart(ctx context.Context, dbURL string, so sinkOptions, brokers []st
 
 // history returns the history endpoints over the sink's pool, to mount on
 // the API: h.Mount(server.Handle).
-func (sp *sinkPart) history(secret []byte, log *slog.Logger) (*api.History, error) {
-	return api.NewHistory(api.HistoryConfig{Pool: sp.pool, Secret: secret, Logger: log})
+func (sp *sinkPart) history(gate *api.Gate, log *slog.Logger) (*api.History, error) {
+	return api.NewHistory(api.HistoryConfig{Pool: sp.pool, Gate: gate, Logger: log})
 }
 
 // openHistory opens a pool of dbURL and returns the history endpoints over
 // it, for the `api` role, which reads the tables the `sink` role keeps.
 // The caller closes the pool.
-func openHistory(ctx context.Context, dbURL string, poolSize int, secret []byte, log *slog.Logger) (*api.History, *pgxpool.Pool, error) {
+func openHistory(ctx context.Context, dbURL string, poolSize int, gate *api.Gate, log *slog.Logger) (*api.History, *pgxpool.Pool, error) {
 	pool, err := sinks.OpenPool(ctx, dbURL, int32(poolSize))
 	if err != nil {
 		return nil, nil, badConfig("--database-url: %v", err)
 	}
-	h, err := api.NewHistory(api.HistoryConfig{Pool: pool, Secret: secret, Logger: log})
+	h, err := api.NewHistory(api.HistoryConfig{Pool: pool, Gate: gate, Logger: log})
 	if err != nil {
 		pool.Close()
 		return nil, nil, err

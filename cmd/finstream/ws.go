@@ -54,8 +54,12 @@ func (s sharedBudgets) Budget(_ context.Context, id string) (wsfanout.Snapshot, 
 // instance reads every partition, no consumer group, so several instances
 // behind a load balancer all work). The caller mounts the returned hub.
 func startWS(ctx context.Context, g *errgroup.Group, brokers []string, c *processors.Codecs, sharedView *goka.View,
-	secret []byte, reg prometheus.Registerer, log *slog.Logger) (*wsfanout.Hub, error) {
-	hub, err := wsfanout.New(wsfanout.Config{Secret: secret, Budgets: sharedBudgets{sharedView, time.Now}, Logger: log, Metrics: reg})
+	o *options, reg prometheus.Registerer, log *slog.Logger) (*wsfanout.Hub, error) {
+	tokens, err := o.tokens(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hub, err := wsfanout.New(wsfanout.Config{Tokens: tokens, Limits: &o.auth.ws, Budgets: sharedBudgets{sharedView, time.Now}, Logger: log, Metrics: reg})
 	if err != nil {
 		return nil, err
 	}
@@ -128,6 +132,8 @@ func cmdWSFanout(ctx context.Context, args []string, stderr io.Writer) error {
 	o.logFlags(fs)
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:8090", "public address of /v1/ws, /healthz and /readyz (/metrics is on --ops-listen)")
 	fs.BoolVar(&o.dev, "dev", false, "use the development JWT secret when FINSTREAM_JWT_SECRET is unset")
+	o.auth.tokenFlags(fs)
+	o.auth.wsLimitFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -139,14 +145,13 @@ func cmdWSFanout(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := o.ensureTopics(ctx, brokers, log); err != nil {
 		return err
 	}
-	secret, _ := o.secret()
 	view, err := newView(brokers, topics.TableShared, c.SharedTable, storage.MemoryBuilder(), o.flush)
 	if err != nil {
 		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return view.Run(gctx) })
-	hub, err := startWS(gctx, g, brokers, c, view, secret, metrics, log)
+	hub, err := startWS(gctx, g, brokers, c, view, &o, metrics, log)
 	if err != nil {
 		return err
 	}
