@@ -21,6 +21,7 @@ func (a *accounts) define() *goka.GroupGraph {
 		goka.Input(goka.Stream(topics.AccountsByID), a.cfg.Codecs.AccountsByID, a.account),
 		goka.Input(goka.Stream(topics.TxnByAccount), a.cfg.Codecs.TxnByAccount, a.txn),
 		goka.Output(goka.Stream(topics.TxnByID), a.cfg.Codecs.TxnByID),
+		dlqOutput(),
 		goka.Persist(a.cfg.Codecs.AccountsTable),
 	)
 }

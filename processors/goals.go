@@ -30,6 +30,7 @@ func defineGoals(cfg *Config, c *CopilotCodecs) *goka.GroupGraph {
 		goka.Input(goka.Stream(topics.CommandsUser), cfg.Codecs.CommandsUser, p.userCommand),
 		goka.Loop(c.GoalsLoop, p.message),
 		goka.Output(goka.Stream(topics.GoalEvents), c.GoalEvents),
+		dlqOutput(),
 		goka.Persist(c.GoalsTable),
 	)
 }

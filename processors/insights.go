@@ -99,6 +99,7 @@ func defineInsights(cfg *Config, c *CopilotCodecs) *goka.GroupGraph {
 		goka.Input(goka.Stream(topics.CommandsUser), cfg.Codecs.CommandsUser, p.command),
 		goka.Loop(c.InsightsLoop, p.userBudget),
 		goka.Output(goka.Stream(topics.Insights), c.Insights),
+		dlqOutput(),
 		goka.Persist(c.InsightsTable),
 	)
 }

@@ -30,6 +30,7 @@ func defineNotifications(cfg *Config, c *CopilotCodecs) *goka.GroupGraph {
 		goka.Input(goka.Stream(TopicCommandsNotify), c.NotifyCommands, p.settings),
 		goka.Loop(c.NotificationsLoop, p.candidate),
 		goka.Output(goka.Stream(topics.Notifications), c.Notifications),
+		dlqOutput(),
 		goka.Persist(c.NotificationsTable),
 	)
 }

@@ -30,6 +30,7 @@ func (g *sharedBudgets) define() *goka.GroupGraph {
 		goka.Output(goka.Stream(topics.BudgetUpdates), g.cfg.Codecs.BudgetUpdates),
 		goka.Output(goka.Stream(topics.BudgetAlerts), g.cfg.Codecs.BudgetAlerts),
 		goka.Output(goka.Stream(topics.CommandsUser), g.cfg.Codecs.CommandsUser),
+		dlqOutput(),
 		goka.Persist(g.cfg.Codecs.SharedTable),
 	)
 }

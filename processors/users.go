@@ -34,6 +34,7 @@ func (u *users) define() *goka.GroupGraph {
 		goka.Output(goka.Stream(topics.BudgetUpdates), u.cfg.Codecs.BudgetUpdates),
 		goka.Output(goka.Stream(topics.BudgetAlerts), u.cfg.Codecs.BudgetAlerts),
 		goka.Output(goka.Stream(topics.SharedSpend), u.cfg.Codecs.SharedSpend),
+		dlqOutput(),
 		goka.Persist(u.cfg.Codecs.UsersTable),
 	)
 }
