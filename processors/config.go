@@ -77,7 +77,7 @@ func (c *Config) Validate() error {
 	if c.MaxStateBytes <= 0 {
 		c.MaxStateBytes = DefaultMaxStateBytes
 	}
-	c.Codecs = c.Codecs.passingEncoded()
+	c.Codecs = c.Codecs.passingEncoded() // a no-op for NewCodecs' codecs
 	return nil
 }
 
