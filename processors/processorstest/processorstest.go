@@ -23,7 +23,7 @@ import (
 
 // Harness runs every finstream processor on goka's tester.
 type Harness struct {
-	t      *testing.T
+	t      testing.TB
 	Tester *tester.Tester
 	Codecs *processors.Codecs
 	enc    *cdc.Encoder
@@ -33,7 +33,7 @@ type Harness struct {
 
 // Start runs the processors until the test ends. Each change edits the
 // processors' configuration first (limits, for tests of the guard).
-func Start(t *testing.T, changes ...func(*processors.Config)) *Harness {
+func Start(t testing.TB, changes ...func(*processors.Config)) *Harness {
 	t.Helper()
 	fake := srfake.New()
 	t.Cleanup(fake.Close)
