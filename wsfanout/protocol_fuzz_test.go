@@ -20,7 +20,8 @@ import (
 // FuzzClientMessage sends arbitrary client messages over a real WebSocket
 // to a running hub. Whatever a message holds, the connection stays open and
 // in order: a ping sent after it is answered with a pong, and every frame
-// the server sends before is a JSON object with a type.
+// the server sends before is a JSON object with a type. Only a message over
+// maxMessageSize ends it, with close code 1009.
 func FuzzClientMessage(f *testing.F) {
 	b := &budgets{}
 	b.set("BDG-1", 3, map[string]string{"USR-1": "owner"})
@@ -66,6 +67,7 @@ func FuzzClientMessage(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte(`{"type":"ping","channel":"` + strings.Repeat("x", maxMessageSize) + `"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if ws == nil {
 			var err error
@@ -84,6 +86,15 @@ func FuzzClientMessage(f *testing.F) {
 		}
 		for {
 			_, frame, err := ws.ReadMessage()
+			if len(data) > maxMessageSize {
+				// The one input that ends the connection, by design.
+				_ = ws.Close()
+				ws = nil
+				if !websocket.IsCloseError(err, websocket.CloseMessageTooBig) {
+					t.Fatalf("a message of %d bytes: %v, want close 1009", len(data), err)
+				}
+				return
+			}
 			if err != nil {
 				ws = nil
 				t.Fatalf("after %q the connection ended: %v", data, err)
