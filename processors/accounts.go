@@ -18,8 +18,8 @@ type accounts struct {
 
 func (a *accounts) define() *goka.GroupGraph {
 	return goka.DefineGroup(GroupAccounts,
-		goka.Input(goka.Stream(topics.AccountsByID), a.cfg.Codecs.AccountsByID, a.account),
-		goka.Input(goka.Stream(topics.TxnByAccount), a.cfg.Codecs.TxnByAccount, a.txn),
+		input(goka.Stream(topics.AccountsByID), a.cfg.Codecs.AccountsByID, a.account),
+		input(goka.Stream(topics.TxnByAccount), a.cfg.Codecs.TxnByAccount, a.txn),
 		goka.Output(goka.Stream(topics.TxnByID), a.cfg.Codecs.TxnByID),
 		dlqOutput(),
 		goka.Persist(a.cfg.Codecs.AccountsTable),

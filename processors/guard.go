@@ -112,10 +112,18 @@ func (g *guard) check(ctx goka.Context, topic, key string, value any, limit int,
 // refuse reports a value that is not written.
 func (g *guard) refuse(ctx goka.Context, topic, reason string, why error) {
 	g.m.Refused.WithLabelValues(g.group, topic, reason).Inc()
-	g.cfg.Logger.Warn("value refused", "group", g.group, "target", topic, "reason", reason, "err", why,
+	g.report(ctx, topic, reason, why, nil)
+}
+
+// report logs a refused value or input (never its content) and sends it
+// to finstream.dlq with a target.topic header.
+func (g *guard) report(ctx goka.Context, topic, reason string, why error, value []byte) {
+	g.cfg.Logger.Warn("record refused", "group", g.group, "target", topic, "reason", reason, "err", why,
 		"source_topic", string(ctx.Topic()), "source_partition", ctx.Partition(), "source_offset", ctx.Offset())
 	if g.hasDLQ {
-		sendDLQ(ctx, g.m, g.cfg.MaxMessageBytes, nil, reason, why, goka.Headers{"target.topic": []byte(topic)})
+		sendDLQ(ctx, g.m, g.cfg.MaxMessageBytes, value, reason, why, goka.Headers{"target.topic": []byte(topic)})
+	} else {
+		g.m.DLQ.WithLabelValues(reason, string(ctx.Topic())).Inc()
 	}
 }
 
@@ -172,8 +180,13 @@ func (c *guardedContext) allowed(topic, key string, value any, limit int, tooLar
 type encoded []byte
 
 // encodedCodec is a graph codec that takes encoded values as they are, so
-// the guard's check does not cost a second encoding. Decode is inner's.
-type encodedCodec struct{ inner goka.Codec }
+// the guard's check does not cost a second encoding. Decode is inner's;
+// a tolerant one (an input's, see input) returns an undecodable value
+// instead of an error.
+type encodedCodec struct {
+	inner    goka.Codec
+	tolerant bool
+}
 
 func (c encodedCodec) Encode(value any) ([]byte, error) {
 	if b, ok := value.(encoded); ok {
@@ -182,7 +195,13 @@ func (c encodedCodec) Encode(value any) ([]byte, error) {
 	return c.inner.Encode(value)
 }
 
-func (c encodedCodec) Decode(data []byte) (any, error) { return c.inner.Decode(data) }
+func (c encodedCodec) Decode(data []byte) (any, error) {
+	v, err := c.inner.Decode(data)
+	if err != nil && c.tolerant {
+		return undecodable{raw: data, err: err}, nil
+	}
+	return v, err
+}
 
 var codecType = reflect.TypeFor[goka.Codec]()
 

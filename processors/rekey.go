@@ -30,7 +30,7 @@ type rekey struct {
 // bad records → DLQ.
 func (r *rekey) defineTxns() *goka.GroupGraph {
 	return goka.DefineGroup(GroupRekeyTxns,
-		goka.Input(goka.Stream(topics.CDCTransactions), new(codec.Bytes), r.txn),
+		input(goka.Stream(topics.CDCTransactions), new(codec.Bytes), r.txn),
 		goka.Output(goka.Stream(topics.TxnByID), r.cfg.Codecs.TxnByID),
 		goka.Output(goka.Stream(topics.TxnByAccount), r.cfg.Codecs.TxnByAccount),
 		dlqOutput(),
@@ -40,7 +40,7 @@ func (r *rekey) defineTxns() *goka.GroupGraph {
 // defineAccounts: core.public.accounts → accounts.by-id; bad records → DLQ.
 func (r *rekey) defineAccounts() *goka.GroupGraph {
 	return goka.DefineGroup(GroupRekeyAccounts,
-		goka.Input(goka.Stream(topics.CDCAccounts), new(codec.Bytes), r.account),
+		input(goka.Stream(topics.CDCAccounts), new(codec.Bytes), r.account),
 		goka.Output(goka.Stream(topics.AccountsByID), r.cfg.Codecs.AccountsByID),
 		dlqOutput(),
 	)

@@ -28,8 +28,8 @@ type txns struct {
 
 func (t *txns) define() *goka.GroupGraph {
 	return goka.DefineGroup(GroupTxns,
-		goka.Input(goka.Stream(topics.TxnByID), t.cfg.Codecs.TxnByID, t.change),
-		goka.Input(goka.Stream(topics.CommandsTxn), t.cfg.Codecs.CommandsTxn, t.command),
+		input(goka.Stream(topics.TxnByID), t.cfg.Codecs.TxnByID, t.change),
+		input(goka.Stream(topics.CommandsTxn), t.cfg.Codecs.CommandsTxn, t.command),
 		goka.Lookup(goka.GroupTable(GroupUsers), t.cfg.Codecs.UsersTable),
 		goka.Output(goka.Stream(topics.TxnByUser), t.cfg.Codecs.TxnByUser),
 		dlqOutput(),
