@@ -51,7 +51,8 @@ func (n *node) stillUp() {
 // Poison pills from a third-party client: malformed and oversized records
 // (a valid envelope with a 1,000,000-character merchant_name, fields over
 // their limits, an amount and a time out of range, Avro of an unknown
-// schema) each reach finstream.dlq with their reason; the process stays up,
+// schema, garbage on an internal topic) each reach finstream.dlq with
+// their reason; the process stays up,
 // a good record afterwards counts, and a restart on the same data dir stays
 // up and counts the next one.
 func TestPoisonRecordsReachTheDLQAndTheProcessStaysUp(t *testing.T) {
@@ -89,12 +90,17 @@ func TestPoisonRecordsReachTheDLQAndTheProcessStaysUp(t *testing.T) {
 	kcatProduce(t, kcat, n.broker, "core.public.accounts",
 		`P-ACC|{"before":null,"after":{"id":"ACC-P","user_id":"`+strings.Repeat("u", 500)+`","type":"CHECKING","currency":"THB","status":"ACTIVE"},"op":"c"}`)
 	poison = append(poison, struct{ line, key, reason string }{key: "P-ACC", reason: "too_long"})
+	// Garbage on an internal topic: each consuming group (users, goals)
+	// sends it to the DLQ rather than stopping.
+	kcatProduce(t, kcat, n.broker, "finstream.txn.by-user", "P-INT|not avro")
+	poison = append(poison, struct{ line, key, reason string }{key: "P-INT", reason: "undecodable"})
+	const extra = 1 // P-INT reaches the DLQ twice
 
 	// Each reaches the DLQ, read back by kcat, with its reason.
 	kctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(kctx, kcat, "-C", "-b", n.broker, "-t", "finstream.dlq", "-o", "beginning",
-		"-c", fmt.Sprint(len(poison)), "-q", "-f", "%k %S %h\n").CombinedOutput()
+		"-c", fmt.Sprint(len(poison)+extra), "-q", "-f", "%k %S %h\n").CombinedOutput()
 	if err != nil {
 		t.Fatalf("kcat consume the DLQ: %v\n%.2000s", err, out)
 	}
