@@ -115,10 +115,16 @@ func (g *guard) refuse(ctx goka.Context, topic, reason string, why error) {
 	g.report(ctx, topic, reason, why, nil)
 }
 
-// report logs a refused value or input (never its content) and sends it
-// to finstream.dlq with a target.topic header.
+// report logs a refused value or input (never its content: a decoder's
+// error may quote the record, so it goes to the DLQ header only, next to
+// the original bytes) and sends it to finstream.dlq with a target.topic
+// header.
 func (g *guard) report(ctx goka.Context, topic, reason string, why error, value []byte) {
-	g.cfg.Logger.Warn("record refused", "group", g.group, "target", topic, "reason", reason, "err", why,
+	logged := any(why)
+	if reason == ReasonUndecodable {
+		logged = "see the DLQ record"
+	}
+	g.cfg.Logger.Warn("record refused", "group", g.group, "target", topic, "reason", reason, "err", logged,
 		"source_topic", string(ctx.Topic()), "source_partition", ctx.Partition(), "source_offset", ctx.Offset())
 	if g.hasDLQ {
 		sendDLQ(ctx, g.m, g.cfg.MaxMessageBytes, value, reason, why, goka.Headers{"target.topic": []byte(topic)})
