@@ -1,7 +1,7 @@
 GO      ?= go
 ARGS    ?= --simulate 200 --dev
 
-.PHONY: all build run test test-deps vet bench bench-sweep clean
+.PHONY: all build run test test-deps fuzz fuzz-short vet bench bench-sweep clean
 
 all: build
 
@@ -12,10 +12,22 @@ build:
 run:
 	$(GO) run ./cmd/finstream run $(ARGS)
 
-## test: installs what the tests need (kcat), vets, runs every test
+## test: installs what the tests need (kcat), vets, runs every test, then every fuzz target for $(FUZZ_SHORT)
 test: test-deps
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
+	$(MAKE) fuzz-short
+
+FUZZ_SHORT ?= 4s
+FUZZ_TIME  ?= 2m
+
+## fuzz-short: every fuzz target for $(FUZZ_SHORT) (part of make test; under a minute)
+fuzz-short:
+	@GO=$(GO) .ci/fuzz $(FUZZ_SHORT)
+
+## fuzz: every fuzz target for $(FUZZ_TIME); reports the inputs tried per target and that none crashed
+fuzz:
+	@GO=$(GO) .ci/fuzz $(FUZZ_TIME)
 
 test-deps:
 	@.ci/install-deps

@@ -56,6 +56,7 @@ func startWith(t *testing.T, opt func(*api.Config)) *fixture {
 			}
 		}
 	})
+	waitRunning(t, view, txns)
 	em, err := goka.NewEmitter(nil, goka.Stream(topics.CommandsUser), h.Codecs.CommandsUser, goka.WithEmitterTester(h.Tester))
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +118,7 @@ func TestBudgetsLifecycle(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("GET: %d %v", code, body)
 	}
-	b := body["budgets"].([]any)[0].(map[string]any)
+	b := jget[map[string]any](t, body, "budgets", 0)
 	want := map[string]float64{"spent_minor": 1_500_000, "used_bp": 9375, "remaining_minor": 100_000, "limit_minor": 1_600_000, "days_left": 12}
 	for k, v := range want {
 		if b[k] != v {
@@ -129,7 +130,7 @@ func TestBudgetsLifecycle(t *testing.T) {
 	}
 
 	// Another user sees none of it, and cannot touch it.
-	if code, body = f.do(t, "GET", "/v1/me/budgets", "USR-OTHER", ""); code != 200 || len(body["budgets"].([]any)) != 0 {
+	if code, body = f.do(t, "GET", "/v1/me/budgets", "USR-OTHER", ""); code != 200 || len(jget[[]any](t, body, "budgets")) != 0 {
 		t.Fatalf("other user: %d %v", code, body)
 	}
 	if code, _ = f.do(t, "POST", "/v1/me/transactions/T3/category", "USR-OTHER", `{"category":"dining"}`); code != http.StatusNotFound {
@@ -141,18 +142,18 @@ func TestBudgetsLifecycle(t *testing.T) {
 		t.Fatalf("recategorize: %d %v", code, body)
 	}
 	_, body = f.do(t, "GET", "/v1/me/budgets", "USR-789", "")
-	if got := body["budgets"].([]any)[0].(map[string]any)["used_bp"]; got != float64(8437) {
+	if got := jget[any](t, body, "budgets", 0, "used_bp"); got != float64(8437) {
 		t.Fatalf("used_bp after moving T3 to dining: %v", got)
 	}
 	_, body = f.do(t, "GET", "/v1/me/spending?period=2026-11", "USR-789", "")
-	if sp := body["spending"].([]any); len(sp) != 2 {
+	if sp := jget[[]any](t, body, "spending"); len(sp) != 2 {
 		t.Fatalf("spending %v", body)
 	}
 
 	if code, _ = f.do(t, "DELETE", "/v1/me/budgets/groceries", "USR-789", ""); code != http.StatusAccepted {
 		t.Fatalf("DELETE: %d", code)
 	}
-	if _, body = f.do(t, "GET", "/v1/me/budgets", "USR-789", ""); len(body["budgets"].([]any)) != 0 {
+	if _, body = f.do(t, "GET", "/v1/me/budgets", "USR-789", ""); len(jget[[]any](t, body, "budgets")) != 0 {
 		t.Fatalf("after delete: %v", body)
 	}
 	if code, _ = f.do(t, "DELETE", "/v1/me/budgets/groceries", "USR-789", ""); code != http.StatusNotFound {
@@ -211,7 +212,7 @@ func TestDevToken(t *testing.T) {
 		t.Fatalf("dev token: %d %v", code, body)
 	}
 	req, _ := http.NewRequest("GET", f.srv.URL+"/v1/me/budgets", nil)
-	req.Header.Set("Authorization", "Bearer "+body["token"].(string))
+	req.Header.Set("Authorization", "Bearer "+jget[string](t, body, "token"))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("using the dev token: %v %v", resp, err)

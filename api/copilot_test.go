@@ -44,6 +44,7 @@ func startCopilot(t *testing.T) *copilotFixture {
 	tt := tester.New(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	var done []chan error
+	var views []*goka.View
 	view := func(table string, c goka.Codec) *goka.View {
 		v, err := goka.NewView(nil, goka.Table(table), c, goka.WithViewTester(tt))
 		if err != nil {
@@ -51,6 +52,7 @@ func startCopilot(t *testing.T) *copilotFixture {
 		}
 		ch := make(chan error, 1)
 		done = append(done, ch)
+		views = append(views, v)
 		go func() { ch <- v.Run(ctx) }()
 		select { // requests before the view runs would fail
 		case <-v.WaitRunning():
@@ -86,6 +88,7 @@ func startCopilot(t *testing.T) *copilotFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	waitRunning(t, views...)
 	srv := httptest.NewServer(c)
 	t.Cleanup(srv.Close)
 	return &copilotFixture{tt: tt, srv: srv, goalQ: tt.NewQueueTracker(goalCmds), notifyQ: tt.NewQueueTracker(notifyCmds)}
@@ -124,23 +127,23 @@ func TestInsightsEndpoint(t *testing.T) {
 		t.Fatalf("GET: %d %v", code, body)
 	}
 	texts := map[string]string{}
-	for _, v := range body["insights"].([]any) {
-		in := v.(map[string]any)
+	for i := range jget[[]any](t, body, "insights") {
+		in := jget[map[string]any](t, body, "insights", i)
 		for _, k := range []string{"insight_id", "kind", "severity", "text", "data", "event_time"} {
 			if _, ok := in[k]; !ok {
 				t.Errorf("insight without %s: %v", k, in)
 			}
 		}
-		texts[in["kind"].(string)] = in["text"].(string)
+		texts[jget[string](t, in, "kind")] = jget[string](t, in, "text")
 	}
 	if texts["budget_usage"] != "93.75% of your Groceries budget used" || texts["remaining"] != "฿1,000 left for 12 days" || len(texts) != 3 {
 		t.Errorf("insights %v", texts)
 	}
 	_, body = f.do(t, "GET", "/v1/me/insights?lang=th", "USR-789", "")
-	if got := body["insights"].([]any)[0].(map[string]any)["text"].(string); !strings.ContainsAny(got, "กขคงจ") {
+	if got := jget[string](t, body, "insights", 0, "text"); !strings.ContainsAny(got, "กขคงจ") {
 		t.Errorf("Thai text %q", got)
 	}
-	if code, body = f.do(t, "GET", "/v1/me/insights", "USR-NEW", ""); code != 200 || len(body["insights"].([]any)) != 0 {
+	if code, body = f.do(t, "GET", "/v1/me/insights", "USR-NEW", ""); code != 200 || len(jget[[]any](t, body, "insights")) != 0 {
 		t.Errorf("a new user: %d %v", code, body)
 	}
 	if code, _ = f.do(t, "GET", "/v1/me/insights", "", ""); code != http.StatusUnauthorized {
@@ -167,11 +170,10 @@ func TestGoalEndpoints(t *testing.T) {
 
 	for _, user := range []string{"USR-1", "USR-2"} {
 		code, body := f.do(t, "GET", "/v1/me/goals", user, "")
-		goals := body["goals"].([]any)
-		if code != 200 || len(goals) != 1 {
+		if code != 200 || len(jget[[]any](t, body, "goals")) != 1 {
 			t.Fatalf("%s GET: %d %v", user, code, body)
 		}
-		g := goals[0].(map[string]any)
+		g := jget[map[string]any](t, body, "goals", 0)
 		if g["goal_id"] != "G-HOUSE" || g["saved_minor"] != 1_500_000.0 || g["progress_bp"] != 3000.0 || g["target_date"] != "2026-12-31" {
 			t.Errorf("%s sees %v", user, g)
 		}
@@ -206,7 +208,10 @@ func TestGoalEndpoints(t *testing.T) {
 		if !ok {
 			break
 		}
-		cmd := v.(event.GoalCommand)
+		cmd, isCmd := v.(event.GoalCommand)
+		if !isCmd {
+			t.Fatalf("record %s is %T, not a goal command", k, v)
+		}
 		if k != "USR-1" || cmd.CommandID == "" || !cmd.IssuedAt.Equal(now) {
 			t.Errorf("command %s %+v", k, cmd)
 		}
@@ -224,7 +229,10 @@ func TestGoalEndpoints(t *testing.T) {
 func TestNotificationSettingsEndpoints(t *testing.T) {
 	f := startCopilot(t)
 	code, body := f.do(t, "GET", "/v1/me/notification-settings", "USR-1", "")
-	if k := body["kinds"].(map[string]any); code != 200 || k["goal_milestone"] != true || k["insight"] != true || body["lang"] != "en" {
+	if code != 200 {
+		t.Fatalf("defaults: %d %v", code, body)
+	}
+	if k := jget[map[string]any](t, body, "kinds"); k["goal_milestone"] != true || k["insight"] != true || body["lang"] != "en" {
 		t.Fatalf("defaults: %d %v", code, body)
 	}
 	if code, _ = f.do(t, "PUT", "/v1/me/notification-settings", "USR-1", `{"kinds":{"insight":false},"lang":"th"}`); code != 202 {
@@ -235,9 +243,8 @@ func TestNotificationSettingsEndpoints(t *testing.T) {
 			t.Errorf("PUT %s: %d, want 422", bad, code)
 		}
 	}
-	_, v, ok := f.notifyQ.Next()
-	if cmd := v.(event.NotificationSettings); !ok || cmd.UserID != "USR-1" || strings.Join(cmd.Disabled, ",") != "insight" || cmd.Lang != "th" {
-		t.Errorf("command %+v", v)
+	if _, cmd := next[event.NotificationSettings](t, f.notifyQ); cmd.UserID != "USR-1" || strings.Join(cmd.Disabled, ",") != "insight" || cmd.Lang != "th" {
+		t.Errorf("command %+v", cmd)
 	}
 }
 

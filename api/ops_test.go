@@ -114,7 +114,7 @@ func TestOpsLag(t *testing.T) {
 	if _, ok := g["history"]; ok {
 		t.Error("history without ?history=1")
 	}
-	p := g["partitions"].([]any)[0].(map[string]any)
+	p := jget[map[string]any](t, g, "partitions", 0)
 	for k, want := range map[string]any{"topic": topics.TxnByUser, "partition": 3.0, "current_offset": 10.0, "log_end_offset": 52.0,
 		"lag_messages": 42.0, "status": "STALL", "estimate": "interpolated"} {
 		if p[k] != want {

@@ -45,13 +45,7 @@ func startShared(t *testing.T) *fixture {
 			}
 		}
 	})
-	for _, v := range views {
-		select {
-		case <-v.WaitRunning():
-		case <-time.After(10 * time.Second):
-			t.Fatal("view did not start")
-		}
-	}
+	waitRunning(t, views...)
 	users, err := goka.NewEmitter(nil, goka.Stream(topics.CommandsUser), h.Codecs.CommandsUser, goka.WithEmitterTester(h.Tester))
 	if err != nil {
 		t.Fatal(err)
@@ -122,14 +116,14 @@ func TestSharedBudgetWorkedExample(t *testing.T) {
 		if got := b["crossed_bp"]; !reflect.DeepEqual(got, []any{5000.0, 8000.0, 9000.0}) {
 			t.Errorf("crossed_bp %v", got)
 		}
-		parts := b["participants"].([]any)
-		pb := parts[1].(map[string]any)
+		parts := jget[[]any](t, b, "participants")
+		pb := jget[map[string]any](t, b, "participants", 1)
 		if len(parts) != 2 || pb["user_id"] != "B" || pb["role"] != "contributor" || pb["spent_minor"] != 830_000.0 || pb["share_bp"] != 5424.0 {
 			t.Fatalf("participants %v", parts)
 		}
 	}
-	mine := f.want(t, "GET", "/v1/me/shared-budgets", "B", "", 200)["shared_budgets"].([]any)
-	if len(mine) != 1 || mine[0].(map[string]any)["role"] != "contributor" || mine[0].(map[string]any)["used_bp"] != 9562.0 {
+	mine := jget[[]any](t, f.want(t, "GET", "/v1/me/shared-budgets", "B", "", 200), "shared_budgets")
+	if len(mine) != 1 || jget[any](t, mine, 0, "role") != "contributor" || jget[any](t, mine, 0, "used_bp") != 9562.0 {
 		t.Fatalf("B's shared budgets %v", mine)
 	}
 }
@@ -185,14 +179,14 @@ func TestSharedBudgetAuthorization(t *testing.T) {
 	f.want(t, "PATCH", "/v1/shared-budgets/BDG-456", "A", `{"limit_minor":2000000}`, 202)
 	f.want(t, "DELETE", "/v1/shared-budgets/BDG-456/members/C", "A", "", 202)
 	b := f.want(t, "GET", "/v1/shared-budgets/BDG-456", "V", "", 200)
-	if b["limit_minor"] != 2_000_000.0 || len(b["participants"].([]any)) != 2 {
+	if b["limit_minor"] != 2_000_000.0 || len(jget[[]any](t, b, "participants")) != 2 {
 		t.Fatalf("after management %v", b)
 	}
-	if v := b["participants"].([]any)[1].(map[string]any); v["user_id"] != "V" || v["role"] != "owner" {
+	if v := jget[map[string]any](t, b, "participants", 1); v["user_id"] != "V" || v["role"] != "owner" {
 		t.Fatalf("V %v", v)
 	}
 	f.want(t, "GET", "/v1/shared-budgets/BDG-456", "C", "", 404)
-	if mine := f.want(t, "GET", "/v1/me/shared-budgets", "C", "", 200)["shared_budgets"].([]any); len(mine) != 0 {
+	if mine := jget[[]any](t, f.want(t, "GET", "/v1/me/shared-budgets", "C", "", 200), "shared_budgets"); len(mine) != 0 {
 		t.Fatalf("C's shared budgets after removal %v", mine)
 	}
 	// With two owners, the first may leave.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/lovoo/goka"
-	"github.com/lovoo/goka/codec"
 
 	"finstream/processors/accountjoin"
 	"finstream/processors/cdc"
@@ -22,10 +21,10 @@ type accounts struct {
 
 func (a *accounts) define() *goka.GroupGraph {
 	return goka.DefineGroup(GroupAccounts,
-		goka.Input(goka.Stream(topics.AccountsByID), a.cfg.Codecs.AccountsByID, a.account),
-		goka.Input(goka.Stream(topics.TxnByAccount), a.cfg.Codecs.TxnByAccount, a.txn),
+		input(goka.Stream(topics.AccountsByID), a.cfg.Codecs.AccountsByID, a.account),
+		input(goka.Stream(topics.TxnByAccount), a.cfg.Codecs.TxnByAccount, a.txn),
 		goka.Output(goka.Stream(topics.TxnByID), a.cfg.Codecs.TxnByID),
-		goka.Output(goka.Stream(topics.DLQ), new(codec.Bytes)),
+		dlqOutput(),
 		goka.Persist(a.cfg.Codecs.AccountsTable),
 	)
 }

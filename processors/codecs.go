@@ -17,7 +17,8 @@ import (
 
 // Codecs are the codecs of finstream's topics and tables: Confluent-framed
 // Avro for internal topics (schemas registered under "<topic>-value"), JSON
-// for group tables, and the CDC decoder for Debezium input.
+// for group tables, and the CDC decoder for Debezium input. NewCodecs
+// wraps each so that the processors' guard encodes a value only once.
 type Codecs struct {
 	TxnByID       goka.Codec // cdc.TxnChange
 	TxnByUser     goka.Codec // cdc.TxnChange
@@ -79,7 +80,10 @@ func NewCodecs(ctx context.Context, reg *avro.Client) (*Codecs, error) {
 	if c.Copilot, err = NewCopilotCodecs(ctx, reg); err != nil {
 		return nil, err
 	}
-	return c, nil
+	// Every codec takes the guard's encoded values as they are; wrapped
+	// here, so that views, emitters and goka's tester see the processors'
+	// codec types.
+	return c.passingEncoded(), nil
 }
 
 func codecOf[T any](ctx context.Context, reg *avro.Client, subject string) (goka.Codec, error) {

@@ -39,9 +39,22 @@ type Config struct {
 	// Groups limits which groups run (empty: all), so roles can split the
 	// topology across processes and benchmarks can measure a subset.
 	Groups []goka.Group
+	// MaxMessageBytes is the largest record the processors produce (key,
+	// value and headers as sarama counts them). Zero means the producer's
+	// Producer.MaxMessageBytes (1 MiB). A larger output goes to the DLQ.
+	MaxMessageBytes int
+	// MaxStateBytes caps every table value. Zero means DefaultMaxStateBytes.
+	// A larger value is refused: not stored, reported in the DLQ and the
+	// finstream_values_refused_total metric.
+	MaxStateBytes int
 	// Options are appended to every processor's options (tests: goka.WithTester).
 	Options []goka.ProcessorOption
 }
+
+// DefaultMaxStateBytes is the default cap of a table value: every value
+// is bounded by design (DESIGN.md, "State cost"; the largest measured is
+// under 10 KiB), so a value this large is a fault, not a busy user.
+const DefaultMaxStateBytes = 256 << 10
 
 // Validate checks the configuration and fills defaults.
 func (c *Config) Validate() error {
@@ -60,6 +73,13 @@ func (c *Config) Validate() error {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	if c.MaxMessageBytes <= 0 {
+		c.MaxMessageBytes = SaramaConfig(c.FlushInterval).Producer.MaxMessageBytes
+	}
+	if c.MaxStateBytes <= 0 {
+		c.MaxStateBytes = DefaultMaxStateBytes
+	}
+	c.Codecs = c.Codecs.passingEncoded() // a no-op for NewCodecs' codecs
 	return nil
 }
 

@@ -54,7 +54,7 @@ func startCopilot(t *testing.T) *copilot {
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, len(graphs))
 	for _, g := range graphs {
-		p, err := goka.NewProcessor(nil, g, append(cfg.options(g.Group()), m.counting(g))...)
+		p, err := goka.NewProcessor(nil, g, cfg.processorOptions(g, m)...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -24,12 +24,13 @@ type goals struct {
 func defineGoals(cfg *Config, c *CopilotCodecs) *goka.GroupGraph {
 	p := &goals{cfg: cfg, c: c}
 	return goka.DefineGroup(GroupGoals,
-		goka.Input(goka.Stream(topics.TxnByUser), cfg.Codecs.TxnByUser, p.txn),
-		goka.Input(goka.Stream(topics.AccountsByID), cfg.Codecs.AccountsByID, p.account),
-		goka.Input(goka.Stream(TopicCommandsGoals), c.GoalCommands, p.command),
-		goka.Input(goka.Stream(topics.CommandsUser), cfg.Codecs.CommandsUser, p.userCommand),
-		goka.Loop(c.GoalsLoop, p.message),
+		input(goka.Stream(topics.TxnByUser), cfg.Codecs.TxnByUser, p.txn),
+		input(goka.Stream(topics.AccountsByID), cfg.Codecs.AccountsByID, p.account),
+		input(goka.Stream(TopicCommandsGoals), c.GoalCommands, p.command),
+		input(goka.Stream(topics.CommandsUser), cfg.Codecs.CommandsUser, p.userCommand),
+		loop(c.GoalsLoop, p.message),
 		goka.Output(goka.Stream(topics.GoalEvents), c.GoalEvents),
+		dlqOutput(),
 		goka.Persist(c.GoalsTable),
 	)
 }

@@ -94,11 +94,12 @@ type insights struct {
 func defineInsights(cfg *Config, c *CopilotCodecs) *goka.GroupGraph {
 	p := &insights{cfg: cfg, c: c}
 	return goka.DefineGroup(GroupInsights,
-		goka.Input(goka.Stream(topics.TxnCategorized), cfg.Codecs.Categorized, p.categorized),
-		goka.Input(goka.Stream(topics.BudgetUpdates), cfg.Codecs.BudgetUpdates, p.budgetUpdate),
-		goka.Input(goka.Stream(topics.CommandsUser), cfg.Codecs.CommandsUser, p.command),
-		goka.Loop(c.InsightsLoop, p.userBudget),
+		input(goka.Stream(topics.TxnCategorized), cfg.Codecs.Categorized, p.categorized),
+		input(goka.Stream(topics.BudgetUpdates), cfg.Codecs.BudgetUpdates, p.budgetUpdate),
+		input(goka.Stream(topics.CommandsUser), cfg.Codecs.CommandsUser, p.command),
+		loop(c.InsightsLoop, p.userBudget),
 		goka.Output(goka.Stream(topics.Insights), c.Insights),
+		dlqOutput(),
 		goka.Persist(c.InsightsTable),
 	)
 }

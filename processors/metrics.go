@@ -1,7 +1,6 @@
 package processors
 
 import (
-	"github.com/lovoo/goka"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -10,6 +9,7 @@ import (
 type Metrics struct {
 	Processed *prometheus.CounterVec // processor, topic
 	DLQ       *prometheus.CounterVec // reason, topic
+	Refused   *prometheus.CounterVec // processor, topic (the target), reason
 	Latency   *prometheus.HistogramVec
 }
 
@@ -23,6 +23,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		DLQ: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "finstream_dlq_records_total", Help: "Records sent to finstream.dlq, per reason and source topic.",
 		}, []string{"reason", "topic"}),
+		Refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "finstream_values_refused_total",
+			Help: "Outputs and table values not written because they cannot be encoded or exceed their limit, per processor group, target topic and reason.",
+		}, []string{"processor", "topic", "reason"}),
 		Latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "finstream_stage_latency_seconds",
 			Help:    "Event time (CDC source ts_ms) to processed, per processor group.",
@@ -30,27 +34,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"processor"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Processed, m.DLQ, m.Latency)
+		reg.MustRegister(m.Processed, m.DLQ, m.Refused, m.Latency)
 	}
 	return m
-}
-
-// counting is a goka option that counts every record the group's callbacks
-// process, per input topic (loopback included), in Processed. The counters
-// are bound once: nothing is looked up per record.
-func (m *Metrics) counting(gg *goka.GroupGraph) goka.ProcessorOption {
-	group := string(gg.Group())
-	counters := map[string]prometheus.Counter{}
-	for _, e := range gg.InputStreams() {
-		counters[e.Topic()] = m.Processed.WithLabelValues(group, e.Topic())
-	}
-	if l := gg.LoopStream(); l != nil {
-		counters[l.Topic()] = m.Processed.WithLabelValues(group, l.Topic())
-	}
-	return goka.WithContextWrapper(func(ctx goka.Context) goka.Context {
-		if c := counters[string(ctx.Topic())]; c != nil {
-			c.Inc()
-		}
-		return ctx
-	})
 }

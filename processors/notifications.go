@@ -23,13 +23,14 @@ type notifications struct {
 func defineNotifications(cfg *Config, c *CopilotCodecs) *goka.GroupGraph {
 	p := &notifications{cfg: cfg, c: c}
 	return goka.DefineGroup(GroupNotifications,
-		goka.Input(goka.Stream(topics.BudgetAlerts), cfg.Codecs.BudgetAlerts, p.alert),
-		goka.Input(goka.Stream(topics.BudgetUpdates), cfg.Codecs.BudgetUpdates, p.sharedUpdate),
-		goka.Input(goka.Stream(topics.GoalEvents), c.GoalEvents, p.goalEvent),
-		goka.Input(goka.Stream(topics.Insights), c.Insights, p.insight),
-		goka.Input(goka.Stream(TopicCommandsNotify), c.NotifyCommands, p.settings),
-		goka.Loop(c.NotificationsLoop, p.candidate),
+		input(goka.Stream(topics.BudgetAlerts), cfg.Codecs.BudgetAlerts, p.alert),
+		input(goka.Stream(topics.BudgetUpdates), cfg.Codecs.BudgetUpdates, p.sharedUpdate),
+		input(goka.Stream(topics.GoalEvents), c.GoalEvents, p.goalEvent),
+		input(goka.Stream(topics.Insights), c.Insights, p.insight),
+		input(goka.Stream(TopicCommandsNotify), c.NotifyCommands, p.settings),
+		loop(c.NotificationsLoop, p.candidate),
 		goka.Output(goka.Stream(topics.Notifications), c.Notifications),
+		dlqOutput(),
 		goka.Persist(c.NotificationsTable),
 	)
 }

@@ -2,7 +2,6 @@ package processors
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/lovoo/goka"
 	"github.com/lovoo/goka/codec"
@@ -31,19 +30,19 @@ type rekey struct {
 // bad records → DLQ.
 func (r *rekey) defineTxns() *goka.GroupGraph {
 	return goka.DefineGroup(GroupRekeyTxns,
-		goka.Input(goka.Stream(topics.CDCTransactions), new(codec.Bytes), r.txn),
+		input(goka.Stream(topics.CDCTransactions), new(codec.Bytes), r.txn),
 		goka.Output(goka.Stream(topics.TxnByID), r.cfg.Codecs.TxnByID),
 		goka.Output(goka.Stream(topics.TxnByAccount), r.cfg.Codecs.TxnByAccount),
-		goka.Output(goka.Stream(topics.DLQ), new(codec.Bytes)),
+		dlqOutput(),
 	)
 }
 
 // defineAccounts: core.public.accounts → accounts.by-id; bad records → DLQ.
 func (r *rekey) defineAccounts() *goka.GroupGraph {
 	return goka.DefineGroup(GroupRekeyAccounts,
-		goka.Input(goka.Stream(topics.CDCAccounts), new(codec.Bytes), r.account),
+		input(goka.Stream(topics.CDCAccounts), new(codec.Bytes), r.account),
 		goka.Output(goka.Stream(topics.AccountsByID), r.cfg.Codecs.AccountsByID),
-		goka.Output(goka.Stream(topics.DLQ), new(codec.Bytes)),
+		dlqOutput(),
 	)
 }
 
@@ -85,18 +84,5 @@ func (r *rekey) dlq(ctx goka.Context, raw []byte, err error) {
 	if errors.As(err, &ce) && ce.Reason != "" {
 		reason = ce.Reason
 	}
-	topic := string(ctx.Topic())
-	r.m.DLQ.WithLabelValues(reason, topic).Inc()
-	ctx.Emit(topics.DLQ, ctx.Key(), raw, goka.WithCtxEmitHeaders(DLQHeaders(reason, err, topic, ctx.Partition(), ctx.Offset())))
-}
-
-// DLQHeaders are the headers of a finstream.dlq record.
-func DLQHeaders(reason string, err error, topic string, partition int32, offset int64) goka.Headers {
-	return goka.Headers{
-		"error":            []byte(err.Error()),
-		"reason":           []byte(reason),
-		"source.topic":     []byte(topic),
-		"source.partition": []byte(strconv.Itoa(int(partition))),
-		"source.offset":    []byte(strconv.FormatInt(offset, 10)),
-	}
+	sendDLQ(ctx, r.m, r.cfg.MaxMessageBytes, raw, reason, err, nil)
 }

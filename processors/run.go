@@ -26,6 +26,12 @@ func Graphs(cfg *Config, m *Metrics) []*goka.GroupGraph {
 	}
 }
 
+// processorOptions are the options of g's processor: cfg's, then the
+// guard (which counts inputs and checks every write).
+func (c *Config) processorOptions(g *goka.GroupGraph, m *Metrics) []goka.ProcessorOption {
+	return append(c.options(g.Group()), newGuard(g, c, m).option())
+}
+
 // New builds every processor. The caller runs them (Run does).
 func New(cfg Config, m *Metrics) ([]*goka.Processor, error) {
 	if err := cfg.Validate(); err != nil {
@@ -36,7 +42,7 @@ func New(cfg Config, m *Metrics) ([]*goka.Processor, error) {
 		if len(cfg.Groups) > 0 && !slices.Contains(cfg.Groups, g.Group()) {
 			continue
 		}
-		p, err := goka.NewProcessor(cfg.Brokers, g, append(cfg.options(g.Group()), m.counting(g))...)
+		p, err := goka.NewProcessor(cfg.Brokers, g, cfg.processorOptions(g, m)...)
 		if err != nil {
 			return nil, fmt.Errorf("processor %s: %w", g.Group(), err)
 		}

@@ -25,11 +25,12 @@ type sharedBudgets struct {
 
 func (g *sharedBudgets) define() *goka.GroupGraph {
 	return goka.DefineGroup(GroupShared,
-		goka.Input(goka.Stream(topics.CommandsShared), g.cfg.Codecs.SharedCommands, g.command),
-		goka.Input(goka.Stream(topics.SharedSpend), g.cfg.Codecs.SharedSpend, g.spend),
+		input(goka.Stream(topics.CommandsShared), g.cfg.Codecs.SharedCommands, g.command),
+		input(goka.Stream(topics.SharedSpend), g.cfg.Codecs.SharedSpend, g.spend),
 		goka.Output(goka.Stream(topics.BudgetUpdates), g.cfg.Codecs.BudgetUpdates),
 		goka.Output(goka.Stream(topics.BudgetAlerts), g.cfg.Codecs.BudgetAlerts),
 		goka.Output(goka.Stream(topics.CommandsUser), g.cfg.Codecs.CommandsUser),
+		dlqOutput(),
 		goka.Persist(g.cfg.Codecs.SharedTable),
 	)
 }

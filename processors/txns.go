@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/lovoo/goka"
-	"github.com/lovoo/goka/codec"
 
 	"finstream/processors/budget"
 	"finstream/processors/cdc"
@@ -29,12 +28,12 @@ type txns struct {
 
 func (t *txns) define() *goka.GroupGraph {
 	return goka.DefineGroup(GroupTxns,
-		goka.Input(goka.Stream(topics.TxnByID), t.cfg.Codecs.TxnByID, t.change),
-		goka.Input(goka.Stream(topics.CommandsTxn), t.cfg.Codecs.CommandsTxn, t.command),
+		input(goka.Stream(topics.TxnByID), t.cfg.Codecs.TxnByID, t.change),
+		input(goka.Stream(topics.CommandsTxn), t.cfg.Codecs.CommandsTxn, t.command),
 		goka.Lookup(goka.GroupTable(GroupUsers), t.cfg.Codecs.UsersTable),
 		goka.Output(goka.Stream(topics.TxnByUser), t.cfg.Codecs.TxnByUser),
 		goka.Output(goka.Stream(topics.SharedSpend), t.cfg.Codecs.SharedSpend),
-		goka.Output(goka.Stream(topics.DLQ), new(codec.Bytes)),
+		dlqOutput(),
 		goka.Persist(t.cfg.Codecs.TxnsTable),
 	)
 }
@@ -117,12 +116,11 @@ func (t *txns) command(ctx goka.Context, msg any) {
 // dlq sends a change that is not applied to finstream.dlq, as its
 // finstream.txn.by-id record, so that it is visible rather than dropped.
 func (t *txns) dlq(ctx goka.Context, ch cdc.TxnChange, reason string, why error) {
-	topic := string(ctx.Topic())
-	t.m.DLQ.WithLabelValues(reason, topic).Inc()
 	raw, err := t.cfg.Codecs.TxnByID.Encode(ch)
 	if err != nil {
+		t.m.DLQ.WithLabelValues(reason, string(ctx.Topic())).Inc()
 		t.cfg.Logger.Warn("change not sent to the DLQ", "reason", reason, "err", err)
 		return
 	}
-	ctx.Emit(topics.DLQ, ctx.Key(), raw, goka.WithCtxEmitHeaders(DLQHeaders(reason, why, topic, ctx.Partition(), ctx.Offset())))
+	sendDLQ(ctx, t.m, t.cfg.MaxMessageBytes, raw, reason, why, nil)
 }

@@ -28,11 +28,12 @@ type users struct {
 
 func (u *users) define() *goka.GroupGraph {
 	return goka.DefineGroup(GroupUsers,
-		goka.Input(goka.Stream(topics.TxnByUser), u.cfg.Codecs.TxnByUser, u.txn),
-		goka.Input(goka.Stream(topics.CommandsUser), u.cfg.Codecs.CommandsUser, u.command),
+		input(goka.Stream(topics.TxnByUser), u.cfg.Codecs.TxnByUser, u.txn),
+		input(goka.Stream(topics.CommandsUser), u.cfg.Codecs.CommandsUser, u.command),
 		goka.Output(goka.Stream(topics.TxnCategorized), u.cfg.Codecs.Categorized),
 		goka.Output(goka.Stream(topics.BudgetUpdates), u.cfg.Codecs.BudgetUpdates),
 		goka.Output(goka.Stream(topics.BudgetAlerts), u.cfg.Codecs.BudgetAlerts),
+		dlqOutput(),
 		goka.Persist(u.cfg.Codecs.UsersTable),
 	)
 }

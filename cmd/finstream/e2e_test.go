@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -105,13 +104,7 @@ func TestWorkedExampleEndToEnd(t *testing.T) {
 // A third-party Kafka client (kcat, librdkafka) producing Debezium JSON on
 // --broker-listen moves budgets as the contract says.
 func TestKcatProducesCDC(t *testing.T) {
-	kcat, err := exec.LookPath("kcat")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("kcat is not installed (make test installs it with .ci/install-deps)")
-		}
-		t.Skip("kcat not installed; run .ci/install-deps")
-	}
+	kcat := kcatPath(t)
 	n := newNode(t)
 	n.start()
 	now := time.Now()

@@ -34,7 +34,7 @@ type Release struct {
 const keepReleases = 16
 
 // MaxWaiting bounds the transactions waiting for one account.
-const MaxWaiting = 1024
+const MaxWaiting = 256
 
 // Full reports whether a transaction arriving now could not wait: the
 // account is unknown and MaxWaiting transactions wait already.

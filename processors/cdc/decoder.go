@@ -140,6 +140,9 @@ func decodeChange[R any, PR rowFields[R]](ctx context.Context, d *Decoder, value
 	if i == len(value) {
 		return change[R]{}, ErrTombstone
 	}
+	if err := checkRecordSize(value); err != nil {
+		return change[R]{}, err
+	}
 	switch value[i] {
 	case 0:
 		if i != 0 {

@@ -27,15 +27,21 @@ const (
 	// ReasonMissingField: a required field (op, after, before, id, ...) is
 	// absent, null or empty.
 	ReasonMissingField = "missing_field"
-	// ReasonBadAmount: amount_minor is not an integer in int64 range > 0.
+	// ReasonBadAmount: amount_minor is not an integer in 1..MaxAmountMinor.
 	ReasonBadAmount = "bad_amount"
 	// ReasonUnknownCurrency: currency is not an active ISO-4217 code.
 	ReasonUnknownCurrency = "unknown_currency"
 	// ReasonBadTime: posted_at or updated_at is neither an ISO-8601 timestamp
-	// with zone nor an epoch number.
+	// with zone nor an epoch number, or is outside [MinEventTime, MaxEventTime).
 	ReasonBadTime = "bad_time"
 	// ReasonBadEnum: direction, type or status is outside its enum.
 	ReasonBadEnum = "bad_enum"
+	// ReasonTooLong: a text column is longer than its limit (limits.go).
+	ReasonTooLong = "too_long"
+	// ReasonBadText: a text column is not valid UTF-8 or holds a NUL.
+	ReasonBadText = "bad_text"
+	// ReasonTooLarge: the whole record is larger than MaxRecordBytes.
+	ReasonTooLarge = "too_large"
 )
 
 // Error is a record the decoder rejected: it cannot be decoded or it violates

@@ -70,6 +70,9 @@ func (r rowReader) str(name string, v scalar) (string, error) {
 	case kindAbsent, kindNull:
 		return "", nil
 	case kindString:
+		if err := checkText(name, v.s); err != nil {
+			return "", err
+		}
 		return v.s, nil
 	case kindInt:
 		return strconv.FormatInt(v.i, 10), nil
@@ -145,6 +148,9 @@ func (r rowReader) amount(v scalar) (int64, error) {
 	if n <= 0 && !(r.partial && n == 0) {
 		return 0, errorf(ReasonBadAmount, "amount_minor", "amount_minor %d is not > 0", n)
 	}
+	if n > MaxAmountMinor {
+		return 0, errorf(ReasonBadAmount, "amount_minor", "amount_minor %d is above the limit %d", n, MaxAmountMinor)
+	}
 	return n, nil
 }
 
@@ -186,6 +192,12 @@ func (r rowReader) time(name string, v scalar, unit timeUnit) (time.Time, error)
 	t, err := parseTime(v, unit)
 	if err != nil {
 		return time.Time{}, newError(ReasonBadTime, name, err)
+	}
+	if r.partial && t.IsZero() {
+		return t, nil // a key-only before image (Go's zero time from our encoder)
+	}
+	if err := checkEventTime(name, t); err != nil {
+		return time.Time{}, err
 	}
 	return t, nil
 }

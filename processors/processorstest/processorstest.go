@@ -23,7 +23,7 @@ import (
 
 // Harness runs every finstream processor on goka's tester.
 type Harness struct {
-	t      *testing.T
+	t      testing.TB
 	Tester *tester.Tester
 	Codecs *processors.Codecs
 	enc    *cdc.Encoder
@@ -31,8 +31,9 @@ type Harness struct {
 	lsn    int64
 }
 
-// Start runs the processors until the test ends.
-func Start(t *testing.T) *Harness {
+// Start runs the processors until the test ends. Each change edits the
+// processors' configuration first (limits, for tests of the guard).
+func Start(t testing.TB, changes ...func(*processors.Config)) *Harness {
 	t.Helper()
 	fake := srfake.New()
 	t.Cleanup(fake.Close)
@@ -46,7 +47,11 @@ func Start(t *testing.T) *Harness {
 		t.Fatal(err)
 	}
 	tt := tester.New(t)
-	procs, err := processors.New(processors.Config{Codecs: codecs, Options: []goka.ProcessorOption{goka.WithTester(tt)}}, processors.NewMetrics(nil))
+	cfg := processors.Config{Codecs: codecs, Options: []goka.ProcessorOption{goka.WithTester(tt)}}
+	for _, change := range changes {
+		change(&cfg)
+	}
+	procs, err := processors.New(cfg, processors.NewMetrics(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
