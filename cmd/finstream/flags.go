@@ -33,7 +33,7 @@ type options struct {
 	// Ops listener and topic creation (ops.go, topicflags.go).
 	opsListen   string
 	replication int
-	auth           authOptions // tokens and rate limits (auth.go)
+	auth        authOptions // tokens and rate limits (auth.go)
 }
 
 func newFlagSet(name, summary string, stderr io.Writer) *flag.FlagSet {

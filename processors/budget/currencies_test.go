@@ -7,7 +7,7 @@ import (
 
 func TestCurrencies(t *testing.T) {
 	s := State{Spend: map[string]int64{
-		bucket("2026-11", "groceries", "THB"): 100,
+		bucket("2026-11", "groceries", "THB"):  100,
 		bucket("2026-W47", "groceries", "THB"): 100,
 		bucket("2026-10", "travel", "USD"):     5,
 		bucket("2026-10", "dining", "EUR"):     0,
