@@ -45,8 +45,7 @@ func (b *Budget) fired(sp event.SharedSpend, eff Effects) {
 // of the last keepFired that fired.
 func (b *Budget) resendSpend(sp event.SharedSpend) Effects {
 	var eff Effects
-	old := offer{UserID: sp.UserID, Amount: sp.BeforeMinor, Currency: sp.BeforeCurrency, Category: sp.BeforeCategory, Tag: sp.BeforeTag, PostedAt: sp.BeforePostedAt}
-	next := offer{UserID: sp.UserID, Amount: sp.AmountMinor, Currency: sp.Currency, Category: sp.Category, Tag: sp.BudgetTag, PostedAt: sp.PostedAt}
+	old, next := offers(sp)
 	was, oldKey, _ := b.evaluate(old)
 	now, key, _ := b.evaluate(next)
 	for _, k := range []string{oldKey, key} {

@@ -24,6 +24,16 @@ type offer struct {
 	SourceTime time.Time
 }
 
+// offers are the facts of a record's transaction before its change (when
+// the change before was sent here; else nothing) and now.
+func offers(sp event.SharedSpend) (old, next offer) {
+	old = offer{UserID: sp.UserID, Amount: sp.BeforeMinor, Currency: sp.BeforeCurrency, Category: sp.BeforeCategory,
+		Tag: sp.BeforeTag, PostedAt: sp.BeforePostedAt}
+	next = offer{UserID: sp.UserID, Amount: sp.AmountMinor, Currency: sp.Currency, Category: sp.Category,
+		Tag: sp.BudgetTag, PostedAt: sp.PostedAt, Merchant: sp.Merchant, SourceTime: sp.SourceTime}
+	return old, next
+}
+
 // ApplySpend applies one change of a transaction sent by the transaction
 // stage (see event.SharedSpend): the totals move by exactly the difference
 // between what the facts before counted (if the change before was sent
@@ -31,19 +41,15 @@ type offer struct {
 // (evaluate), which no later role change alters for a transaction already
 // applied (see setRole). A tagged spend newly refused is shown as a refused
 // update. A record whose stage input is at or below the mark of its stream
-// and partition was applied before: it changes nothing and re-sends the
-// alerts it fired, if it is one of the last keepFired that fired any (their
-// first copies may have been lost in a crash).
+// and partition was applied before: it changes nothing and re-sends what a
+// crash may have lost (see resendSpend).
 func (b *Budget) ApplySpend(sp event.SharedSpend) Effects {
 	b.init()
 	if b.applied(sp) {
 		return b.resendSpend(sp)
 	}
 	b.advance(sp.SourceTime)
-	old := offer{UserID: sp.UserID, Amount: sp.BeforeMinor, Currency: sp.BeforeCurrency, Category: sp.BeforeCategory,
-		Tag: sp.BeforeTag, PostedAt: sp.BeforePostedAt}
-	next := offer{UserID: sp.UserID, Amount: sp.AmountMinor, Currency: sp.Currency, Category: sp.Category,
-		Tag: sp.BudgetTag, PostedAt: sp.PostedAt, Merchant: sp.Merchant, SourceTime: sp.SourceTime}
+	old, next := offers(sp)
 	eff := b.settle(sp.TxnID, old, next)
 	b.mark(sp)
 	b.fired(sp, eff)
