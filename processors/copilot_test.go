@@ -229,3 +229,42 @@ func TestUnconcernedRecordsWriteNoState(t *testing.T) {
 		t.Errorf("goals table holds %+v for a user without goals", v)
 	}
 }
+
+// A transaction's personal budget updates reach the insights group on its
+// categorized record: only the update of a command (no transaction) takes
+// the loopback, and both give the insight.
+func TestBudgetUpdatesRideOnCategorized(t *testing.T) {
+	c := startCopilot(t)
+	loop := c.tt.NewQueueTracker(LoopInsights)
+	c.txn(row("T1", "ACC-1", "DEBIT", "PURCHASE", "Tesco Lotus", 400_000, nov(10)))
+	c.tt.Consume(topics.CommandsUser, "USR-789", event.UserCommand{CommandID: "c1", UserID: "USR-789", Kind: event.CmdSetBudget,
+		Category: "groceries", LimitMinor: 1_600_000, Currency: "THB", Period: "monthly", IssuedAt: nov(11)})
+	usage := func() string {
+		v := c.tt.TableValue(goka.Table(TableInsights), "USR-789").(insight.State)
+		for _, in := range v.Current(nov(19)) {
+			if in.Kind == event.InsightBudgetUsage {
+				return in.Text
+			}
+		}
+		return ""
+	}
+	if got := usage(); got != "25% of your Groceries budget used" {
+		t.Errorf("after the budget command: %q", got)
+	}
+	c.txn(row("T2", "ACC-1", "DEBIT", "PURCHASE", "Tesco Lotus", 800_000, nov(12)))
+	if got := usage(); got != "75% of your Groceries budget used" {
+		t.Errorf("after a purchase: %q", got)
+	}
+	var looped []string
+	for {
+		_, v, ok := loop.Next()
+		if !ok {
+			break
+		}
+		u := v.(event.BudgetUpdate)
+		looped = append(looped, fmt.Sprintf("%s txn=%q spent=%d", u.BudgetID, u.TxnID, u.SpentMinor))
+	}
+	if want := []string{`USR-789:groceries txn="" spent=400000`}; !slices.Equal(looped, want) {
+		t.Errorf("loopback carried %v, want only the command's update %v", looped, want)
+	}
+}

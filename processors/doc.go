@@ -33,9 +33,9 @@
 //	                                                     ├─► finstream.budget.alerts (one per participant)
 //	                                                     └─► finstream.commands.user (memberships)
 //
-//	finstream.txn.categorized ┐
+//	finstream.txn.categorized ┐   (each carries the personal budget updates of its change)
 //	finstream.budget.updates ─┼─► finstream-insights [t] ⟲ ──► finstream.insights [user_id]
-//	finstream.commands.user ──┘
+//	finstream.commands.user ──┘   (only updates no categorized record carried take the ⟲)
 //
 //	finstream.txn.by-user ────┐
 //	finstream.accounts.by-id ─┼─► finstream-goals [t] ⟲ ─────► finstream.goal.events [user_id]

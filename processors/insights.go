@@ -117,17 +117,25 @@ func (p *insights) categorized(ctx goka.Context, msg any) {
 	known := s.Remembers(c.TxnID)
 	version := s.Version
 	changed := s.ApplyCategorized(c)
+	for _, u := range c.BudgetUpdates {
+		changed = append(changed, s.ApplyBudget(u)...)
+	}
 	if !known && s.Version == version {
-		// A record that never counted (pending, zero, beyond the horizon):
-		// nothing of it is in the state, so there is nothing to store.
+		// A record that never counted (pending, zero, beyond the horizon)
+		// and moved no budget: nothing of it is in the state, so there is
+		// nothing to store.
 		return
 	}
 	p.commit(ctx, s, changed)
 }
 
-// budgetUpdate runs keyed by budget_id: it only routes personal budgets'
-// updates to their user.
+// budgetUpdate runs keyed by budget_id: it routes personal budgets'
+// updates to their user, except those that rode on a categorized record
+// (event.HeaderCarried), which categorized applied already.
 func (p *insights) budgetUpdate(ctx goka.Context, msg any) {
+	if _, dup := ctx.Headers()[event.HeaderCarried]; dup {
+		return
+	}
 	if u := msg.(event.BudgetUpdate); u.Kind == event.BudgetPersonal && u.UserID != "" {
 		ctx.Loopback(u.UserID, u)
 	}

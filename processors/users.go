@@ -93,30 +93,65 @@ func (u *users) command(ctx goka.Context, msg any) {
 	u.commit(ctx, s, eff)
 }
 
-// commit stores the state and emits the effects of one input.
+// commit stores the state and emits the effects of one input. The personal
+// budget updates of a transaction's change ride on its categorized record
+// too (see carry), so that the insights group needs no second hop for them.
 func (u *users) commit(ctx goka.Context, s *budget.State, eff budget.Effects) {
 	// Stored even when nothing changed: after a crash between the local
 	// store and the changelog, the redelivered input re-writes the changelog.
 	ctx.SetValue(*s)
+	resent := carry(eff.ResendCategorized, eff.ResendUpdates)
 	for _, c := range eff.ResendCategorized {
 		ctx.Emit(topics.TxnCategorized, c.UserID, c)
 	}
-	for _, up := range eff.ResendUpdates {
-		ctx.Emit(topics.BudgetUpdates, up.BudgetID, up)
-	}
+	emitUpdates(ctx, eff.ResendUpdates, resent)
 	for _, a := range eff.ResendAlerts {
 		ctx.Emit(topics.BudgetAlerts, a.UserID, a)
 	}
 	if !eff.Changed() {
 		return
 	}
+	carried := carry(eff.Categorized, eff.Updates)
 	for _, c := range eff.Categorized {
 		ctx.Emit(topics.TxnCategorized, c.UserID, c)
 	}
-	for _, up := range eff.Updates {
-		ctx.Emit(topics.BudgetUpdates, up.BudgetID, up)
-	}
+	emitUpdates(ctx, eff.Updates, carried)
 	for _, a := range eff.Alerts {
 		ctx.Emit(topics.BudgetAlerts, a.UserID, a)
+	}
+}
+
+// carried is the header of a budget update that rides on a categorized
+// record as well.
+var carried = goka.WithCtxEmitHeaders(goka.Headers{event.HeaderCarried: []byte("1")})
+
+// carry attaches the personal updates among ups to the last of cs and
+// reports whether it did: then emitUpdates marks them with
+// event.HeaderCarried.
+func carry(cs []event.Categorized, ups []event.BudgetUpdate) bool {
+	if len(cs) == 0 {
+		return false
+	}
+	var personal []event.BudgetUpdate
+	for _, up := range ups {
+		if carriable(up) {
+			personal = append(personal, up)
+		}
+	}
+	cs[len(cs)-1].BudgetUpdates = personal
+	return len(personal) > 0
+}
+
+func carriable(up event.BudgetUpdate) bool {
+	return up.Kind == event.BudgetPersonal && up.UserID != ""
+}
+
+func emitUpdates(ctx goka.Context, ups []event.BudgetUpdate, carriedOn bool) {
+	for _, up := range ups {
+		if carriedOn && carriable(up) {
+			ctx.Emit(topics.BudgetUpdates, up.BudgetID, up, carried)
+			continue
+		}
+		ctx.Emit(topics.BudgetUpdates, up.BudgetID, up)
 	}
 }

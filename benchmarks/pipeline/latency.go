@@ -127,7 +127,7 @@ func latency(ctx context.Context, brokers []string, reg *avro.Client, c config, 
 		return
 	}
 	// Let the tail of the stream through the processors.
-	if err = caughtUp(ctx, brokers, running, time.Now()); err != nil {
+	if err = caughtUp(ctx, brokers, c.inputs, running, time.Now()); err != nil {
 		return
 	}
 	cancel()

@@ -40,6 +40,7 @@ type config struct {
 	latencyRate       float64
 	baselineEvents    int64
 	groups            []goka.Group
+	inputs            map[string][]string // every running group's input topics (see groupInputs)
 	wsClients         int
 }
 
@@ -155,6 +156,7 @@ func run(c config) error {
 	if err != nil {
 		return err
 	}
+	c.inputs = groupInputs(codecs, c.groups)
 	storageDir := filepath.Join(dir, "goka")
 	if c.memory {
 		storageDir = ""

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -123,19 +124,32 @@ func endTotal(ctx context.Context, brokers []string, ts ...string) (int64, error
 	return n, nil
 }
 
-var groupInputs = map[string][]string{
-	string(processors.GroupRekeyTxns):     {topics.CDCTransactions},
-	string(processors.GroupRekeyAccounts): {topics.CDCAccounts},
-	topics.GroupAccounts:                  {topics.AccountsByID, topics.TxnByAccount},
-	topics.GroupTxns:                      {topics.TxnByID, topics.CommandsTxn},
-	topics.GroupUsers:                     {topics.TxnByUser, topics.CommandsUser},
-	topics.GroupShared:                    {topics.CommandsShared, topics.SharedSpend},
+// groupInputs are the input topics (loopbacks included) of every group
+// that runs: all of them, or only c.groups. The pipeline has caught up when
+// every one of them is committed to its end.
+func groupInputs(codecs *processors.Codecs, groups []goka.Group) map[string][]string {
+	cfg := processors.Config{Codecs: codecs}
+	out := map[string][]string{}
+	for _, g := range processors.Graphs(&cfg, processors.NewMetrics(nil)) {
+		if len(groups) > 0 && !slices.Contains(groups, g.Group()) {
+			continue
+		}
+		var ts []string
+		for _, e := range g.InputStreams() {
+			ts = append(ts, e.Topic())
+		}
+		if l := g.LoopStream(); l != nil {
+			ts = append(ts, l.Topic())
+		}
+		out[string(g.Group())] = ts
+	}
+	return out
 }
 
 // lag is the total of every finstream group's uncommitted input records.
-func lag(ctx context.Context, adm *kadm.Client) (int64, error) {
+func lag(ctx context.Context, adm *kadm.Client, inputs map[string][]string) (int64, error) {
 	var total int64
-	for g, ts := range groupInputs {
+	for g, ts := range inputs {
 		ends, err := adm.ListEndOffsets(ctx, ts...)
 		if err != nil {
 			return 0, err
@@ -172,7 +186,7 @@ func runProcessors(ctx context.Context, brokers []string, codecs *processors.Cod
 			processors.NewMetrics(nil), nil)
 	}()
 	stop := func() error { cancel(); return <-done }
-	if err := caughtUp(ctx, brokers, done, start); err != nil {
+	if err := caughtUp(ctx, brokers, c.inputs, done, start); err != nil {
 		cancel()
 		return 0, nil, err
 	}
@@ -180,7 +194,7 @@ func runProcessors(ctx context.Context, brokers []string, codecs *processors.Cod
 }
 
 // caughtUp waits until every finstream group has no lag, twice in a row.
-func caughtUp(ctx context.Context, brokers []string, done <-chan error, start time.Time) error {
+func caughtUp(ctx context.Context, brokers []string, inputs map[string][]string, done <-chan error, start time.Time) error {
 	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
 	if err != nil {
 		return err
@@ -194,7 +208,7 @@ func caughtUp(ctx context.Context, brokers []string, done <-chan error, start ti
 			return fmt.Errorf("processors stopped: %v", err)
 		case <-time.After(50 * time.Millisecond):
 		}
-		l, err := lag(ctx, adm)
+		l, err := lag(ctx, adm, inputs)
 		if err != nil {
 			return err
 		}

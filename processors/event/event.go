@@ -31,7 +31,17 @@ type Categorized struct {
 	PostedAt     time.Time `json:"posted_at"`
 	LSN          int64     `json:"lsn"`
 	Version      int64     `json:"version"`
+	// BudgetUpdates are the personal budget updates this change caused, as
+	// written to finstream.budget.updates (those carry the header
+	// HeaderCarried): the insights group learns them here, keyed by user,
+	// instead of re-keying finstream.budget.updates through a loopback.
+	BudgetUpdates []BudgetUpdate `json:"budget_updates,omitempty"`
 }
+
+// HeaderCarried marks a finstream.budget.updates record whose update also
+// rides on the finstream.txn.categorized record of the same change
+// (Categorized.BudgetUpdates). Its value is "1".
+const HeaderCarried = "finstream.carried"
 
 // Kinds of BudgetUpdate.
 const (
