@@ -95,8 +95,20 @@ func SaramaConfig(flush time.Duration) *sarama.Config {
 	c.Producer.Compression = sarama.CompressionNone
 	c.Producer.RequiredAcks = sarama.WaitForAll
 	c.Metadata.RefreshFrequency = time.Minute
+	// Failover: a member that stops heartbeating (kill -9, a lost host) is
+	// expelled after SessionTimeout, and its partitions move at the
+	// rebalance that follows. 6 s is the smallest session Kafka accepts by
+	// default (group.min.session.timeout.ms); heartbeats at a third of it.
+	// Sarama's defaults are 10 s and 3 s, with 60 s for members to rejoin.
+	c.Consumer.Group.Session.Timeout = SessionTimeout
+	c.Consumer.Group.Heartbeat.Interval = SessionTimeout / 3
+	c.Consumer.Group.Rebalance.Timeout = 20 * time.Second
 	return c
 }
+
+// SessionTimeout is the consumer-group session of the processors: how long
+// a silent member keeps its partitions.
+const SessionTimeout = 6 * time.Second
 
 func (c *Config) options(group goka.Group) []goka.ProcessorOption {
 	// goka never creates a topic: it would create tables and loops with its

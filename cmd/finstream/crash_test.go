@@ -38,43 +38,80 @@ func kill9UnderLoad(t *testing.T, users, budgetUsers int) {
 	}
 	n := newNode(t)
 	n.start()
-	// Small budgets, so that alerts fire while the stream runs.
-	const limit = 200_000
+	seedCrashBudgets(t, n, budgetUsers)
+	sim := startTruthSimulation(t, n.broker, users)
+	// Kill finstream once a third of the stream has been produced.
+	waitProduced(t, n, 10_000)
+	n.kill()
+	n.start()
+	sim.check(t, n, users, budgetUsers)
+}
+
+// crashLimit is the groceries budget of the crash tests: small, so that
+// alerts fire while the stream runs.
+const crashLimit = 200_000
+
+// seedCrashBudgets gives the first budgetUsers users a groceries budget of
+// crashLimit and waits until every one exists, so that every threshold the
+// final spend implies was crossed upward while the stream ran.
+func seedCrashBudgets(t *testing.T, n *node, budgetUsers int) {
+	t.Helper()
+	const limit = crashLimit
 	for i := 1; i <= budgetUsers; i++ {
 		u := fmt.Sprintf("USR-%06d", i)
 		if code, _ := n.call("PUT", "/v1/me/budgets/groceries", u, fmt.Sprintf(`{"limit_minor":%d,"currency":"THB"}`, limit)); code != 202 {
 			t.Fatalf("PUT budget for %s: %d", u, code)
 		}
 	}
-	// Every budget exists before its first spend, so that every threshold
-	// the final spend implies was crossed upward while the stream ran.
 	for i := 1; i <= budgetUsers; i++ {
 		waitBudget(t, n, fmt.Sprintf("USR-%06d", i), "groceries", func(b map[string]any) bool { return b["limit_minor"] == float64(limit) })
 	}
-	truthPath := filepath.Join(t.TempDir(), "truth.json")
-	sim := exec.Command(binary, "simulate", "--brokers", n.broker, "--users", fmt.Sprint(users), "--count", "30000",
-		"--rate", "4000", "--seed", "42", "--foreign-zone-frac", "0", "--truth-out", truthPath)
-	simLog := &syncBuffer{}
-	sim.Stdout, sim.Stderr = simLog, simLog
-	if err := sim.Start(); err != nil {
+}
+
+// truthSimulation is `finstream simulate` sending 30,000 CDC events at
+// 4,000/s with the source's truth written to a file.
+type truthSimulation struct {
+	cmd       *exec.Cmd
+	log       *syncBuffer
+	truthPath string
+}
+
+func startTruthSimulation(t *testing.T, broker string, users int) *truthSimulation {
+	t.Helper()
+	s := &truthSimulation{log: &syncBuffer{}, truthPath: filepath.Join(t.TempDir(), "truth.json")}
+	s.cmd = exec.Command(binary, "simulate", "--brokers", broker, "--users", fmt.Sprint(users), "--count", "30000",
+		"--rate", "4000", "--seed", "42", "--foreign-zone-frac", "0", "--truth-out", s.truthPath)
+	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
+	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = sim.Process.Kill() })
+	t.Cleanup(func() { _ = s.cmd.Process.Kill() })
+	return s
+}
 
-	// Kill finstream once a third of the stream has been produced.
-	adm := kadm.NewClient(n.client())
-	waitFor(t, 60*time.Second, "10,000 CDC records produced", func() (bool, string) {
+// waitProduced waits until the CDC transactions topic holds n records.
+func waitProduced(t *testing.T, nd *node, n int64) {
+	t.Helper()
+	adm := kadm.NewClient(nd.client())
+	waitFor(t, 60*time.Second, fmt.Sprintf("%d CDC records produced", n), func() (bool, string) {
 		ends, err := adm.ListEndOffsets(context.Background(), "core.public.transactions")
 		if err != nil {
 			return false, err.Error()
 		}
 		total := int64(0)
 		ends.Each(func(o kadm.ListedOffset) { total += o.Offset })
-		return total >= 10_000, fmt.Sprint(total)
+		return total >= n, fmt.Sprint(total)
 	})
-	n.kill()
-	n.start()
+}
 
+// check waits for the simulation to end and the groups to catch up, then
+// checks the API against the truth (every user/period/category total
+// exactly), and every alert: none lost, none twice with other content. It
+// returns the truth per user, period and category.
+func (s *truthSimulation) check(t *testing.T, n *node, users, budgetUsers int) map[string]map[string]map[string]int64 {
+	t.Helper()
+	const limit = crashLimit
+	sim, simLog, truthPath := s.cmd, s.log, s.truthPath
 	if err := sim.Wait(); err != nil {
 		t.Fatalf("simulate: %v\n%s", err, simLog)
 	}
@@ -211,4 +248,5 @@ func kill9UnderLoad(t *testing.T, users, budgetUsers int) {
 	}
 	t.Logf("%d alerts: %d distinct, %d delivered again after the crash; %d thresholds implied by the truth, all fired",
 		len(alerts), len(byID), copies, expected)
+	return want
 }

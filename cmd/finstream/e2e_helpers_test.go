@@ -219,7 +219,9 @@ var groupInputs = map[string][]string{
 	"finstream-rekey-transactions": {"core.public.transactions"},
 	"finstream-rekey-accounts":     {"core.public.accounts"},
 	"finstream-accounts":           {"finstream.accounts.by-id", "finstream.txn.by-account"},
+	"finstream-txns":               {"finstream.txn.by-id", "finstream.commands.txn"},
 	"finstream-users":              {"finstream.txn.by-user", "finstream.commands.user"},
+	"finstream-shared":             {"finstream.commands.shared", "finstream.shared.spend"},
 }
 
 // caughtUp waits until every finstream group has committed every record of

@@ -74,6 +74,7 @@ func TestRunServesOpsOnOpsListener(t *testing.T) {
 type roleProc struct {
 	name, public, ops string
 	log               *syncBuffer
+	cmd               *exec.Cmd
 	exited            chan error
 }
 
@@ -88,6 +89,7 @@ func startRole(t *testing.T, name string, public bool, args ...string) *roleProc
 		args = append(args, "--listen", p.public)
 	}
 	cmd := exec.Command(binary, args...)
+	p.cmd = cmd
 	cmd.Stdout, cmd.Stderr = p.log, p.log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
