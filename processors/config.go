@@ -12,6 +12,7 @@ import (
 	"github.com/lovoo/goka/storage"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"finstream/kafkasec"
 	"finstream/topics"
 )
 
@@ -21,6 +22,8 @@ import (
 type Config struct {
 	// Brokers to connect to. Required.
 	Brokers []string
+	// Kafka is the TLS and SASL of every Kafka client (nil: plaintext).
+	Kafka *kafkasec.Config
 	// StorageDir holds goka's local table storage (leveldb). "" keeps tables
 	// in memory (they are then restored from their changelog at each start).
 	StorageDir string
@@ -98,6 +101,9 @@ func SaramaConfig(flush time.Duration) *sarama.Config {
 	return c
 }
 
+// sarama is SaramaConfig with the Kafka security applied.
+func (c *Config) sarama() *sarama.Config { return c.Kafka.Sarama(SaramaConfig(c.FlushInterval)) }
+
 func (c *Config) options(group goka.Group) []goka.ProcessorOption {
 	// goka never creates a topic: it would create tables and loops with its
 	// own replication and retention (a table with replication 1 on a cluster
@@ -109,10 +115,10 @@ func (c *Config) options(group goka.Group) []goka.ProcessorOption {
 	tm.NoCreate = true
 	opts := []goka.ProcessorOption{
 		goka.WithHasher(topics.Hasher()),
-		goka.WithProducerBuilder(goka.ProducerBuilderWithConfig(SaramaConfig(c.FlushInterval))),
-		goka.WithConsumerGroupBuilder(orderedCommits(goka.ConsumerGroupBuilderWithConfig(SaramaConfig(c.FlushInterval)))),
-		goka.WithConsumerSaramaBuilder(goka.SaramaConsumerBuilderWithConfig(SaramaConfig(c.FlushInterval))),
-		goka.WithTopicManagerBuilder(goka.TopicManagerBuilderWithConfig(SaramaConfig(c.FlushInterval), tm)),
+		goka.WithProducerBuilder(goka.ProducerBuilderWithConfig(c.sarama())),
+		goka.WithConsumerGroupBuilder(orderedCommits(goka.ConsumerGroupBuilderWithConfig(c.sarama()))),
+		goka.WithConsumerSaramaBuilder(goka.SaramaConsumerBuilderWithConfig(c.sarama())),
+		goka.WithTopicManagerBuilder(goka.TopicManagerBuilderWithConfig(c.sarama(), tm)),
 		goka.WithLogger(gokaLogger{c.Logger.With("group", string(group))}),
 	}
 	if c.StorageDir != "" {
