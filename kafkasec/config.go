@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -177,4 +178,14 @@ func (c *Config) Sarama(sc *sarama.Config) *sarama.Config {
 		}
 	}
 	return sc
+}
+
+// Explain adds the likely cause to err, the error of a first request to the
+// brokers: a broker that refuses SASL credentials may just close the
+// connection (kfake does), and the client then reports a bare EOF.
+func (c *Config) Explain(err error) error {
+	if err == nil || c == nil || c.Mechanism == "" || !errors.Is(err, io.EOF) {
+		return err
+	}
+	return fmt.Errorf("%w (the broker closed the connection during %s authentication: is --kafka-sasl-user %q or its password wrong?)", err, c.Mechanism, c.User)
 }

@@ -101,6 +101,14 @@ func SaramaConfig(flush time.Duration) *sarama.Config {
 	return c
 }
 
+// TopicManagerBuilder is the topic manager of finstream's processors,
+// views and emitters: on sc (with its TLS and SASL), creating no topic.
+func TopicManagerBuilder(sc *sarama.Config) goka.TopicManagerBuilder {
+	tm := goka.NewTopicManagerConfig()
+	tm.NoCreate = true
+	return goka.TopicManagerBuilderWithConfig(sc, tm)
+}
+
 // sarama is SaramaConfig with the Kafka security applied.
 func (c *Config) sarama() *sarama.Config { return c.Kafka.Sarama(SaramaConfig(c.FlushInterval)) }
 
@@ -111,14 +119,12 @@ func (c *Config) options(group goka.Group) []goka.ProcessorOption {
 	// every table and loop first with topics.EnsureTopics (cmd/ does, with
 	// --replication-factor), and a missing one fails the processor's start
 	// with its name.
-	tm := goka.NewTopicManagerConfig()
-	tm.NoCreate = true
 	opts := []goka.ProcessorOption{
 		goka.WithHasher(topics.Hasher()),
 		goka.WithProducerBuilder(goka.ProducerBuilderWithConfig(c.sarama())),
 		goka.WithConsumerGroupBuilder(orderedCommits(goka.ConsumerGroupBuilderWithConfig(c.sarama()))),
 		goka.WithConsumerSaramaBuilder(goka.SaramaConsumerBuilderWithConfig(c.sarama())),
-		goka.WithTopicManagerBuilder(goka.TopicManagerBuilderWithConfig(c.sarama(), tm)),
+		goka.WithTopicManagerBuilder(TopicManagerBuilder(c.sarama())),
 		goka.WithLogger(gokaLogger{c.Logger.With("group", string(group))}),
 	}
 	if c.StorageDir != "" {

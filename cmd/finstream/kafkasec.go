@@ -1,13 +1,18 @@
 package main
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"flag"
+	"fmt"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"finstream/avro"
@@ -154,4 +159,32 @@ func (s *kafkaSecurity) brokerListener() (*brokerSecurity, error) {
 type brokerSecurity struct {
 	opts   []kfake.Opt     // kfake.TLS, kfake.EnableSASL, kfake.Superuser
 	client kafkasec.Config // what the broker's own clients use (validated)
+}
+
+// pingKafka connects to brokers once, so that a role whose first request
+// would otherwise be retried (a producer) fails at start with the reason:
+// TLS or SASL missing, wrong credentials, no broker.
+func pingKafka(ctx context.Context, brokers []string, sec *kafkasec.Config) error {
+	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(brokers...)}, sec.Opts()...)...)
+	if err != nil {
+		return fmt.Errorf("kafka client for %v: %w", brokers, err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := cl.Ping(ctx); err != nil {
+		return sec.Explain(fmt.Errorf("connect to %v: %w", brokers, err))
+	}
+	return nil
+}
+
+// registryRefused returns err explained when the schema registry refused
+// the credentials (401, 403): retrying does not help. It returns nil for
+// any other error.
+func registryRefused(err error) error {
+	var re *sr.ResponseError
+	if errors.As(err, &re) && (re.StatusCode == http.StatusUnauthorized || re.StatusCode == http.StatusForbidden) {
+		return fmt.Errorf("schema registry refused the credentials (%d): check --registry-user and %s: %w", re.StatusCode, envRegistryPassword, err)
+	}
+	return nil
 }

@@ -120,7 +120,7 @@ func runLag(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return nil
 		}
 		if err := m.Sample(ctx); err != nil {
-			return fmt.Errorf("sample %v: %w", brokers, err)
+			return o.kafka.Explain(fmt.Errorf("sample %v: %w", brokers, err))
 		}
 	}
 	for {
@@ -131,7 +131,7 @@ func runLag(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return nil
 		}
 		if err := m.Sample(ctx); err != nil {
-			return fmt.Errorf("sample %v: %w", brokers, err)
+			return o.kafka.Explain(fmt.Errorf("sample %v: %w", brokers, err))
 		}
 	}
 }

@@ -61,6 +61,9 @@ func codecs(ctx context.Context, reg *avro.Client, log *slog.Logger) (*processor
 		if err == nil {
 			return c, nil
 		}
+		if refused := registryRefused(err); refused != nil {
+			return nil, refused
+		}
 		if attempt >= 30 || ctx.Err() != nil {
 			return nil, fmt.Errorf("register schemas: %w", err)
 		}
@@ -103,6 +106,7 @@ func newView(brokers []string, sec *kafkasec.Config, table string, codec goka.Co
 		goka.WithViewHasher(topics.Hasher()),
 		goka.WithViewStorageBuilder(sb),
 		goka.WithViewConsumerSaramaBuilder(goka.SaramaConsumerBuilderWithConfig(sec.Sarama(processors.SaramaConfig(flush)))),
+		goka.WithViewTopicManagerBuilder(processors.TopicManagerBuilder(sec.Sarama(processors.SaramaConfig(flush)))),
 		goka.WithViewAutoReconnect(),
 	)
 	if err != nil {
@@ -115,6 +119,7 @@ func newEmitter(brokers []string, sec *kafkasec.Config, topic string, codec goka
 	em, err := goka.NewEmitter(brokers, goka.Stream(topic), codec,
 		goka.WithEmitterHasher(topics.Hasher()),
 		goka.WithEmitterProducerBuilder(goka.ProducerBuilderWithConfig(sec.Sarama(processors.SaramaConfig(time.Millisecond)))),
+		goka.WithEmitterTopicManagerBuilder(processors.TopicManagerBuilder(sec.Sarama(processors.SaramaConfig(time.Millisecond)))),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("emitter of %s: %w", topic, err)

@@ -75,6 +75,9 @@ func simulate(ctx context.Context, brokers []string, sec *kafkasec.Config, reg *
 	if err != nil {
 		return fmt.Errorf("simulate: %w", err)
 	}
+	if err := pingKafka(ctx, brokers, sec); err != nil {
+		return err
+	}
 	sink, err := loadgen.NewKafkaSink(brokers, sec.Opts()...)
 	if err != nil {
 		return fmt.Errorf("simulate: %w", err)
@@ -90,7 +93,7 @@ func simulate(ctx context.Context, brokers []string, sec *kafkasec.Config, reg *
 	if truth != nil {
 		log.Info("simulate done", "sent", truth.Sent(), "users", len(truth.Users()), "truth", cfg.TruthOut)
 	}
-	return err
+	return sec.Explain(err)
 }
 
 // categorize is the categorizer the ground truth uses: finstream's own,

@@ -121,6 +121,10 @@ func newSinkPart(ctx context.Context, dbURL string, so sinkOptions, brokers []st
 		if projections, err = sinks.DefaultProjections(ctx, reg); err == nil {
 			break
 		}
+		if refused := registryRefused(err); refused != nil {
+			pool.Close()
+			return nil, refused
+		}
 		if attempt >= 30 || ctx.Err() != nil {
 			pool.Close()
 			return nil, fmt.Errorf("sink: register schemas: %w", err)

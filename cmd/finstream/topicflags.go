@@ -70,5 +70,5 @@ func (o *options) ensureTopics(ctx context.Context, brokers []string, log *slog.
 	if len(created) > 0 {
 		log.Info("created topics", "count", len(created), "topics", created)
 	}
-	return err
+	return o.kafka.Explain(err)
 }

@@ -47,7 +47,7 @@ func runTopics(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	ds, err := topics.Describe(ctx, brokers, want, *all, o.kafka.Opts()...)
 	if err != nil {
-		return err
+		return o.kafka.Explain(err)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "TOPIC\tPARTITIONS\tREPLICATION\tCLEANUP\tMIN.ISR\tSTATUS")
