@@ -167,3 +167,33 @@ func TestEveryRoleOnSASLSSLOnly(t *testing.T) {
 		})
 	}
 }
+
+// `finstream run` with its embedded broker on SASL_SSL and its registry
+// behind basic auth: its own parts connect as the broker's superuser
+// (trusting its certificate), simulated CDC reaches the API, and an outside
+// client without TLS is refused.
+func TestRunOnSASLSSLBroker(t *testing.T) {
+	files := kafkasectest.WriteCerts(t, t.TempDir())
+	t.Setenv(kafkasec.PasswordEnv, "s3cret-kafka")
+	t.Setenv(envRegistryPassword, "s3cret-registry")
+	n := newNode(t)
+	n.start("--broker-tls-cert", files.Cert, "--broker-tls-key", files.Key, "--broker-sasl-user", "fin", "--registry-user", "reg",
+		"--simulate", "500", "--simulate-users", "20")
+	waitFor(t, 60*time.Second, "a simulated user with spend", func() (bool, string) {
+		for i := 1; i <= 20; i++ {
+			if code, body := n.call("GET", "/v1/me/spending", fmt.Sprintf("USR-%06d", i), ""); code == 200 && len(body["spending"].([]any)) > 0 {
+				return true, ""
+			}
+		}
+		return false, "no spend yet"
+	})
+	out, err := exec.Command(binary, "topics", "--brokers", n.broker).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "is TLS missing?") {
+		t.Fatalf("topics without TLS: %v\n%s", err, out)
+	}
+	out, err = exec.Command(binary, "topics", "--brokers", n.broker, "--kafka-tls-ca", files.CA,
+		"--kafka-sasl-mechanism", kafkasec.ScramSHA512, "--kafka-sasl-user", "fin").CombinedOutput()
+	if err != nil || strings.Contains(string(out), "MISSING") {
+		t.Fatalf("topics with TLS and SASL: %v\n%s", err, out)
+	}
+}
