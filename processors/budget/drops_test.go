@@ -1,6 +1,7 @@
 package budget
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -87,4 +88,26 @@ func TestDropsAreBounded(t *testing.T) {
 	if d != nil {
 		t.Fatalf("after Forget: %+v", d)
 	}
+}
+
+// A user whose every budget period keeps dropping below its thresholds
+// holds at most MaxDrops entries: the encoded state stays small.
+func TestDropsSizeIsBounded(t *testing.T) {
+	s := NewBook("USR-789")
+	groceries(t, s, 1_000)
+	base, err := s.State.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 * MaxDrops {
+		s.Drops.Move(PeriodDropKey("entertainment-and-subscriptions", fmt.Sprintf("2026-W%02d", i%53)), []int64{int64(100_000 - i)}, 100_000, 0)
+	}
+	b, err := s.State.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if grown := len(b) - len(base); len(s.Drops) != MaxDrops || grown > 2048 {
+		t.Fatalf("%d drops add %d bytes, want %d drops in at most 2 KiB", len(s.Drops), grown, MaxDrops)
+	}
+	t.Logf("%d drops add %d bytes to the encoded state", len(s.Drops), len(b)-len(base))
 }
