@@ -50,9 +50,28 @@ type Config struct {
 	// A larger value is refused: not stored, reported in the DLQ and the
 	// finstream_values_refused_total metric.
 	MaxStateBytes int
+	// HotStandby keeps the table partitions an instance does not own up to
+	// date in its storage (goka.WithHotStandby, with WithRecoverAhead), so
+	// that taking them over after another instance died needs no restore,
+	// only the changelog written since. It costs reading every table's
+	// changelog in every instance, and disk for every partition; it needs
+	// StorageDir (in-memory tables are rebuilt at each generation).
+	HotStandby bool
 	// Options are appended to every processor's options (tests: goka.WithTester).
 	Options []goka.ProcessorOption
 }
+
+// Consumer-group timing of every goka processor (SaramaConfig), tuned for
+// a fast takeover: a dead member is noticed after SessionTimeout without a
+// heartbeat, and the survivors learn of the rebalance within
+// HeartbeatInterval. RebalanceTimeout is how long the coordinator waits for
+// the members to rejoin (it must cover a member's cleanup: stopping its
+// partitions and committing).
+const (
+	SessionTimeout    = 6 * time.Second // Kafka's group.min.session.timeout.ms (kfake's too)
+	HeartbeatInterval = 2 * time.Second
+	RebalanceTimeout  = 30 * time.Second
+)
 
 // DefaultMaxStateBytes is the default cap of a table value: every value
 // is bounded by design (DESIGN.md, "State cost"; the largest measured is
@@ -66,6 +85,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Codecs == nil {
 		return errors.New("processors: no codecs")
+	}
+	if c.HotStandby && c.StorageDir == "" {
+		return errors.New("processors: hot standby needs a storage dir")
 	}
 	if c.FlushInterval <= 0 {
 		c.FlushInterval = 5 * time.Millisecond
@@ -98,6 +120,9 @@ func SaramaConfig(flush time.Duration) *sarama.Config {
 	c.Producer.Compression = sarama.CompressionNone
 	c.Producer.RequiredAcks = sarama.WaitForAll
 	c.Metadata.RefreshFrequency = time.Minute
+	c.Consumer.Group.Session.Timeout = SessionTimeout
+	c.Consumer.Group.Heartbeat.Interval = HeartbeatInterval
+	c.Consumer.Group.Rebalance.Timeout = RebalanceTimeout
 	return c
 }
 
@@ -126,6 +151,9 @@ func (c *Config) options(group goka.Group) []goka.ProcessorOption {
 		goka.WithConsumerSaramaBuilder(goka.SaramaConsumerBuilderWithConfig(c.sarama())),
 		goka.WithTopicManagerBuilder(TopicManagerBuilder(c.sarama())),
 		goka.WithLogger(gokaLogger{c.Logger.With("group", string(group))}),
+	}
+	if c.HotStandby {
+		opts = append(opts, goka.WithHotStandby(), goka.WithRecoverAhead())
 	}
 	if c.StorageDir != "" {
 		dir := filepath.Join(c.StorageDir, "goka")

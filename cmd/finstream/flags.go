@@ -36,6 +36,7 @@ type options struct {
 	auth        authOptions // tokens and rate limits (auth.go)
 
 	kafkaSecurity // Kafka TLS and SASL, registry auth (kafkasec.go)
+	hotStandby    bool
 }
 
 func newFlagSet(name, summary string, stderr io.Writer) *flag.FlagSet {
@@ -68,6 +69,7 @@ func (o *options) kafkaFlags(fs *flag.FlagSet, defaultBrokers, defaultRegistry s
 
 func (o *options) processorFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.flush, "flush-interval", 5*time.Millisecond, "Kafka producer flush interval per hop (goka's default is 100ms)")
+	fs.BoolVar(&o.hotStandby, "hot-standby", false, "keep the table partitions of other instances up to date on disk, so a takeover needs no restore (more network and disk)")
 }
 
 func (o *options) apiFlags(fs *flag.FlagSet) {

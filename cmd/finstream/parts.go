@@ -212,7 +212,8 @@ func startPush(ctx context.Context, g *errgroup.Group, brokers []string, sec *ka
 	}
 	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(brokers...), kgo.ConsumerGroup("finstream-push"),
 		kgo.ConsumeTopics(topics.Notifications), kgo.DisableAutoCommit(), kgo.BlockRebalanceOnPoll(),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart())}, sec.Opts()...)...)
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		kgo.SessionTimeout(processors.SessionTimeout), kgo.HeartbeatInterval(processors.HeartbeatInterval)}, sec.Opts()...)...)
 	if err != nil {
 		return fmt.Errorf("push consumer: %w", err)
 	}

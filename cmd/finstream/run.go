@@ -122,7 +122,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	pm := processors.NewMetrics(metrics)
 
 	procs, err := processors.New(processors.Config{
-		Brokers: brokers, Kafka: &o.kafka, StorageDir: dataDir, FlushInterval: o.flush, Codecs: c, Logger: log,
+		Brokers: brokers, Kafka: &o.kafka, StorageDir: dataDir, FlushInterval: o.flush, Codecs: c, Logger: log, HotStandby: o.hotStandby,
 	}, pm)
 	if err != nil {
 		return err
@@ -279,7 +279,7 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	pm := processors.NewMetrics(metrics)
 	g, gctx := errgroup.WithContext(ctx)
-	procs, err := processors.New(processors.Config{Brokers: r.brokers, Kafka: &o.kafka, StorageDir: dataDir, FlushInterval: o.flush, Codecs: r.codecs, Logger: log, Groups: only}, pm)
+	procs, err := processors.New(processors.Config{Brokers: r.brokers, Kafka: &o.kafka, HotStandby: o.hotStandby, StorageDir: dataDir, FlushInterval: o.flush, Codecs: r.codecs, Logger: log, Groups: only}, pm)
 	if err != nil {
 		return err
 	}
