@@ -123,6 +123,10 @@ func SaramaConfig(flush time.Duration) *sarama.Config {
 	c.Consumer.Group.Session.Timeout = SessionTimeout
 	c.Consumer.Group.Heartbeat.Interval = HeartbeatInterval
 	c.Consumer.Group.Rebalance.Timeout = RebalanceTimeout
+	// A join or sync refused during a rebalance is retried soon (sarama
+	// waits 2s, 4 times), as often within about the same window.
+	c.Consumer.Group.Rebalance.Retry.Backoff = 250 * time.Millisecond
+	c.Consumer.Group.Rebalance.Retry.Max = 32
 	return c
 }
 
