@@ -12,7 +12,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"finstream/benchmarks/loadgen"
 	"finstream/kafkasec"
 	"finstream/kafkasec/kafkasectest"
 	"finstream/sinks/pgtest"
@@ -58,15 +57,7 @@ func TestEveryRoleOnSASLSSLOnly(t *testing.T) {
 		"--users", "20", "--count", "1500", "--rate", "0", "--seed", "7", "--foreign-zone-frac", "0", "--truth-out", truthPath)...)...).CombinedOutput(); err != nil {
 		t.Fatalf("simulate: %v\n%s", err, out)
 	}
-	f, err := os.Open(truthPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	truth, err := loadgen.ReadTruth(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	truth := readTruth(t, truthPath)
 
 	// CDC reaches the API: every user's spend per period and category.
 	n := &node{t: t, listen: apiRole.public}
@@ -84,15 +75,7 @@ func TestEveryRoleOnSASLSSLOnly(t *testing.T) {
 	}
 	waitFor(t, 90*time.Second, "API spending equal to the truth", func() (bool, string) {
 		for k, cats := range want {
-			code, body := n.call("GET", "/v1/me/spending?period="+k.p, k.u, "")
-			if code != 200 {
-				return false, fmt.Sprintf("GET spending %s %s: %d", k.u, k.p, code)
-			}
-			got := map[string]int64{}
-			for _, s := range body["spending"].([]any) {
-				m := s.(map[string]any)
-				got[m["category"].(string)] += int64(m["spent_minor"].(float64))
-			}
+			got := spendingOf(t, n, k.u, k.p)
 			for c, v := range cats {
 				if got[c] != v {
 					return false, fmt.Sprintf("%s %s %s: %d, want %d", k.u, k.p, c, got[c], v)

@@ -25,16 +25,7 @@ func runOnce(t *testing.T, users, budgetUsers int, start time.Time) replayRun {
 	t.Helper()
 	n := newNode(t)
 	n.start()
-	const limit = 200_000
-	for i := 1; i <= budgetUsers; i++ {
-		u := fmt.Sprintf("USR-%06d", i)
-		if code, _ := n.call("PUT", "/v1/me/budgets/groceries", u, fmt.Sprintf(`{"limit_minor":%d,"currency":"THB"}`, limit)); code != 202 {
-			t.Fatalf("PUT budget for %s: %d", u, code)
-		}
-	}
-	for i := 1; i <= budgetUsers; i++ { // every budget exists before the first spend
-		waitBudget(t, n, fmt.Sprintf("USR-%06d", i), "groceries", func(b map[string]any) bool { return b["limit_minor"] == float64(limit) })
-	}
+	groceryBudgets(t, n, budgetUsers, 200_000)
 	out, err := exec.Command(binary, "simulate", "--brokers", n.broker, "--users", fmt.Sprint(users), "--count", "20000",
 		"--rate", "4000", "--seed", "42", "--foreign-zone-frac", "0", "--start", start.Format(time.RFC3339)).CombinedOutput()
 	if err != nil {
