@@ -30,6 +30,8 @@ type RegistryConfig struct {
 	Topic string
 	// Logger receives the registry's logs. Zero value means no logs.
 	Logger *slog.Logger
+	// KafkaOptions are extra franz-go options (TLS, SASL) of its clients.
+	KafkaOptions []kgo.Opt
 }
 
 // Validate reports a configuration NewRegistry cannot start with.
@@ -104,11 +106,11 @@ func NewRegistry(ctx context.Context, cfg RegistryConfig) (*Registry, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	kc, err := kgo.NewClient(
+	kc, err := kgo.NewClient(append([]kgo.Opt{
 		kgo.SeedBrokers(cfg.Brokers...),
 		kgo.RecordPartitioner(kgo.ManualPartitioner()),
 		kgo.ProducerLinger(0),
-	)
+	}, cfg.KafkaOptions...)...)
 	if err != nil {
 		return nil, fmt.Errorf("schema registry: kafka client: %w", err)
 	}
@@ -126,7 +128,7 @@ func NewRegistry(ctx context.Context, cfg RegistryConfig) (*Registry, error) {
 		kc.Close()
 		return nil, fmt.Errorf("schema registry: %w", err)
 	}
-	state, err := r.readLog(ctx, cfg.Brokers)
+	state, err := r.readLog(ctx, cfg.Brokers, cfg.KafkaOptions)
 	if err != nil {
 		kc.Close()
 		return nil, fmt.Errorf("schema registry: %w", err)

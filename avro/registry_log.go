@@ -137,7 +137,7 @@ func (r *Registry) ensureTopic(ctx context.Context) error {
 // SCHEMA key (as compaction would). Marking the end, as Confluent Schema
 // Registry does, makes the read stop at a record that exists whatever
 // compaction removed before it.
-func (r *Registry) readLog(ctx context.Context, seeds []string) (map[subjectVersion]*logValue, error) {
+func (r *Registry) readLog(ctx context.Context, seeds []string, opts []kgo.Opt) (map[subjectVersion]*logValue, error) {
 	noop, err := json.Marshal(logKey{KeyType: keyNoop})
 	if err != nil {
 		return nil, err
@@ -146,10 +146,10 @@ func (r *Registry) readLog(ctx context.Context, seeds []string) (map[subjectVers
 	if err := r.write(ctx, mark); err != nil {
 		return nil, fmt.Errorf("mark end of %s: %w", r.topic, err)
 	}
-	cl, err := kgo.NewClient(
+	cl, err := kgo.NewClient(append([]kgo.Opt{
 		kgo.SeedBrokers(seeds...),
 		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{r.topic: {0: kgo.NewOffset().AtStart()}}),
-	)
+	}, opts...)...)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", r.topic, err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/lovoo/goka/storage"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"finstream/kafkasec"
 	"finstream/topics"
 )
 
@@ -21,6 +22,8 @@ import (
 type Config struct {
 	// Brokers to connect to. Required.
 	Brokers []string
+	// Kafka is the TLS and SASL of every Kafka client (nil: plaintext).
+	Kafka *kafkasec.Config
 	// StorageDir holds goka's local table storage (leveldb). "" keeps tables
 	// in memory (they are then restored from their changelog at each start).
 	StorageDir string
@@ -47,9 +50,28 @@ type Config struct {
 	// A larger value is refused: not stored, reported in the DLQ and the
 	// finstream_values_refused_total metric.
 	MaxStateBytes int
+	// HotStandby keeps the table partitions an instance does not own up to
+	// date in its storage (goka.WithHotStandby, with WithRecoverAhead), so
+	// that taking them over after another instance died needs no restore,
+	// only the changelog written since. It costs reading every table's
+	// changelog in every instance, and disk for every partition; it needs
+	// StorageDir (in-memory tables are rebuilt at each generation).
+	HotStandby bool
 	// Options are appended to every processor's options (tests: goka.WithTester).
 	Options []goka.ProcessorOption
 }
+
+// Consumer-group timing of every goka processor (SaramaConfig), tuned for
+// a fast takeover: a dead member is noticed after SessionTimeout without a
+// heartbeat, and the survivors learn of the rebalance within
+// HeartbeatInterval. RebalanceTimeout is how long the coordinator waits for
+// the members to rejoin (it must cover a member's cleanup: stopping its
+// partitions and committing).
+const (
+	SessionTimeout    = 6 * time.Second // Kafka's group.min.session.timeout.ms (kfake's too)
+	HeartbeatInterval = 2 * time.Second
+	RebalanceTimeout  = 30 * time.Second
+)
 
 // DefaultMaxStateBytes is the default cap of a table value: every value
 // is bounded by design (DESIGN.md, "State cost"; the largest measured is
@@ -63,6 +85,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Codecs == nil {
 		return errors.New("processors: no codecs")
+	}
+	if c.HotStandby && c.StorageDir == "" {
+		return errors.New("processors: hot standby needs a storage dir")
 	}
 	if c.FlushInterval <= 0 {
 		c.FlushInterval = 5 * time.Millisecond
@@ -95,20 +120,26 @@ func SaramaConfig(flush time.Duration) *sarama.Config {
 	c.Producer.Compression = sarama.CompressionNone
 	c.Producer.RequiredAcks = sarama.WaitForAll
 	c.Metadata.RefreshFrequency = time.Minute
-	// Failover: a member that stops heartbeating (kill -9, a lost host) is
-	// expelled after SessionTimeout, and its partitions move at the
-	// rebalance that follows. 6 s is the smallest session Kafka accepts by
-	// default (group.min.session.timeout.ms); heartbeats at a third of it.
-	// Sarama's defaults are 10 s and 3 s, with 60 s for members to rejoin.
 	c.Consumer.Group.Session.Timeout = SessionTimeout
-	c.Consumer.Group.Heartbeat.Interval = SessionTimeout / 3
-	c.Consumer.Group.Rebalance.Timeout = 20 * time.Second
+	c.Consumer.Group.Heartbeat.Interval = HeartbeatInterval
+	c.Consumer.Group.Rebalance.Timeout = RebalanceTimeout
+	// A join or sync refused during a rebalance is retried soon (sarama
+	// waits 2s, 4 times), as often within about the same window.
+	c.Consumer.Group.Rebalance.Retry.Backoff = 250 * time.Millisecond
+	c.Consumer.Group.Rebalance.Retry.Max = 32
 	return c
 }
 
-// SessionTimeout is the consumer-group session of the processors: how long
-// a silent member keeps its partitions.
-const SessionTimeout = 6 * time.Second
+// TopicManagerBuilder is the topic manager of finstream's processors,
+// views and emitters: on sc (with its TLS and SASL), creating no topic.
+func TopicManagerBuilder(sc *sarama.Config) goka.TopicManagerBuilder {
+	tm := goka.NewTopicManagerConfig()
+	tm.NoCreate = true
+	return goka.TopicManagerBuilderWithConfig(sc, tm)
+}
+
+// sarama is SaramaConfig with the Kafka security applied.
+func (c *Config) sarama() *sarama.Config { return c.Kafka.Sarama(SaramaConfig(c.FlushInterval)) }
 
 func (c *Config) options(group goka.Group) []goka.ProcessorOption {
 	// goka never creates a topic: it would create tables and loops with its
@@ -117,15 +148,16 @@ func (c *Config) options(group goka.Group) []goka.ProcessorOption {
 	// every table and loop first with topics.EnsureTopics (cmd/ does, with
 	// --replication-factor), and a missing one fails the processor's start
 	// with its name.
-	tm := goka.NewTopicManagerConfig()
-	tm.NoCreate = true
 	opts := []goka.ProcessorOption{
 		goka.WithHasher(topics.Hasher()),
-		goka.WithProducerBuilder(goka.ProducerBuilderWithConfig(SaramaConfig(c.FlushInterval))),
-		goka.WithConsumerGroupBuilder(orderedCommits(goka.ConsumerGroupBuilderWithConfig(SaramaConfig(c.FlushInterval)))),
-		goka.WithConsumerSaramaBuilder(goka.SaramaConsumerBuilderWithConfig(SaramaConfig(c.FlushInterval))),
-		goka.WithTopicManagerBuilder(goka.TopicManagerBuilderWithConfig(SaramaConfig(c.FlushInterval), tm)),
+		goka.WithProducerBuilder(goka.ProducerBuilderWithConfig(c.sarama())),
+		goka.WithConsumerGroupBuilder(orderedCommits(goka.ConsumerGroupBuilderWithConfig(c.sarama()))),
+		goka.WithConsumerSaramaBuilder(goka.SaramaConsumerBuilderWithConfig(c.sarama())),
+		goka.WithTopicManagerBuilder(TopicManagerBuilder(c.sarama())),
 		goka.WithLogger(gokaLogger{c.Logger.With("group", string(group))}),
+	}
+	if c.HotStandby {
+		opts = append(opts, goka.WithHotStandby(), goka.WithRecoverAhead())
 	}
 	if c.StorageDir != "" {
 		dir := filepath.Join(c.StorageDir, "goka")

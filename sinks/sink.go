@@ -174,6 +174,10 @@ func (s *Sink) Run(ctx context.Context) error {
 		kgo.DisableAutoCommit(),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
 		kgo.FetchMaxWait(time.Second),
+		// A fast takeover by another sink instance (franz-go's default
+		// session is 45s), as the processors' groups (processors.SessionTimeout).
+		kgo.SessionTimeout(6 * time.Second),
+		kgo.HeartbeatInterval(2 * time.Second),
 	}, s.cfg.KafkaOptions...)
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {

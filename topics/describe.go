@@ -27,8 +27,8 @@ type Description struct {
 
 // Describe describes every topic of want, and with all every other topic
 // of the cluster too (internal ones, "__..." excepted), sorted by name.
-func Describe(ctx context.Context, brokers []string, want []Topic, all bool) ([]Description, error) {
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
+func Describe(ctx context.Context, brokers []string, want []Topic, all bool, opts ...kgo.Opt) ([]Description, error) {
+	cl, err := newClient(brokers, opts)
 	if err != nil {
 		return nil, fmt.Errorf("kafka client for %v: %w", brokers, err)
 	}

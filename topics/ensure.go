@@ -20,14 +20,14 @@ import (
 // It is idempotent and works on kfake and real Kafka. replication is the
 // replication factor for new topics: 0 means DefaultReplication (min(3,
 // brokers in the cluster)), -1 the broker's default.
-func EnsureTopics(ctx context.Context, brokers []string, ts []Topic, replication int16) error {
-	_, err := CreateMissing(ctx, brokers, ts, replication)
+func EnsureTopics(ctx context.Context, brokers []string, ts []Topic, replication int16, opts ...kgo.Opt) error {
+	_, err := CreateMissing(ctx, brokers, ts, replication, opts...)
 	return err
 }
 
 // CreateMissing is EnsureTopics returning the names of the topics it created.
-func CreateMissing(ctx context.Context, brokers []string, ts []Topic, replication int16) ([]string, error) {
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
+func CreateMissing(ctx context.Context, brokers []string, ts []Topic, replication int16, opts ...kgo.Opt) ([]string, error) {
+	cl, err := newClient(brokers, opts)
 	if err != nil {
 		return nil, fmt.Errorf("kafka client for %v: %w", brokers, err)
 	}
@@ -70,8 +70,8 @@ const MaxDefaultReplication = 3
 
 // DefaultReplication is the replication factor finstream creates topics
 // with when none is given: min(3, brokers in the cluster).
-func DefaultReplication(ctx context.Context, brokers []string) (int16, error) {
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
+func DefaultReplication(ctx context.Context, brokers []string, opts ...kgo.Opt) (int16, error) {
+	cl, err := newClient(brokers, opts)
 	if err != nil {
 		return 0, fmt.Errorf("kafka client for %v: %w", brokers, err)
 	}
@@ -93,8 +93,8 @@ func defaultReplication(ctx context.Context, adm *kadm.Client) (int16, error) {
 // an older finstream created without them. For the embedded broker only (on
 // a real cluster the broker defaults are the operator's choice): kfake
 // applies its default retention.ms of 7 days to compacted topics too.
-func FillRetention(ctx context.Context, brokers []string, ts []Topic) error {
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
+func FillRetention(ctx context.Context, brokers []string, ts []Topic, opts ...kgo.Opt) error {
+	cl, err := newClient(brokers, opts)
 	if err != nil {
 		return fmt.Errorf("kafka client for %v: %w", brokers, err)
 	}
@@ -138,4 +138,10 @@ func FillRetention(ctx context.Context, brokers []string, ts []Topic) error {
 		}
 	}
 	return nil
+}
+
+// newClient is a client of brokers with opts (kafkasec's, for instance)
+// appended to the seeds: every function of this package takes them.
+func newClient(brokers []string, opts []kgo.Opt) (*kgo.Client, error) {
+	return kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(brokers...)}, opts...)...)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
+	"finstream/kafkasec"
 	"finstream/topics"
 )
 
@@ -48,6 +49,8 @@ type brokerConfig struct {
 	SegmentBytes int64
 	// Topics are created instead of topics.All(Partitions) when set.
 	Topics []topics.Topic
+	// Security is the listener's TLS and SASL (nil: plaintext).
+	Security *brokerSecurity
 }
 
 // embeddedBroker is the kfake cluster with its cleaner. Close stops the
@@ -56,6 +59,8 @@ type embeddedBroker struct {
 	*kfake.Cluster
 	stop context.CancelFunc
 	done sync.WaitGroup
+	// client is the security the broker's own clients connect with.
+	client *kafkasec.Config
 }
 
 // startBroker starts the embedded kfake broker persisted under cfg.Dir and
@@ -76,33 +81,37 @@ func startBroker(ctx context.Context, cfg brokerConfig, log *slog.Logger) (*embe
 	if ts == nil {
 		ts = topics.All(int32(cfg.Partitions))
 	}
-	c, err := kfake.NewCluster(
+	sec := cfg.Security
+	if sec == nil {
+		sec = &brokerSecurity{}
+	}
+	c, err := kfake.NewCluster(append([]kfake.Opt{
 		kfake.NumBrokers(1),
 		kfake.DataDir(filepath.Join(cfg.Dir, "kafka")),
 		kfake.DefaultNumPartitions(cfg.Partitions),
 		kfake.BrokerConfigs(map[string]string{"log.segment.bytes": strconv.FormatInt(cfg.SegmentBytes, 10)}),
 		kfake.ListenFn(func(network, _ string) (net.Listener, error) { return net.Listen(network, cfg.Addr) }),
-	)
+	}, sec.opts...)...)
 	if err != nil {
 		return nil, fmt.Errorf("embedded broker on %s: %w", cfg.Addr, err)
 	}
 	brokers := c.ListenAddrs()
-	if err := topics.EnsureTopics(ctx, brokers, ts, 1); err != nil {
+	if err := topics.EnsureTopics(ctx, brokers, ts, 1, sec.client.Opts()...); err != nil {
 		c.Close()
 		return nil, err
 	}
-	if err := topics.FillRetention(ctx, brokers, ts); err != nil { // a data dir of an older finstream
+	if err := topics.FillRetention(ctx, brokers, ts, sec.client.Opts()...); err != nil { // a data dir of an older finstream
 		c.Close()
 		return nil, err
 	}
 	cctx, stop := context.WithCancel(context.Background())
-	b := &embeddedBroker{Cluster: c, stop: stop}
+	b := &embeddedBroker{Cluster: c, stop: stop, client: &sec.client}
 	b.done.Add(1)
 	go func() {
 		defer b.done.Done()
 		clean(cctx, c, cfg.CleanEvery, log)
 	}()
-	log.Info("embedded broker ready", "listen", brokers[0], "data_dir", cfg.Dir, "clean_every", cfg.CleanEvery)
+	log.Info("embedded broker ready", "listen", brokers[0], "security", sec.client.Protocol(), "data_dir", cfg.Dir, "clean_every", cfg.CleanEvery)
 	return b, nil
 }
 

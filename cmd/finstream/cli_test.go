@@ -31,12 +31,17 @@ func TestCommandLine(t *testing.T) {
 		{"help of topics", []string{"topics", "-h"}, 0, "--replication-factor"},
 		{"ops listen in help", []string{"wsfanout", "-h"}, 0, "--ops-listen"},
 		{"bad replication factor", []string{"processors", "--replication-factor", "-1"}, 2, "--replication-factor"},
+		{"TLS cert without key", []string{"topics", "--kafka-tls-cert", "c.pem"}, 2, "--kafka-tls-cert needs --kafka-tls-key"},
+		{"unknown SASL mechanism", []string{"lag", "--kafka-sasl-mechanism", "GSSAPI", "--kafka-sasl-user", "u"}, 2, "want PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512"},
+		{"SASL user without password", []string{"simulate", "--kafka-sasl-mechanism", "PLAIN", "--kafka-sasl-user", "u"}, 2, "needs a password in FINSTREAM_KAFKA_SASL_PASSWORD"},
+		{"broker SASL without password", []string{"broker", "--broker-sasl-user", "u"}, 2, "needs a password in FINSTREAM_KAFKA_SASL_PASSWORD"},
+		{"registry user without password", []string{"api", "--dev", "--registry-user", "u"}, 2, "needs a password in FINSTREAM_REGISTRY_PASSWORD"},
 		{"bad ops listen address", []string{"sink", "--database-url", "postgres://x@y/z", "--ops-listen", "nowhere"}, 2, "--ops-listen"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cmd := exec.Command(binary, c.args...)
-			cmd.Env = append(cmd.Environ(), "FINSTREAM_JWT_SECRET=")
+			cmd.Env = append(cmd.Environ(), "FINSTREAM_JWT_SECRET=", "FINSTREAM_KAFKA_SASL_PASSWORD=", "FINSTREAM_REGISTRY_PASSWORD=")
 			out, err := cmd.CombinedOutput()
 			code := 0
 			var ee *exec.ExitError

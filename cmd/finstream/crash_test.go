@@ -56,16 +56,7 @@ const crashLimit = 200_000
 // final spend implies was crossed upward while the stream ran.
 func seedCrashBudgets(t *testing.T, n *node, budgetUsers int) {
 	t.Helper()
-	const limit = crashLimit
-	for i := 1; i <= budgetUsers; i++ {
-		u := fmt.Sprintf("USR-%06d", i)
-		if code, _ := n.call("PUT", "/v1/me/budgets/groceries", u, fmt.Sprintf(`{"limit_minor":%d,"currency":"THB"}`, limit)); code != 202 {
-			t.Fatalf("PUT budget for %s: %d", u, code)
-		}
-	}
-	for i := 1; i <= budgetUsers; i++ {
-		waitBudget(t, n, fmt.Sprintf("USR-%06d", i), "groceries", func(b map[string]any) bool { return b["limit_minor"] == float64(limit) })
-	}
+	groceryBudgets(t, n, budgetUsers, crashLimit)
 }
 
 // truthSimulation is `finstream simulate` sending 30,000 CDC events at
@@ -115,15 +106,7 @@ func (s *truthSimulation) check(t *testing.T, n *node, users, budgetUsers int) m
 	if err := sim.Wait(); err != nil {
 		t.Fatalf("simulate: %v\n%s", err, simLog)
 	}
-	f, err := os.Open(truthPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	truth, err := loadgen.ReadTruth(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	truth := readTruth(t, truthPath)
 	if truth.Sent() != 30000 {
 		t.Fatalf("simulate sent %d events, want 30000", truth.Sent())
 	}
@@ -153,15 +136,7 @@ func (s *truthSimulation) check(t *testing.T, n *node, users, budgetUsers int) m
 	mismatches := func() (checked int, diffs []diff) {
 		for u, periods := range want {
 			for p, cats := range periods {
-				code, body := n.call("GET", "/v1/me/spending?period="+p, u, "")
-				if code != 200 {
-					t.Fatalf("GET spending %s %s: %d %v", u, p, code, body)
-				}
-				got := map[string]int64{}
-				for _, s := range body["spending"].([]any) {
-					m := s.(map[string]any)
-					got[m["category"].(string)] += int64(m["spent_minor"].(float64))
-				}
+				got := spendingOf(t, n, u, p)
 				for c, v := range cats {
 					if got[c] != v {
 						diffs = append(diffs, diff{u, p, c, got[c], v})
@@ -249,4 +224,51 @@ func (s *truthSimulation) check(t *testing.T, n *node, users, budgetUsers int) m
 	t.Logf("%d alerts: %d distinct, %d delivered again after the crash; %d thresholds implied by the truth, all fired",
 		len(alerts), len(byID), copies, expected)
 	return want
+}
+
+// groceryBudgets creates a groceries budget of limit for USR-000001 to
+// USR-<users> and waits until every one exists, before their first spend
+// (so that every threshold the final spend implies is crossed upward while
+// the stream runs).
+func groceryBudgets(t *testing.T, n *node, users int, limit int64) {
+	t.Helper()
+	for i := 1; i <= users; i++ {
+		u := fmt.Sprintf("USR-%06d", i)
+		if code, _ := n.call("PUT", "/v1/me/budgets/groceries", u, fmt.Sprintf(`{"limit_minor":%d,"currency":"THB"}`, limit)); code != 202 {
+			t.Fatalf("PUT budget for %s: %d", u, code)
+		}
+	}
+	for i := 1; i <= users; i++ {
+		waitBudget(t, n, fmt.Sprintf("USR-%06d", i), "groceries", func(b map[string]any) bool { return b["limit_minor"] == float64(limit) })
+	}
+}
+
+// readTruth reads the ground truth `simulate --truth-out` wrote.
+func readTruth(t *testing.T, path string) *loadgen.Truth {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	truth, err := loadgen.ReadTruth(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return truth
+}
+
+// spendingOf is GET /v1/me/spending?period=p of user, by category.
+func spendingOf(t *testing.T, n *node, user, p string) map[string]int64 {
+	t.Helper()
+	code, body := n.call("GET", "/v1/me/spending?period="+p, user, "")
+	if code != 200 {
+		t.Fatalf("GET spending %s %s: %d %v", user, p, code, body)
+	}
+	got := map[string]int64{}
+	for _, s := range body["spending"].([]any) {
+		m := s.(map[string]any)
+		got[m["category"].(string)] += int64(m["spent_minor"].(float64))
+	}
+	return got
 }

@@ -45,7 +45,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -113,7 +113,7 @@ func (n *node) start(extra ...string) {
 
 // waitOK waits until url answers 200, failing at once when the process
 // (exited) ends first.
-func waitOK(t *testing.T, d time.Duration, what, url string, exited chan error, log fmt.Stringer) {
+func waitOK(t testing.TB, d time.Duration, what, url string, exited chan error, log fmt.Stringer) {
 	t.Helper()
 	waitFor(t, d, what+" ready", func() (bool, string) {
 		select {
@@ -157,7 +157,7 @@ func (n *node) kill() {
 }
 
 // waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, d time.Duration, what string, cond func() (bool, string)) {
+func waitFor(t testing.TB, d time.Duration, what string, cond func() (bool, string)) {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for {

@@ -34,6 +34,9 @@ type options struct {
 	opsListen   string
 	replication int
 	auth        authOptions // tokens and rate limits (auth.go)
+
+	kafkaSecurity // Kafka TLS and SASL, registry auth (kafkasec.go)
+	hotStandby    bool
 }
 
 func newFlagSet(name, summary string, stderr io.Writer) *flag.FlagSet {
@@ -54,15 +57,19 @@ func (o *options) brokerFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.brokerListen, "broker-listen", "127.0.0.1:9092", "address the embedded broker listens on for outside Kafka clients")
 	fs.StringVar(&o.registryListen, "registry-listen", "127.0.0.1:8081", "address of the in-process schema registry (Confluent REST subset)")
 	o.partitionsFlag(fs)
+	o.brokerSecFlags(fs)
 }
 
 func (o *options) kafkaFlags(fs *flag.FlagSet, defaultBrokers, defaultRegistry string) {
 	fs.StringVar(&o.brokers, "brokers", defaultBrokers, "comma-separated Kafka bootstrap brokers (host:port,...)")
 	fs.StringVar(&o.registry, "registry", defaultRegistry, "schema registry URL")
+	o.kafkaSecFlags(fs)
+	o.registryAuthFlags(fs)
 }
 
 func (o *options) processorFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.flush, "flush-interval", 5*time.Millisecond, "Kafka producer flush interval per hop (goka's default is 100ms)")
+	fs.BoolVar(&o.hotStandby, "hot-standby", false, "keep the table partitions of other instances up to date on disk, so a takeover needs no restore (more network and disk)")
 }
 
 func (o *options) apiFlags(fs *flag.FlagSet) {

@@ -36,6 +36,7 @@ func runLag(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := newFlagSet("lag", lagSummary, stderr)
 	var o options
 	fs.StringVar(&o.brokers, "brokers", "127.0.0.1:9092", "comma-separated Kafka bootstrap brokers (host:port,...)")
+	o.kafkaSecFlags(fs)
 	api := fs.String("api", "", "URL of a running finstream's ops listener (http://host:port of its --ops-listen): read its /v1/ops/lag instead of sampling the brokers")
 	groups := fs.String("group", "", "comma-separated group names to show (default: every finstream-* group)")
 	samples := fs.Int("samples", 5, "samples taken from --brokers before printing (>= 2); also the status window")
@@ -106,7 +107,10 @@ func runLag(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	m, err := lag.NewMonitor(lag.Config{Brokers: brokers, Interval: *interval, Window: *samples, Groups: only, Logger: log})
+	if err := o.checkKafka(); err != nil {
+		return err
+	}
+	m, err := lag.NewMonitor(lag.Config{Brokers: brokers, KafkaOptions: o.kafka.Opts(), Interval: *interval, Window: *samples, Groups: only, Logger: log})
 	if err != nil {
 		return badConfig("%v", err)
 	}
@@ -116,7 +120,7 @@ func runLag(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return nil
 		}
 		if err := m.Sample(ctx); err != nil {
-			return fmt.Errorf("sample %v: %w", brokers, err)
+			return o.kafka.Explain(fmt.Errorf("sample %v: %w", brokers, err))
 		}
 	}
 	for {
@@ -127,7 +131,7 @@ func runLag(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return nil
 		}
 		if err := m.Sample(ctx); err != nil {
-			return fmt.Errorf("sample %v: %w", brokers, err)
+			return o.kafka.Explain(fmt.Errorf("sample %v: %w", brokers, err))
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"finstream/api"
+	"finstream/kafkasec"
 	"finstream/topics/lag"
 )
 
@@ -105,8 +106,8 @@ func (o *options) serveOps(ctx context.Context, g *errgroup.Group, mux http.Hand
 
 // startLag starts a lag monitor of every finstream consumer group in g and
 // serves it on the ops mux (GET /v1/ops/lag and the /ops page).
-func startLag(ctx context.Context, g *errgroup.Group, brokers []string, ops *http.ServeMux, reg prometheus.Registerer, log *slog.Logger) (*lag.Monitor, error) {
-	mon, err := lag.NewMonitor(lag.Config{Brokers: brokers, Registerer: reg, Logger: log})
+func startLag(ctx context.Context, g *errgroup.Group, brokers []string, sec *kafkasec.Config, ops *http.ServeMux, reg prometheus.Registerer, log *slog.Logger) (*lag.Monitor, error) {
+	mon, err := lag.NewMonitor(lag.Config{Brokers: brokers, KafkaOptions: sec.Opts(), Registerer: reg, Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("lag monitor: %w", err)
 	}

@@ -22,7 +22,7 @@ import (
 // opsPaths are the ops surfaces: on --ops-listen only.
 var opsPaths = []string{"/metrics", "/v1/ops/lag", "/ops"}
 
-func httpGet(t *testing.T, url string) (int, string) {
+func httpGet(t testing.TB, url string) (int, string) {
 	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {
@@ -80,7 +80,7 @@ type roleProc struct {
 
 // startRole runs the binary with args plus --ops-listen (and --listen when
 // public) and stops it with SIGTERM at cleanup.
-func startRole(t *testing.T, name string, public bool, args ...string) *roleProc {
+func startRole(t testing.TB, name string, public bool, args ...string) *roleProc {
 	t.Helper()
 	p := &roleProc{name: name, ops: freeAddr(t), log: &syncBuffer{}, exited: make(chan error, 1)}
 	args = append([]string{name, "--ops-listen", p.ops}, args...)
@@ -111,7 +111,7 @@ func startRole(t *testing.T, name string, public bool, args ...string) *roleProc
 }
 
 // waitReady waits until the role's ops /readyz answers 200.
-func (p *roleProc) waitReady(t *testing.T) {
+func (p *roleProc) waitReady(t testing.TB) {
 	t.Helper()
 	waitOK(t, 90*time.Second, p.name, "http://"+p.ops+"/readyz", p.exited, p.log)
 }

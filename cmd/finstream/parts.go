@@ -19,6 +19,7 @@ import (
 	"finstream/api"
 	"finstream/api/dashboard"
 	"finstream/avro"
+	"finstream/kafkasec"
 	"finstream/processors"
 	"finstream/processors/event"
 	"finstream/sinks/pushgw"
@@ -53,21 +54,15 @@ func serveHTTP(ctx context.Context, name, addr string, h http.Handler, log *slog
 	}, nil
 }
 
-// registryClient makes a client of the schema registry at url.
-func registryClient(url string) (*avro.Client, error) {
-	c, err := avro.NewClient(url)
-	if err != nil {
-		return nil, badConfig("--registry %q: %v", url, err)
-	}
-	return c, nil
-}
-
 // codecs registers the internal schemas, retrying while the registry starts.
 func codecs(ctx context.Context, reg *avro.Client, log *slog.Logger) (*processors.Codecs, error) {
 	for attempt := 1; ; attempt++ {
 		c, err := processors.NewCodecs(ctx, reg)
 		if err == nil {
 			return c, nil
+		}
+		if refused := registryRefused(err); refused != nil {
+			return nil, refused
 		}
 		if attempt >= 30 || ctx.Err() != nil {
 			return nil, fmt.Errorf("register schemas: %w", err)
@@ -106,11 +101,12 @@ func (p *apiPart) run(ctx context.Context) error {
 	return g.Wait()
 }
 
-func newView(brokers []string, table string, codec goka.Codec, sb storage.Builder, flush time.Duration) (*goka.View, error) {
+func newView(brokers []string, sec *kafkasec.Config, table string, codec goka.Codec, sb storage.Builder, flush time.Duration) (*goka.View, error) {
 	v, err := goka.NewView(brokers, goka.Table(table), codec,
 		goka.WithViewHasher(topics.Hasher()),
 		goka.WithViewStorageBuilder(sb),
-		goka.WithViewConsumerSaramaBuilder(goka.SaramaConsumerBuilderWithConfig(processors.SaramaConfig(flush))),
+		goka.WithViewConsumerSaramaBuilder(goka.SaramaConsumerBuilderWithConfig(sec.Sarama(processors.SaramaConfig(flush)))),
+		goka.WithViewTopicManagerBuilder(processors.TopicManagerBuilder(sec.Sarama(processors.SaramaConfig(flush)))),
 		goka.WithViewAutoReconnect(),
 	)
 	if err != nil {
@@ -119,10 +115,11 @@ func newView(brokers []string, table string, codec goka.Codec, sb storage.Builde
 	return v, nil
 }
 
-func newEmitter(brokers []string, topic string, codec goka.Codec) (*goka.Emitter, error) {
+func newEmitter(brokers []string, sec *kafkasec.Config, topic string, codec goka.Codec) (*goka.Emitter, error) {
 	em, err := goka.NewEmitter(brokers, goka.Stream(topic), codec,
 		goka.WithEmitterHasher(topics.Hasher()),
-		goka.WithEmitterProducerBuilder(goka.ProducerBuilderWithConfig(processors.SaramaConfig(time.Millisecond))),
+		goka.WithEmitterProducerBuilder(goka.ProducerBuilderWithConfig(sec.Sarama(processors.SaramaConfig(time.Millisecond)))),
+		goka.WithEmitterTopicManagerBuilder(processors.TopicManagerBuilder(sec.Sarama(processors.SaramaConfig(time.Millisecond)))),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("emitter of %s: %w", topic, err)
@@ -155,7 +152,7 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 		{&accountsView, topics.TableAccounts, c.AccountsTable},
 		{&txnsView, topics.TableTxns, c.TxnsTable},
 	} {
-		if *v.dst, err = newView(brokers, v.table, v.codec, sb, o.flush); err != nil {
+		if *v.dst, err = newView(brokers, &o.kafka, v.table, v.codec, sb, o.flush); err != nil {
 			return nil, err
 		}
 	}
@@ -180,7 +177,7 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 		{&notifyCmds, topics.CommandsNotify, cc.NotifyCommands},
 		{&txnCmds, topics.CommandsTxn, c.CommandsTxn},
 	} {
-		if *e.dst, err = newEmitter(brokers, e.topic, e.codec); err != nil {
+		if *e.dst, err = newEmitter(brokers, &o.kafka, e.topic, e.codec); err != nil {
 			return nil, err
 		}
 	}
@@ -208,14 +205,15 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 // startPush delivers finstream.notifications to the push gateway at url:
 // HTTP POST with retries; offsets are committed only after delivery, and
 // what the gateway refuses goes to finstream.dlq with the reason.
-func startPush(ctx context.Context, g *errgroup.Group, brokers []string, url string, c *processors.Codecs, reg prometheus.Registerer, log *slog.Logger) error {
+func startPush(ctx context.Context, g *errgroup.Group, brokers []string, sec *kafkasec.Config, url string, c *processors.Codecs, reg prometheus.Registerer, log *slog.Logger) error {
 	sender, err := pushgw.New(pushgw.Config{URL: url, Metrics: pushgw.NewMetrics(reg), Logger: log})
 	if err != nil {
 		return badConfig("--push-url: %v", err)
 	}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumerGroup("finstream-push"),
+	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(brokers...), kgo.ConsumerGroup("finstream-push"),
 		kgo.ConsumeTopics(topics.Notifications), kgo.DisableAutoCommit(), kgo.BlockRebalanceOnPoll(),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		kgo.SessionTimeout(processors.SessionTimeout), kgo.HeartbeatInterval(processors.HeartbeatInterval)}, sec.Opts()...)...)
 	if err != nil {
 		return fmt.Errorf("push consumer: %w", err)
 	}

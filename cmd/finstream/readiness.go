@@ -23,7 +23,14 @@ type groupState struct {
 	// OffsetsBehind is the changelog still to restore plus, for a group,
 	// the input records not processed yet, over the owned partitions.
 	OffsetsBehind int64 `json:"offsets_behind"`
+	// Standby are the partitions of other instances this one keeps up to
+	// date (--hot-standby): not owned, not counted above.
+	Standby int `json:"standby,omitempty"`
 }
+
+// passive is goka's run mode of a hot-standby partition (its
+// runModePassive, unexported).
+const passive goka.PPRunMode = 1
 
 // groupsReport returns the state of every group and view the role runs.
 type groupsReport func(ctx context.Context) []groupState
@@ -35,6 +42,10 @@ func processorsReport(procs []*goka.Processor) groupsReport {
 		for _, p := range procs {
 			st := groupState{Group: string(p.Graph().Group()), Ready: p.Recovered()}
 			for _, pp := range p.StatsWithContext(ctx).Group {
+				if ts := pp.TableStats; ts != nil && ts.RunMode == passive {
+					st.Standby++
+					continue
+				}
 				st.Partitions++
 				if ts := pp.TableStats; ts != nil {
 					st.addTable(ts)

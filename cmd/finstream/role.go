@@ -30,7 +30,7 @@ func (o *options) setupRole(ctx context.Context, stderr io.Writer, withCodecs bo
 	if err != nil {
 		return nil, err
 	}
-	reg, err := registryClient(o.registry)
+	reg, err := o.registryClient(o.registry)
 	if err != nil {
 		return nil, err
 	}

@@ -61,7 +61,16 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	var brokers []string
 	var cluster *embeddedBroker
 	if o.brokers == "" {
-		cluster, err = startBroker(ctx, brokerConfig{Dir: dataDir, Addr: o.brokerListen, Partitions: o.partitions}, log)
+		bs, err := o.brokerListener()
+		if err != nil {
+			return err
+		}
+		if !o.kafkaSet() { // the parts connect as the broker's own clients
+			o.kafka = bs.client
+		} else if err := o.checkKafka(); err != nil {
+			return err
+		}
+		cluster, err = startBroker(ctx, brokerConfig{Dir: dataDir, Addr: o.brokerListen, Partitions: o.partitions, Security: bs}, log)
 		if err != nil {
 			return err
 		}
@@ -69,6 +78,9 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		brokers = cluster.ListenAddrs()
 	} else {
 		if brokers, err = o.brokerList(); err != nil {
+			return err
+		}
+		if err := o.checkKafka(); err != nil {
 			return err
 		}
 		if err := o.ensureTopics(ctx, brokers, log); err != nil {
@@ -81,19 +93,23 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	// The in-process schema registry, or an external one.
 	regURL := o.registry
 	if regURL == "" {
-		reg, err := avro.NewRegistry(ctx, avro.RegistryConfig{Brokers: brokers, Logger: log})
+		reg, err := avro.NewRegistry(ctx, avro.RegistryConfig{Brokers: brokers, KafkaOptions: o.kafka.Opts(), Logger: log})
 		if err != nil {
 			return fmt.Errorf("schema registry: %w", err)
 		}
 		defer reg.Close()
-		serve, err := serveHTTP(gctx, "schema registry", o.registryListen, reg, log)
+		h, err := o.registryHandler(reg)
+		if err != nil {
+			return err
+		}
+		serve, err := serveHTTP(gctx, "schema registry", o.registryListen, h, log)
 		if err != nil {
 			return err
 		}
 		g.Go(serve)
 		regURL = "http://" + o.registryListen
 	}
-	regClient, err := registryClient(regURL)
+	regClient, err := o.registryClient(regURL)
 	if err != nil {
 		return err
 	}
@@ -106,7 +122,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	pm := processors.NewMetrics(metrics)
 
 	procs, err := processors.New(processors.Config{
-		Brokers: brokers, StorageDir: dataDir, FlushInterval: o.flush, Codecs: c, Logger: log,
+		Brokers: brokers, Kafka: &o.kafka, StorageDir: dataDir, FlushInterval: o.flush, Codecs: c, Logger: log, HotStandby: o.hotStandby,
 	}, pm)
 	if err != nil {
 		return err
@@ -119,7 +135,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	g.Go(func() error { return ap.run(gctx) })
 	ops := groupsOpsMux(gctx, g, metrics, processorsReport(procs).and(viewsReport(ap.views)), log)
-	if _, err := startLag(gctx, g, brokers, ops, metrics, log); err != nil {
+	if _, err := startLag(gctx, g, brokers, &o.kafka, ops, metrics, log); err != nil {
 		return err
 	}
 	if err := o.serveOps(gctx, g, ops, log); err != nil {
@@ -131,7 +147,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	ap.server.Handle("GET /v1/ws", hub)
 	if o.databaseURL != "" {
-		sp, err := newSinkPart(ctx, o.databaseURL, so, brokers, regClient, metrics, log)
+		sp, err := newSinkPart(ctx, o.databaseURL, so, brokers, &o.kafka, regClient, metrics, log)
 		if err != nil {
 			return err
 		}
@@ -146,7 +162,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		api.MountHistoryUnavailable(ap.server.Handle)
 	}
 	if o.pushURL != "" {
-		if err := startPush(gctx, g, brokers, o.pushURL, c, metrics, log); err != nil {
+		if err := startPush(gctx, g, brokers, &o.kafka, o.pushURL, c, metrics, log); err != nil {
 			return err
 		}
 	}
@@ -159,7 +175,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	if o.simulate > 0 {
 		sim := simConfig(o.simulate, *simUsers)
 		g.Go(func() error { return seedDemoBudgets(gctx, sim, ap.users, ap.emitters[0], log) })
-		g.Go(func() error { return simulate(gctx, brokers, regClient, sim, log) })
+		g.Go(func() error { return simulate(gctx, brokers, &o.kafka, regClient, sim, log) })
 	}
 	log.Info("finstream running", "api", "http://"+o.listen, "ops", "http://"+o.opsListen, "brokers", brokers, "registry", regURL, "simulate", o.simulate)
 	err = g.Wait()
@@ -175,6 +191,7 @@ func cmdBroker(ctx context.Context, args []string, stderr io.Writer) error {
 	var o options
 	o.dataFlags(fs)
 	o.brokerFlags(fs)
+	o.registryAuthFlags(fs)
 	o.opsFlags(fs)
 	o.logFlags(fs)
 	if err := parse(fs, args); err != nil {
@@ -193,18 +210,29 @@ func cmdBroker(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cluster, err := startBroker(ctx, brokerConfig{Dir: dataDir, Addr: o.brokerListen, Partitions: o.partitions}, log)
+	bs, err := o.brokerListener()
+	if err != nil {
+		return err
+	}
+	if _, err := o.registryOpts(); err != nil { // a missing password fails before the broker starts
+		return err
+	}
+	cluster, err := startBroker(ctx, brokerConfig{Dir: dataDir, Addr: o.brokerListen, Partitions: o.partitions, Security: bs}, log)
 	if err != nil {
 		return err
 	}
 	defer cluster.Close()
-	reg, err := avro.NewRegistry(ctx, avro.RegistryConfig{Brokers: cluster.ListenAddrs(), Logger: log})
+	reg, err := avro.NewRegistry(ctx, avro.RegistryConfig{Brokers: cluster.ListenAddrs(), KafkaOptions: bs.client.Opts(), Logger: log})
 	if err != nil {
 		return fmt.Errorf("schema registry: %w", err)
 	}
 	defer reg.Close()
+	h, err := o.registryHandler(reg)
+	if err != nil {
+		return err
+	}
 	g, gctx := errgroup.WithContext(ctx)
-	serve, err := serveHTTP(gctx, "schema registry", o.registryListen, reg, log)
+	serve, err := serveHTTP(gctx, "schema registry", o.registryListen, h, log)
 	if err != nil {
 		return err
 	}
@@ -251,7 +279,7 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	pm := processors.NewMetrics(metrics)
 	g, gctx := errgroup.WithContext(ctx)
-	procs, err := processors.New(processors.Config{Brokers: r.brokers, StorageDir: dataDir, FlushInterval: o.flush, Codecs: r.codecs, Logger: log, Groups: only}, pm)
+	procs, err := processors.New(processors.Config{Brokers: r.brokers, Kafka: &o.kafka, HotStandby: o.hotStandby, StorageDir: dataDir, FlushInterval: o.flush, Codecs: r.codecs, Logger: log, Groups: only}, pm)
 	if err != nil {
 		return err
 	}
@@ -301,7 +329,7 @@ func cmdAPI(ctx context.Context, args []string, stderr io.Writer) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return ap.run(gctx) })
 	ops := groupsOpsMux(gctx, g, metrics, viewsReport(ap.views), log)
-	if _, err := startLag(gctx, g, brokers, ops, metrics, log); err != nil {
+	if _, err := startLag(gctx, g, brokers, &o.kafka, ops, metrics, log); err != nil {
 		return err
 	}
 	if err := o.serveOps(gctx, g, ops, log); err != nil {

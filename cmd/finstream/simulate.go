@@ -8,6 +8,7 @@ import (
 
 	"finstream/avro"
 	"finstream/benchmarks/loadgen"
+	"finstream/kafkasec"
 	"finstream/processors/category"
 	"finstream/processors/cdc"
 	"finstream/topics"
@@ -31,16 +32,19 @@ func cmdSimulate(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := o.checkKafka(); err != nil {
+		return err
+	}
 	if err := cfg.Validate(); err != nil {
 		return badConfig("%v", err)
 	}
 	var reg *avro.Client
 	if cdc.Format(cfg.Format) == cdc.FormatAvro {
-		if reg, err = registryClient(o.registry); err != nil {
+		if reg, err = o.registryClient(o.registry); err != nil {
 			return err
 		}
 	}
-	return simulate(ctx, brokers, reg, cfg, log)
+	return simulate(ctx, brokers, &o.kafka, reg, cfg, log)
 }
 
 // simConfig is the simulation of `finstream run --simulate RATE`: realistic
@@ -54,7 +58,7 @@ func simConfig(rate float64, users int) loadgen.Config {
 
 // simulate runs the load generator into Kafka until cfg says stop or ctx
 // ends, logging progress about every 5 seconds.
-func simulate(ctx context.Context, brokers []string, reg *avro.Client, cfg loadgen.Config, log *slog.Logger) error {
+func simulate(ctx context.Context, brokers []string, sec *kafkasec.Config, reg *avro.Client, cfg loadgen.Config, log *slog.Logger) error {
 	var registrar cdc.SchemaRegistrar
 	if reg != nil {
 		registrar = reg
@@ -71,7 +75,10 @@ func simulate(ctx context.Context, brokers []string, reg *avro.Client, cfg loadg
 	if err != nil {
 		return fmt.Errorf("simulate: %w", err)
 	}
-	sink, err := loadgen.NewKafkaSink(brokers)
+	if err := pingKafka(ctx, brokers, sec); err != nil {
+		return err
+	}
+	sink, err := loadgen.NewKafkaSink(brokers, sec.Opts()...)
 	if err != nil {
 		return fmt.Errorf("simulate: %w", err)
 	}
@@ -86,7 +93,7 @@ func simulate(ctx context.Context, brokers []string, reg *avro.Client, cfg loadg
 	if truth != nil {
 		log.Info("simulate done", "sent", truth.Sent(), "users", len(truth.Users()), "truth", cfg.TruthOut)
 	}
-	return err
+	return sec.Explain(err)
 }
 
 // categorize is the categorizer the ground truth uses: finstream's own,

@@ -15,6 +15,7 @@ import (
 
 	"finstream/api"
 	"finstream/avro"
+	"finstream/kafkasec"
 	"finstream/sinks"
 )
 
@@ -81,7 +82,7 @@ func cmdSink(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := o.ensureTopics(ctx, brokers, log); err != nil {
 		return err
 	}
-	sp, err := newSinkPart(ctx, dbURL, so, brokers, regClient, metrics, log)
+	sp, err := newSinkPart(ctx, dbURL, so, brokers, &o.kafka, regClient, metrics, log)
 	if err != nil {
 		return err
 	}
@@ -107,7 +108,7 @@ type sinkPart struct {
 // newSinkPart opens the pool of dbURL (not connecting yet: the sink waits for
 // Postgres) and builds the sink, registering its schemas with reg
 // (retrying while the registry starts) and its metrics with metrics.
-func newSinkPart(ctx context.Context, dbURL string, so sinkOptions, brokers []string, reg *avro.Client, metrics prometheus.Registerer, log *slog.Logger) (*sinkPart, error) {
+func newSinkPart(ctx context.Context, dbURL string, so sinkOptions, brokers []string, sec *kafkasec.Config, reg *avro.Client, metrics prometheus.Registerer, log *slog.Logger) (*sinkPart, error) {
 	if err := so.validate(); err != nil {
 		return nil, err
 	}
@@ -120,6 +121,10 @@ func newSinkPart(ctx context.Context, dbURL string, so sinkOptions, brokers []st
 		if projections, err = sinks.DefaultProjections(ctx, reg); err == nil {
 			break
 		}
+		if refused := registryRefused(err); refused != nil {
+			pool.Close()
+			return nil, refused
+		}
 		if attempt >= 30 || ctx.Err() != nil {
 			pool.Close()
 			return nil, fmt.Errorf("sink: register schemas: %w", err)
@@ -131,7 +136,7 @@ func newSinkPart(ctx context.Context, dbURL string, so sinkOptions, brokers []st
 		}
 	}
 	s, err := sinks.New(sinks.Config{
-		Brokers: brokers, Pool: pool, Projections: projections, Group: so.group,
+		Brokers: brokers, KafkaOptions: sec.Opts(), Pool: pool, Projections: projections, Group: so.group,
 		BatchRows: so.batchRows, BatchDelay: so.batchDelay,
 		Metrics: sinks.NewMetrics(metrics), Logger: log.With("part", "sink"),
 	})

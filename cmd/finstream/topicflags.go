@@ -21,6 +21,9 @@ func (o *options) checkKafkaRole(stderr io.Writer, checks ...func() error) (*slo
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := o.checkKafka(); err != nil {
+		return nil, nil, err
+	}
 	for _, check := range checks {
 		if err := check(); err != nil {
 			return nil, nil, err
@@ -63,9 +66,9 @@ func (o *options) topicsCheck() error {
 // does it at start, so the roles can start in any order and goka never has
 // to create one).
 func (o *options) ensureTopics(ctx context.Context, brokers []string, log *slog.Logger) error {
-	created, err := topics.CreateMissing(ctx, brokers, topics.All(int32(o.partitions)), int16(o.replication))
+	created, err := topics.CreateMissing(ctx, brokers, topics.All(int32(o.partitions)), int16(o.replication), o.kafka.Opts()...)
 	if len(created) > 0 {
 		log.Info("created topics", "count", len(created), "topics", created)
 	}
-	return err
+	return o.kafka.Explain(err)
 }

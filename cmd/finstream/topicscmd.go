@@ -26,6 +26,7 @@ func runTopics(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlagSet("topics", topicsSummary, stderr)
 	var o options
 	fs.StringVar(&o.brokers, "brokers", "127.0.0.1:9092", "comma-separated Kafka bootstrap brokers (host:port,...)")
+	o.kafkaSecFlags(fs)
 	o.topicFlags(fs)
 	create := fs.Bool("create", false, "create every missing finstream topic, then list")
 	fs.Bool("list", true, "list finstream's topics (the default; kept for kafka-topics habits)")
@@ -44,9 +45,9 @@ func runTopics(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	ds, err := topics.Describe(ctx, brokers, want, *all)
+	ds, err := topics.Describe(ctx, brokers, want, *all, o.kafka.Opts()...)
 	if err != nil {
-		return err
+		return o.kafka.Explain(err)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "TOPIC\tPARTITIONS\tREPLICATION\tCLEANUP\tMIN.ISR\tSTATUS")

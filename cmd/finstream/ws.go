@@ -65,10 +65,10 @@ func startWS(ctx context.Context, g *errgroup.Group, brokers []string, c *proces
 	}
 	g.Go(func() error { return hub.Run(ctx) })
 	g.Go(func() error {
-		return wsfanout.Tail(ctx, brokers, topics.BudgetUpdates, wsfanout.CodecDecoder(c.BudgetUpdates), hub)
+		return wsfanout.Tail(ctx, brokers, topics.BudgetUpdates, wsfanout.CodecDecoder(c.BudgetUpdates), hub, o.kafka.Opts()...)
 	})
 	for _, f := range userFeeds(c) {
-		g.Go(func() error { return tailUserFeed(ctx, brokers, f, hub, log) })
+		g.Go(func() error { return tailUserFeed(ctx, brokers, o.kafka.Opts(), f, hub, log) })
 	}
 	return hub, nil
 }
@@ -98,9 +98,9 @@ type feedMessage struct {
 
 // tailUserFeed pushes every new record of f.topic to its user's online
 // devices (no consumer group: each instance reads every partition).
-func tailUserFeed(ctx context.Context, brokers []string, f userFeed, hub *wsfanout.Hub, log *slog.Logger) error {
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumeTopics(f.topic),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtEnd()), kgo.FetchMaxWait(time.Second))
+func tailUserFeed(ctx context.Context, brokers []string, opts []kgo.Opt, f userFeed, hub *wsfanout.Hub, log *slog.Logger) error {
+	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(brokers...), kgo.ConsumeTopics(f.topic),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtEnd()), kgo.FetchMaxWait(time.Second)}, opts...)...)
 	if err != nil {
 		return fmt.Errorf("tail %s: %w", f.topic, err)
 	}
@@ -145,7 +145,7 @@ func cmdWSFanout(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := o.ensureTopics(ctx, brokers, log); err != nil {
 		return err
 	}
-	view, err := newView(brokers, topics.TableShared, c.SharedTable, storage.MemoryBuilder(), o.flush)
+	view, err := newView(brokers, &o.kafka, topics.TableShared, c.SharedTable, storage.MemoryBuilder(), o.flush)
 	if err != nil {
 		return err
 	}

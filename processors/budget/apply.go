@@ -168,15 +168,12 @@ func (s *State) recount(rec cdc.TxnChange, at, source time.Time) Effects {
 		u := s.update(b, a.p, at)
 		u.TxnID, u.Merchant, u.AmountMinor = rec.Row.ID, rec.Row.MerchantName, delta
 		u.SourceTime = source
-		for _, t := range b.ThresholdsBP {
-			if a.used < t && used >= t {
-				u.ThresholdCrossedBP = append(u.ThresholdCrossedBP, t)
-			}
-		}
+		crossed, nth := s.Drops.Move(PeriodDropKey(b.Category, a.p.Key), b.ThresholdsBP, a.used, used)
+		u.ThresholdCrossedBP = append(u.ThresholdCrossedBP, crossed...)
 		// Alerts highest threshold first: a notifier that keeps one
 		// notification per purchase keeps the most severe.
-		for i := len(u.ThresholdCrossedBP) - 1; i >= 0; i-- {
-			eff.Alerts = append(eff.Alerts, s.alert(b, a.p, u.ThresholdCrossedBP[i], u, at))
+		for i := len(crossed) - 1; i >= 0; i-- {
+			eff.Alerts = append(eff.Alerts, s.alert(b, a.p, crossed[i], nth[i], u, at))
 		}
 		u.Alert = len(u.ThresholdCrossedBP) > 0
 		eff.Updates = append(eff.Updates, u)
@@ -289,10 +286,10 @@ func (s *State) update(b *Budget, p period.Period, at time.Time) event.BudgetUpd
 	}
 }
 
-func (s *State) alert(b *Budget, p period.Period, t int64, u event.BudgetUpdate, at time.Time) event.Alert {
+func (s *State) alert(b *Budget, p period.Period, t, nth int64, u event.BudgetUpdate, at time.Time) event.Alert {
 	days := int64(p.DaysLeft(at))
 	return event.Alert{
-		AlertID: alertID(s.UserID, b.Category, p.Key, t, u.TxnID),
+		AlertID: AlertID(s.UserID, b.Category, p.Key, t, nth),
 		UserID:  s.UserID, BudgetID: u.BudgetID, Category: b.Category, PeriodKey: p.Key,
 		ThresholdBP: t, UsedBP: u.UsedBP, SpentMinor: u.SpentMinor, LimitMinor: u.LimitMinor,
 		RemainingMinor: u.RemainingMinor, Currency: b.Currency, DaysLeft: days,
@@ -315,7 +312,8 @@ func sourceTime(p cdc.Position) time.Time {
 	return time.UnixMilli(p.TsMs).UTC()
 }
 
-// alertID is an alert's deterministic id: user|category|period|threshold|txn.
-func alertID(user, cat, periodKey string, threshold int64, txnID string) string {
+// legacyAlertID is the id of an alert an earlier build fired and kept in
+// the duplicate guard without its id: user|category|period|threshold|txn.
+func legacyAlertID(user, cat, periodKey string, threshold int64, txnID string) string {
 	return fmt.Sprintf("%s|%s|%s|%d|%s", user, cat, periodKey, threshold, txnID)
 }

@@ -19,7 +19,8 @@ import (
 // '{': JSON) still decode, their transactions dropped (the transaction
 // stage's table holds them now).
 const (
-	stateFormat   byte = 0xB4
+	stateFormat   byte = 0xB5
+	stateFormatV4 byte = 0xB4 // before drops
 	stateFormatV3 byte = 0xB3 // before invitations
 	stateFormatV2 byte = 0xB2
 	stateFormatV1 byte = 0xB1
@@ -88,6 +89,12 @@ func (s *State) MarshalBinary() ([]byte, error) {
 		w.str(string(r.Alerts))
 	}
 	s.writeInvitations(&w)
+	w.uint(len(s.Drops))
+	for _, d := range s.Drops {
+		w.str(d.Key)
+		w.int(d.ThresholdBP)
+		w.int(d.Count)
+	}
 	return w.b, nil
 }
 
@@ -98,10 +105,11 @@ func (s *State) head(b []byte) (*reader, error) {
 	if len(b) == 0 {
 		return &reader{}, nil
 	}
-	if b[0] != stateFormat && b[0] != stateFormatV3 && b[0] != stateFormatV2 && b[0] != stateFormatV1 {
+	if b[0] != stateFormat && b[0] != stateFormatV4 && b[0] != stateFormatV3 && b[0] != stateFormatV2 && b[0] != stateFormatV1 {
 		return nil, fmt.Errorf("budget state: unknown format byte 0x%02x", b[0])
 	}
-	r := &reader{b: b[1:], v1: b[0] == stateFormatV1, old: b[0] != stateFormat && b[0] != stateFormatV3, v3: b[0] == stateFormatV3}
+	r := &reader{b: b[1:], v1: b[0] == stateFormatV1, old: b[0] == stateFormatV2 || b[0] == stateFormatV1,
+		v3: b[0] == stateFormatV3, v4: b[0] == stateFormatV4}
 	s.UserID = r.str()
 	s.TimeZone = r.str()
 	s.Version = r.int()
@@ -177,6 +185,14 @@ func (s *State) UnmarshalBinary(b []byte) error {
 	}
 	if !r.v3 {
 		s.readInvitations(r)
+	}
+	if !r.v3 && !r.v4 {
+		if n := r.len(); n > 0 {
+			s.Drops = make(Drops, n)
+			for i := range s.Drops {
+				s.Drops[i] = Drop{Key: r.str(), ThresholdBP: r.int(), Count: r.int()}
+			}
+		}
 	}
 	return s.done(r)
 }
@@ -259,6 +275,7 @@ type reader struct {
 	err error
 	v1  bool // stateFormatV1: no Txn.Fired
 	v3  bool // stateFormatV3: no invitations
+	v4  bool // stateFormatV4: no drops
 	old bool // an earlier build's format (V1, V2)
 }
 
@@ -445,7 +462,8 @@ func readSpend(r *reader) map[string]int64 {
 var slugs = category.All()
 
 // encodeAlerts encodes the alerts one record fired for the duplicate guard:
-// their facts only; ids, budget ids and texts are derived again.
+// their facts, then their ids (which name the n-th crossing, not derivable
+// again); budget ids and texts are derived again.
 func encodeAlerts(alerts []event.Alert) []byte {
 	w := writer{}
 	w.uint(len(alerts))
@@ -459,11 +477,15 @@ func encodeAlerts(alerts []event.Alert) []byte {
 		}
 		w.time(a.EventTime)
 	}
+	for _, a := range alerts { // after the facts: an earlier build wrote none
+		w.str(a.AlertID)
+	}
 	return w.b
 }
 
 // decodeAlerts decodes what encodeAlerts wrote for the alerts of user's
-// transaction txnID.
+// transaction txnID (an earlier build's, without ids, gets the ids that
+// build gave them).
 func decodeAlerts(b []byte, userID, txnID string) ([]event.Alert, error) {
 	r := &reader{b: b}
 	out := make([]event.Alert, r.len())
@@ -474,9 +496,14 @@ func decodeAlerts(b []byte, userID, txnID string) ([]event.Alert, error) {
 		}
 		a.EventTime = r.time()
 		a.BudgetID = BudgetID(userID, a.Category)
-		a.AlertID = alertID(userID, a.Category, a.PeriodKey, a.ThresholdBP, txnID)
+		a.AlertID = legacyAlertID(userID, a.Category, a.PeriodKey, a.ThresholdBP, txnID)
 		a.Text = AlertText(a.Category, a.UsedBP, a.RemainingMinor, a.Currency, a.DaysLeft)
 		out[i] = a
+	}
+	if len(r.b) > 0 {
+		for i := range out {
+			out[i].AlertID = r.str()
+		}
 	}
 	if r.err != nil {
 		return nil, r.err

@@ -3,6 +3,7 @@ package budget
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"finstream/processors/category"
@@ -65,6 +66,7 @@ func (s *State) SetBudget(b Budget, at time.Time) Effects {
 	// a budget deleted and created again never reuses a version.
 	s.Version++
 	b.Version = s.Version
+	s.replaced(old, &b)
 	s.Budgets[b.Category] = &b
 	p := period.Of(b.Period, at, s.location())
 	return Effects{Updates: []event.BudgetUpdate{s.update(&b, p, at)}}
@@ -78,6 +80,7 @@ func (s *State) DeleteBudget(cat string, at time.Time) Effects {
 	if !ok {
 		return Effects{}
 	}
+	s.replaced(b, nil)
 	delete(s.Budgets, cat)
 	s.Version++
 	b.Version = s.Version
@@ -113,4 +116,29 @@ func equal(a, b []int64) bool {
 		}
 	}
 	return true
+}
+
+// replaced counts as drops the thresholds budget old had reached in its
+// periods with spend that budget now (nil: deleted) no longer reaches: a
+// later crossing of one is a new alert, not the one already fired.
+func (s *State) replaced(old, now *Budget) {
+	if old == nil {
+		return
+	}
+	loc := s.location()
+	for k, spent := range s.Spend {
+		pk, cat, cur, ok := splitBucket(k)
+		if !ok || cat != old.Category || cur != old.Currency {
+			continue
+		}
+		if p, ok := period.ParseKey(pk, loc); !ok || p.Kind != old.Period {
+			continue
+		}
+		var still func(int64) bool
+		if now != nil && now.Period == old.Period {
+			nowUsed := UsedBP(s.Spend[bucket(pk, now.Category, now.Currency)], now.LimitMinor)
+			still = func(t int64) bool { return slices.Contains(now.ThresholdsBP, t) && nowUsed >= t }
+		}
+		s.Drops.Reached(PeriodDropKey(old.Category, pk), old.ThresholdsBP, UsedBP(spent, old.LimitMinor), still)
+	}
 }

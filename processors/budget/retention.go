@@ -1,6 +1,7 @@
 package budget
 
 import (
+	"strings"
 	"time"
 
 	"finstream/processors/period"
@@ -89,4 +90,5 @@ func (s *State) advance(at time.Time) {
 			delete(s.Spend, k)
 		}
 	}
+	s.Drops.Forget(func(k string) bool { return !s.kept(k[strings.LastIndexByte(k, '|')+1:]) })
 }

@@ -43,6 +43,9 @@ type State struct {
 	LatestMonth string `json:"latest_month,omitempty"`
 	// LatestWeek is the ISO week of the latest CDC source time seen.
 	LatestWeek string `json:"latest_week,omitempty"`
+	// Drops count how often a budget period's usage fell back below a
+	// threshold: alert ids name the n-th crossing (drops.go).
+	Drops Drops `json:"drops,omitempty"`
 }
 
 // Budget is a personal budget on one category.

@@ -96,8 +96,11 @@ type BudgetUpdate struct {
 }
 
 // Alert is one upward crossing of a budget threshold, written to
-// finstream.budget.alerts keyed by UserID. AlertID is deterministic (user,
-// category, period, threshold, transaction), so a consumer can de-duplicate.
+// finstream.budget.alerts keyed by UserID. AlertID is deterministic and
+// does not depend on arrival order (user, category, period, threshold, n-th
+// crossing of that threshold in that period: budget.AlertID; shared budgets:
+// shared.AlertID), so a consumer can de-duplicate, and a replay names the
+// same alerts.
 type Alert struct {
 	AlertID        string    `json:"alert_id"`
 	UserID         string    `json:"user_id"`

@@ -73,6 +73,9 @@ type Budget struct {
 	Fired []Fired `json:"fired,omitempty"`
 	// Version increases with every change (every update written).
 	Version int64 `json:"version"`
+	// Drops count how often a period's usage fell back below a threshold:
+	// alert ids name the n-th crossing (budget.Drops).
+	Drops budget.Drops `json:"drops,omitempty"`
 }
 
 // Member is one participant, current or former.
@@ -103,7 +106,10 @@ type Fired struct {
 	Limit      int64     `json:"limit"`
 	EventTime  time.Time `json:"event_time"`
 	Thresholds []int64   `json:"thresholds"`
-	Recipients []string  `json:"recipients"`
+	// Nth is the crossing of each threshold (empty in an earlier build's
+	// value: its alerts named the transaction, see legacyAlertID).
+	Nth        []int64  `json:"nth,omitempty"`
+	Recipients []string `json:"recipients"`
 }
 
 // Bounds of a Budget value.

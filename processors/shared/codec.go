@@ -7,13 +7,18 @@ import (
 	"slices"
 	"time"
 
+	"finstream/processors/budget"
 	"finstream/processors/compact"
 	"finstream/processors/period"
 )
 
-// format is the first byte of a binary-encoded Budget. A value that starts
-// with '{' is the JSON of the format before it (read by readLegacy).
-const format byte = 0xD1
+// format is the first byte of a binary-encoded Budget; formatD1 is the
+// format before drops and crossings (Budget.Drops, Fired.Nth). A value that
+// starts with '{' is the JSON of the format before it (read by readLegacy).
+const (
+	format   byte = 0xD2
+	formatD1 byte = 0xD1
+)
 
 // Codec is the goka codec of finstream-shared-table (Budget values).
 type Codec = compact.Codec[Budget, *Budget]
@@ -75,8 +80,18 @@ func (b *Budget) MarshalBinary() ([]byte, error) {
 		for _, id := range f.Recipients {
 			w.Str(id)
 		}
+		w.Len(len(f.Nth))
+		for _, n := range f.Nth {
+			w.Int(n)
+		}
 	}
 	w.Int(b.Version)
+	w.Len(len(b.Drops))
+	for _, d := range b.Drops {
+		w.Str(d.Key)
+		w.Int(d.ThresholdBP)
+		w.Int(d.Count)
+	}
 	return w.B, nil
 }
 
@@ -90,9 +105,10 @@ func (b *Budget) UnmarshalBinary(data []byte) error {
 	if data[0] == '{' {
 		return b.readLegacy(data)
 	}
-	if data[0] != format {
+	if data[0] != format && data[0] != formatD1 {
 		return fmt.Errorf("shared budget: unknown format byte 0x%02x", data[0])
 	}
+	d1 := data[0] == formatD1
 	r := compact.NewReader(data[1:])
 	var kind string
 	for _, p := range []*string{&b.BudgetID, &b.Name, &b.Category, &b.Currency, &kind, &b.TimeZone, &b.CreatedBy} {
@@ -146,9 +162,17 @@ func (b *Budget) UnmarshalBinary(data []byte) error {
 					f.Recipients[j] = r.Str()
 				}
 			}
+			if !d1 {
+				f.Nth = readInts(r)
+			}
 		}
 	}
 	b.Version = r.Int()
+	if !d1 {
+		for n := r.Len(); n > 0; n-- {
+			b.Drops = append(b.Drops, budget.Drop{Key: r.Str(), ThresholdBP: r.Int(), Count: r.Int()})
+		}
+	}
 	if err := r.Done(); err != nil {
 		return fmt.Errorf("shared budget: %w", err)
 	}

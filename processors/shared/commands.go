@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"finstream/processors/budget"
 	"finstream/processors/category"
 	"finstream/processors/event"
 	"finstream/processors/period"
@@ -225,9 +226,14 @@ func (b *Budget) Apply(cmd event.SharedCommand) (Effects, error) {
 		eff.Updates = append(eff.Updates, b.memberUpdate(cmd))
 		eff.Members = append(eff.Members, b.membership(cmd.UserID, cmd.CommandID))
 	case event.CmdSharedSetLimit:
+		wasLimit, was := b.LimitMinor, b.ThresholdsBP
 		b.LimitMinor = cmd.LimitMinor
 		if len(cmd.ThresholdsBP) > 0 {
 			b.ThresholdsBP, _ = thresholds(cmd.ThresholdsBP)
+		}
+		for k, spent := range b.Spend { // what the old limit reached and the new does not is a drop
+			used := budget.UsedBP(spent, b.LimitMinor)
+			b.Drops.Reached(k, was, budget.UsedBP(spent, wasLimit), func(t int64) bool { return slices.Contains(b.ThresholdsBP, t) && used >= t })
 		}
 		b.Version++
 		eff.Updates = append(eff.Updates, b.memberUpdate(cmd))

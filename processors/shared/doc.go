@@ -64,6 +64,7 @@
 // Periods are calendar months or ISO weeks in the budget's zone (default
 // Asia/Bangkok). Thresholds fire once per upward crossing within a period;
 // each crossing alerts every current participant (one event.Alert per
-// recipient, keyed by their user id, with a deterministic AlertID), so
+// recipient, keyed by their user id, with an AlertID of the budget, period,
+// threshold, n-th crossing and recipient: see AlertID), so
 // notifications can be worded by the recipient's role.
 package shared

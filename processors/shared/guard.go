@@ -20,14 +20,16 @@ func (b *Budget) mark(sp event.SharedSpend) {
 	b.Marks.Advance(sp.MarkStream, sp.MarkPartition, sp.MarkOffset)
 }
 
-// fired remembers the alerts a spend fired, the last keepFired.
-func (b *Budget) fired(sp event.SharedSpend, eff Effects) {
-	for _, u := range eff.Updates {
+// fired remembers the alerts a spend fired, the last keepFired; nth are
+// the crossings of each update's thresholds (settle).
+func (b *Budget) fired(sp event.SharedSpend, eff Effects, nth [][]int64) {
+	for i, u := range eff.Updates {
 		if len(u.ThresholdCrossedBP) == 0 {
 			continue
 		}
 		f := Fired{TxnID: sp.TxnID, Seq: sp.Seq, PeriodKey: u.PeriodKey, UserID: u.UserID, Merchant: u.Merchant,
 			Amount: u.AmountMinor, Spent: u.SpentMinor, Limit: u.LimitMinor, EventTime: u.EventTime, Thresholds: u.ThresholdCrossedBP}
+		f.Nth = nth[i]
 		for _, p := range u.Participants {
 			f.Recipients = append(f.Recipients, p.UserID)
 		}
@@ -65,8 +67,12 @@ func (b *Budget) resendSpend(sp event.SharedSpend) Effects {
 		for _, id := range f.Recipients {
 			u.Participants = append(u.Participants, event.ParticipantSpend{UserID: id})
 		}
-		for _, th := range f.Thresholds {
-			eff.Alerts = append(eff.Alerts, b.alerts(u, th)...)
+		for i, th := range f.Thresholds {
+			var nth int64 // 0: an earlier build's, which kept none
+			if i < len(f.Nth) {
+				nth = f.Nth[i]
+			}
+			eff.Alerts = append(eff.Alerts, b.alerts(u, th, nth)...)
 		}
 	}
 	return eff
@@ -114,4 +120,8 @@ func (b *Budget) advance(src time.Time) {
 			delete(b.Contrib, k)
 		}
 	}
+	b.Drops.Forget(func(k string) bool {
+		p, ok := period.ParseKey(k, loc)
+		return ok && !b.kept(p, keepPeriods(b.Period))
+	})
 }

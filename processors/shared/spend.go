@@ -50,9 +50,9 @@ func (b *Budget) ApplySpend(sp event.SharedSpend) Effects {
 	}
 	b.advance(sp.SourceTime)
 	old, next := offers(sp)
-	eff := b.settle(sp.TxnID, old, next)
+	eff, nth := b.settle(sp.TxnID, old, next)
 	b.mark(sp)
-	b.fired(sp, eff)
+	b.fired(sp, eff, nth)
 	if !sp.SourceTime.IsZero() && sp.AmountMinor > 0 {
 		b.LatestPosted = latest(b.LatestPosted, minTime(sp.PostedAt, sp.SourceTime.Add(24*time.Hour)))
 	}
@@ -105,8 +105,9 @@ func minTime(a, b time.Time) time.Time {
 }
 
 // settle moves the totals from what offer old counted to what next counts
-// and returns the updates and alerts, attributed to transaction id.
-func (b *Budget) settle(id string, old, next offer) Effects {
+// and returns the updates and alerts, attributed to transaction id, and for
+// each update the n-th crossing of each threshold it crossed.
+func (b *Budget) settle(id string, old, next offer) (Effects, [][]int64) {
 	was, oldKey, oldRefused := b.evaluate(old)
 	now, key, refused := b.evaluate(next)
 	newlyRefused := refused != "" && (refused != oldRefused || next.Amount != old.Amount)
@@ -125,6 +126,7 @@ func (b *Budget) settle(id string, old, next offer) Effects {
 	b.move(key, next.UserID, now)
 
 	var eff Effects
+	var nths [][]int64
 	at := next.PostedAt
 	for _, a := range list {
 		delta := amountIn(now, key, a.key) - amountIn(was, oldKey, a.key)
@@ -135,14 +137,14 @@ func (b *Budget) settle(id string, old, next offer) Effects {
 		u := b.update(a.key, at)
 		u.UserID, u.TxnID, u.Merchant, u.AmountMinor = next.UserID, id, next.Merchant, delta
 		u.SourceTime = next.SourceTime
-		for _, th := range b.ThresholdsBP {
-			if a.used < th && u.UsedBP >= th {
-				u.ThresholdCrossedBP = append(u.ThresholdCrossedBP, th)
-				eff.Alerts = append(eff.Alerts, b.alerts(u, th)...)
-			}
+		crossed, nth := b.Drops.Move(a.key, b.ThresholdsBP, a.used, u.UsedBP)
+		u.ThresholdCrossedBP = append(u.ThresholdCrossedBP, crossed...)
+		for i, th := range crossed {
+			eff.Alerts = append(eff.Alerts, b.alerts(u, th, nth[i])...)
 		}
 		u.Alert = len(u.ThresholdCrossedBP) > 0
 		eff.Updates = append(eff.Updates, u)
+		nths = append(nths, nth)
 	}
 	if newlyRefused {
 		b.Version++
@@ -151,8 +153,9 @@ func (b *Budget) settle(id string, old, next offer) Effects {
 		u.SourceTime = next.SourceTime
 		u.Refused, u.RefusedReason = true, refused
 		eff.Updates = append(eff.Updates, u)
+		nths = append(nths, nil)
 	}
-	return eff
+	return eff, nths
 }
 
 func amountIn(amount int64, key, in string) int64 {
@@ -197,15 +200,16 @@ func (b *Budget) update(key string, at time.Time) event.BudgetUpdate {
 	}
 }
 
-// alerts are one Alert per current participant for threshold th crossed by
-// update u.
-func (b *Budget) alerts(u event.BudgetUpdate, th int64) []event.Alert {
+// alerts are one Alert per current participant for threshold th crossed
+// the nth time in its period by update u (nth 0: an earlier build's alert,
+// whose id named the transaction).
+func (b *Budget) alerts(u event.BudgetUpdate, th, nth int64) []event.Alert {
 	days := int64(b.periodByKey(u.PeriodKey, u.EventTime).DaysLeft(u.EventTime))
 	text := AlertText(u.UserID, u.Merchant, u.AmountMinor, b.Name, u.UsedBP, u.RemainingMinor, b.Currency, days)
 	var out []event.Alert
 	for _, p := range u.Participants {
 		out = append(out, event.Alert{
-			AlertID: fmt.Sprintf("%s|%s|%d|%s|%s", b.BudgetID, u.PeriodKey, th, u.TxnID, p.UserID),
+			AlertID: AlertID(b.BudgetID, u.PeriodKey, th, nth, u.TxnID, p.UserID),
 			UserID:  p.UserID, BudgetID: b.BudgetID, Category: b.Category, PeriodKey: u.PeriodKey,
 			ThresholdBP: th, UsedBP: u.UsedBP, SpentMinor: u.SpentMinor, LimitMinor: u.LimitMinor,
 			RemainingMinor: u.RemainingMinor, Currency: b.Currency, DaysLeft: days,
@@ -231,4 +235,16 @@ func AlertText(who, merchant string, amount int64, name string, usedBP, remainin
 		return fmt.Sprintf("%s, %s over with %s left", head, money.Format(-remaining, currency), days)
 	}
 	return fmt.Sprintf("%s, %s left for %s", head, money.Format(remaining, currency), days)
+}
+
+// AlertID is a shared-budget alert's id: budget, period, threshold, the
+// n-th crossing of that threshold in that period, and recipient. It does not
+// name the transaction that crossed, which depends on arrival order; nth 0
+// is an alert an earlier build fired and kept in Fired, whose id named
+// txnID instead.
+func AlertID(budgetID, periodKey string, thresholdBP, nth int64, txnID, recipient string) string {
+	if nth == 0 {
+		return fmt.Sprintf("%s|%s|%d|%s|%s", budgetID, periodKey, thresholdBP, txnID, recipient)
+	}
+	return fmt.Sprintf("%s|%s|%d|%d|%s", budgetID, periodKey, thresholdBP, nth, recipient)
 }

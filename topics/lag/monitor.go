@@ -18,6 +18,8 @@ import (
 type Config struct {
 	// Brokers are the Kafka bootstrap brokers. Required.
 	Brokers []string
+	// KafkaOptions are extra franz-go options (TLS, SASL).
+	KafkaOptions []kgo.Opt
 	// Interval is the time between samples in Run (default 1s).
 	Interval time.Duration
 	// Window is the number of samples the status rules evaluate (Burrow's
@@ -124,7 +126,7 @@ func NewMonitor(cfg Config) (*Monitor, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(cfg.Brokers...))
+	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(cfg.Brokers...)}, cfg.KafkaOptions...)...)
 	if err != nil {
 		return nil, fmt.Errorf("lag: kafka client for %v: %w", cfg.Brokers, err)
 	}

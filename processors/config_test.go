@@ -1,0 +1,35 @@
+package processors
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"finstream/kafkasec"
+)
+
+// The processors' Kafka clients get the consumer-group timing of a fast
+// takeover and the security of Config.Kafka; hot standby needs a storage
+// dir.
+func TestConfigSaramaAndHotStandby(t *testing.T) {
+	sec := &kafkasec.Config{Mechanism: kafkasec.ScramSHA512, User: "fin", Password: "p"}
+	if err := sec.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	c := &Config{Brokers: []string{"b:9092"}, Codecs: &Codecs{}, Kafka: sec, FlushInterval: time.Millisecond}
+	sc := c.sarama()
+	g := sc.Consumer.Group
+	if g.Session.Timeout != SessionTimeout || g.Heartbeat.Interval != HeartbeatInterval || g.Rebalance.Timeout != RebalanceTimeout {
+		t.Fatalf("group timing %v/%v/%v", g.Session.Timeout, g.Heartbeat.Interval, g.Rebalance.Timeout)
+	}
+	if err := sc.Validate(); err != nil {
+		t.Fatalf("sarama rejects the config: %v", err)
+	}
+	if !sc.Net.SASL.Enable || sc.Net.SASL.Mechanism != "SCRAM-SHA-512" || sc.Net.SASL.SCRAMClientGeneratorFunc == nil {
+		t.Fatalf("SASL not applied: %+v", sc.Net.SASL)
+	}
+	c.HotStandby = true
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "storage dir") {
+		t.Fatalf("hot standby without a storage dir: %v", err)
+	}
+}
