@@ -39,7 +39,7 @@ func kill9UnderLoad(t *testing.T, users, budgetUsers int) {
 	n := newNode(t)
 	n.start()
 	seedCrashBudgets(t, n, budgetUsers)
-	sim := startTruthSimulation(t, n.broker, users)
+	sim := startTruthSimulation(t, n.broker, users, 30_000, 4_000)
 	// Kill finstream once a third of the stream has been produced.
 	waitProduced(t, n, 10_000)
 	n.kill()
@@ -59,19 +59,20 @@ func seedCrashBudgets(t *testing.T, n *node, budgetUsers int) {
 	groceryBudgets(t, n, budgetUsers, crashLimit)
 }
 
-// truthSimulation is `finstream simulate` sending 30,000 CDC events at
-// 4,000/s with the source's truth written to a file.
+// truthSimulation is `finstream simulate` sending count CDC events at rate
+// per second with the source's truth written to a file.
 type truthSimulation struct {
 	cmd       *exec.Cmd
 	log       *syncBuffer
 	truthPath string
+	count     int64
 }
 
-func startTruthSimulation(t *testing.T, broker string, users int) *truthSimulation {
+func startTruthSimulation(t *testing.T, broker string, users int, count int64, rate int) *truthSimulation {
 	t.Helper()
-	s := &truthSimulation{log: &syncBuffer{}, truthPath: filepath.Join(t.TempDir(), "truth.json")}
-	s.cmd = exec.Command(binary, "simulate", "--brokers", broker, "--users", fmt.Sprint(users), "--count", "30000",
-		"--rate", "4000", "--seed", "42", "--foreign-zone-frac", "0", "--truth-out", s.truthPath)
+	s := &truthSimulation{log: &syncBuffer{}, truthPath: filepath.Join(t.TempDir(), "truth.json"), count: count}
+	s.cmd = exec.Command(binary, "simulate", "--brokers", broker, "--users", fmt.Sprint(users), "--count", fmt.Sprint(count),
+		"--rate", fmt.Sprint(rate), "--seed", "42", "--foreign-zone-frac", "0", "--truth-out", s.truthPath)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -107,8 +108,8 @@ func (s *truthSimulation) check(t *testing.T, n *node, users, budgetUsers int) m
 		t.Fatalf("simulate: %v\n%s", err, simLog)
 	}
 	truth := readTruth(t, truthPath)
-	if truth.Sent() != 30000 {
-		t.Fatalf("simulate sent %d events, want 30000", truth.Sent())
+	if truth.Sent() != s.count {
+		t.Fatalf("simulate sent %d events, want %d", truth.Sent(), s.count)
 	}
 	n.caughtUp(120 * time.Second)
 

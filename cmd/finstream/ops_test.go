@@ -82,10 +82,20 @@ type roleProc struct {
 // public) and stops it with SIGTERM at cleanup.
 func startRole(t testing.TB, name string, public bool, args ...string) *roleProc {
 	t.Helper()
-	p := &roleProc{name: name, ops: freeAddr(t), log: &syncBuffer{}, exited: make(chan error, 1)}
-	args = append([]string{name, "--ops-listen", p.ops}, args...)
+	listen := ""
 	if public {
-		p.public = freeAddr(t)
+		listen = freeAddr(t)
+	}
+	return startRoleAt(t, name, freeAddr(t), listen, args...)
+}
+
+// startRoleAt is startRole on the given addresses (listen "" for a role
+// without a public listener), for a role restarted where it was.
+func startRoleAt(t testing.TB, name, ops, listen string, args ...string) *roleProc {
+	t.Helper()
+	p := &roleProc{name: name, ops: ops, public: listen, log: &syncBuffer{}, exited: make(chan error, 1)}
+	args = append([]string{name, "--ops-listen", p.ops}, args...)
+	if listen != "" {
 		args = append(args, "--listen", p.public)
 	}
 	cmd := exec.Command(binary, args...)

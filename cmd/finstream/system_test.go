@@ -57,7 +57,7 @@ func TestRolesAsProcessesSurviveKill9OfAProcessorsInstance(t *testing.T) {
 
 	const users, budgetUsers = 200, 40
 	seedCrashBudgets(t, n, budgetUsers)
-	sim := startTruthSimulation(t, n.broker, users)
+	sim := startTruthSimulation(t, n.broker, users, 30_000, 4_000)
 	waitProduced(t, n, 10_000)
 	killed := time.Now()
 	p1.kill()
