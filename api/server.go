@@ -79,7 +79,7 @@ func (c *Config) Validate() error {
 // Kafka. Safe for concurrent use.
 type Server struct {
 	cfg Config
-	mux *http.ServeMux
+	mux *routeMux
 }
 
 // New builds the API server.
@@ -87,7 +87,7 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, mux: newRouteMux()}
 	s.routes()
 	return s, nil
 }
@@ -100,7 +100,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, pattern := s.mux.Handler(r); pattern == "" {
-		noRoute(w, r, s.mux)
+		noRoute(w, r, s.mux.ServeMux)
 		return
 	}
 	s.mux.ServeHTTP(w, r)
@@ -120,6 +120,7 @@ func (s *Server) routes() {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
+	s.mux.HandleFunc("GET /openapi.json", s.openAPI)
 	// /metrics, /v1/ops/lag and /ops are not served here: cmd/ serves them
 	// on the ops listener (--ops-listen), never on the public one.
 	if s.cfg.Dev {
