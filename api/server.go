@@ -41,6 +41,9 @@ type Config struct {
 	Dev bool
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// TimeScale is how many times faster than the wall clock Now runs
+	// (run --simulate compresses time); zero means 1. GET /v1/clock says it.
+	TimeScale float64
 	// Ready reports readiness for /readyz (default: the view has recovered).
 	Ready func() bool
 	// Logger (default slog.Default()).
@@ -59,6 +62,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.TimeScale <= 0 {
+		c.TimeScale = 1
 	}
 	if c.Gate == nil {
 		var err error
@@ -121,6 +127,9 @@ func (s *Server) routes() {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	s.mux.HandleFunc("GET /openapi.json", s.openAPI)
+	s.mux.HandleFunc("GET /v1/clock", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"now": s.cfg.Now().UTC().Format(time.RFC3339Nano), "time_scale": s.cfg.TimeScale})
+	})
 	// /metrics, /v1/ops/lag and /ops are not served here: cmd/ serves them
 	// on the ops listener (--ops-listen), never on the public one.
 	if s.cfg.Dev {

@@ -34,6 +34,10 @@ type options struct {
 	opsListen   string
 	replication int
 	auth        authOptions // tokens and rate limits (auth.go)
+	// clock is the domain clock of run --simulate (simclock.go; nil: the
+	// wall clock) and timeScale its speed.
+	clock     func() time.Time
+	timeScale float64
 }
 
 func newFlagSet(name, summary string, stderr io.Writer) *flag.FlagSet {
