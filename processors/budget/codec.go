@@ -88,6 +88,7 @@ func (s *State) MarshalBinary() ([]byte, error) {
 		w.str(string(r.Alerts))
 	}
 	s.writeInvitations(&w)
+	s.writeTicks(&w)
 	return w.b, nil
 }
 
@@ -177,6 +178,7 @@ func (s *State) UnmarshalBinary(b []byte) error {
 	}
 	if !r.v3 {
 		s.readInvitations(r)
+		s.readTicks(r)
 	}
 	return s.done(r)
 }

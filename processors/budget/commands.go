@@ -67,6 +67,7 @@ func (s *State) SetBudget(b Budget, at time.Time) Effects {
 	b.Version = s.Version
 	s.Budgets[b.Category] = &b
 	p := period.Of(b.Period, at, s.location())
+	b.PushedPeriod = p.Key // this update is the period's push (tick.go)
 	return Effects{Updates: []event.BudgetUpdate{s.update(&b, p, at)}}
 }
 

@@ -43,6 +43,10 @@ type State struct {
 	LatestMonth string `json:"latest_month,omitempty"`
 	// LatestWeek is the ISO week of the latest CDC source time seen.
 	LatestWeek string `json:"latest_week,omitempty"`
+	// DigestOn: the user opted in to the daily digest; DigestDay is the
+	// local date of the last one sent (tick.go).
+	DigestOn  bool   `json:"digest_on,omitempty"`
+	DigestDay string `json:"digest_day,omitempty"`
 }
 
 // Budget is a personal budget on one category.
@@ -53,6 +57,9 @@ type Budget struct {
 	LimitMinor   int64       `json:"limit_minor"`
 	ThresholdsBP []int64     `json:"thresholds_bp"`
 	Version      int64       `json:"version"`
+	// PushedPeriod is the key of the last period whose start a tick pushed
+	// (tick.go).
+	PushedPeriod string `json:"pushed_period,omitempty"`
 }
 
 // Seen is one applied by-user record in the duplicate guard: its
