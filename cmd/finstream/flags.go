@@ -38,6 +38,7 @@ type options struct {
 	// wall clock) and timeScale its speed.
 	clock     func() time.Time
 	timeScale float64
+	tick      time.Duration // processorFlags
 }
 
 func newFlagSet(name, summary string, stderr io.Writer) *flag.FlagSet {
@@ -67,6 +68,7 @@ func (o *options) kafkaFlags(fs *flag.FlagSet, defaultBrokers, defaultRegistry s
 
 func (o *options) processorFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.flush, "flush-interval", 5*time.Millisecond, "Kafka producer flush interval per hop (goka's default is 100ms)")
+	fs.DurationVar(&o.tick, "tick", time.Minute, "interval of the clock ticks that push period starts and daily digests (run --simulate: at most an hour of simulated time)")
 }
 
 func (o *options) apiFlags(fs *flag.FlagSet) {

@@ -135,6 +135,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	g.Go(func() error { return processors.RunProcessors(gctx, procs, func() { log.Info("processors ready") }) })
+	g.Go(func() error { return processors.RunTicks(gctx, procs, o.ticks(log, metrics)) })
 
 	ap, err := newAPIPart(ctx, brokers, c, dataDir, &o, metrics, log)
 	if err != nil {
@@ -281,6 +282,7 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	g.Go(func() error { return processors.RunProcessors(gctx, procs, func() { log.Info("processors ready") }) })
+	g.Go(func() error { return processors.RunTicks(gctx, procs, o.ticks(log, metrics)) })
 	if err := g.Wait(); err != nil && ctx.Err() == nil {
 		return err
 	}

@@ -10,6 +10,10 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"finstream/processors"
 )
 
 // simClock is the simulated time of `run --simulate`: from origin it runs
@@ -86,4 +90,15 @@ func (c *simClock) keep(ctx context.Context, dataDir string, log *slog.Logger) e
 			}
 		}
 	}
+}
+
+// ticks is the clock-tick configuration of the users processor: under a
+// compressed clock, a tick at least every simulated hour (and at most
+// every second).
+func (o *options) ticks(log *slog.Logger, reg prometheus.Registerer) processors.TickConfig {
+	every := o.tick
+	if o.timeScale > 1 {
+		every = max(time.Second, min(every, time.Duration(float64(time.Hour)/o.timeScale)))
+	}
+	return processors.TickConfig{Every: every, Now: o.clock, Logger: log, Metrics: reg}
 }
