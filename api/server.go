@@ -31,6 +31,10 @@ type Config struct {
 	// nil, POST /v1/me/transactions/{id}/category answers 503.
 	Txns        *goka.View
 	TxnCommands *goka.Emitter
+	// Backfill queues a re-categorization of retained transactions
+	// (processors.Backfiller.Submit). Optional: without it, a
+	// recategorization with scope "merchant" answers 503.
+	Backfill func(budget.Backfill) error
 	// Gate authenticates requests and limits their rate. Zero: a Gate over
 	// HS256 tokens signed with Secret, without rate limits (HS256Gate).
 	Gate *Gate

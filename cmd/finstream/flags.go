@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"finstream/api"
+	"finstream/processors/budget"
 )
 
 // options are the flags shared by the subcommands; each registers the ones
@@ -39,6 +40,8 @@ type options struct {
 	clock     func() time.Time
 	timeScale float64
 	tick      time.Duration // processorFlags
+	// backfill queues a backfill on the processors of this process (run).
+	backfill func(budget.Backfill) error
 }
 
 func newFlagSet(name, summary string, stderr io.Writer) *flag.FlagSet {

@@ -187,7 +187,7 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 	p.emitters = []*goka.Emitter{userCmds, sharedCmds, goalCmds, notifyCmds, txnCmds}
 	p.server, err = api.New(api.Config{
 		Users: p.users, Commands: userCmds, Shared: p.shared, SharedCommands: sharedCmds,
-		Txns: txnsView, TxnCommands: txnCmds,
+		Txns: txnsView, TxnCommands: txnCmds, Backfill: o.backfill,
 		Gate: gate, Dev: o.dev, Logger: log, Ready: p.ready, Now: o.clock, TimeScale: o.timeScale,
 	})
 	if err != nil {

@@ -136,6 +136,8 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	g.Go(func() error { return processors.RunProcessors(gctx, procs, func() { log.Info("processors ready") }) })
 	g.Go(func() error { return processors.RunTicks(gctx, procs, o.ticks(log, metrics)) })
+	bf := startBackfiller(gctx, g, procs, metrics, log)
+	o.backfill = bf.Submit
 
 	ap, err := newAPIPart(ctx, brokers, c, dataDir, &o, metrics, log)
 	if err != nil {
@@ -143,6 +145,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	g.Go(func() error { return ap.run(gctx) })
 	ops := groupsOpsMux(gctx, g, metrics, processorsReport(procs).and(viewsReport(ap.views)), log)
+	mountBackfill(ops, bf)
 	if _, err := startLag(gctx, g, brokers, ops, metrics, log); err != nil {
 		return err
 	}
@@ -278,7 +281,9 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := o.serveOps(gctx, g, groupsOpsMux(gctx, g, metrics, processorsReport(procs), log), log); err != nil {
+	ops := groupsOpsMux(gctx, g, metrics, processorsReport(procs), log)
+	mountBackfill(ops, startBackfiller(gctx, g, procs, metrics, log))
+	if err := o.serveOps(gctx, g, ops, log); err != nil {
 		return err
 	}
 	g.Go(func() error { return processors.RunProcessors(gctx, procs, func() { log.Info("processors ready") }) })

@@ -4,8 +4,8 @@ import (
 	"reflect"
 	"testing"
 
-	"finstream/processors/cdc"
 	"finstream/processors/category"
+	"finstream/processors/cdc"
 )
 
 func villa(id string, amount int64, day int) cdc.Txn {
