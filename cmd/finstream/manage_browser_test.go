@@ -87,4 +87,25 @@ func TestDashboardEditsBudgetsAndShowsTransactions(t *testing.T) {
 	waitText(t, page, hist, "Tesco Lotus ฿2,500")
 	waitText(t, page, hist, "฿4,000 of ฿4,000")
 	browsertest.Screenshot(t, page, "dashboard-manage")
+
+	// "All from Tesco Lotus" → dining moves both purchases out of groceries.
+	move := `(document.querySelector("#txn-WEB-1 select.to").value = "dining", document.querySelector("#txn-WEB-1 button.merchant").click(), "sent")`
+	if _, err := chromedp.Run(page, chromedp.Evaluate[string](move)); err != nil {
+		t.Fatalf("move all from the merchant: %v", err)
+	}
+	waitText(t, page, card, "฿0 of ฿4,000")
+	waitText(t, page, `document.querySelector("#txn-WEB-2 td.cat")?.textContent || ""`, "dininguser_rule")
+	waitText(t, page, `document.querySelector("#txn-WEB-1 td.cat")?.textContent || ""`, "dininguser_rule")
+
+	// The daily digest is opt-in: the checkbox turns it on.
+	waitText(t, page, `String(document.querySelector("#digest").disabled)`, "false")
+	if _, err := chromedp.Run(page, chromedp.Evaluate[string](`(document.querySelector("#digest").click(), "ok")`)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 20*time.Second, "daily_digest on", func() (bool, string) {
+		_, body := n.call("GET", "/v1/me/notification-settings", user, "")
+		kinds, _ := body["kinds"].(map[string]any)
+		return kinds["daily_digest"] == true, fmt.Sprint(body)
+	})
+	browsertest.Screenshot(t, page, "dashboard-recategorized")
 }

@@ -95,11 +95,47 @@ async function loadTransactions() {
     tbody.append(el("tr", { id: "txn-" + t.txn_id },
       el("td", {}, new Date(t.posted_at).toISOString().slice(0, 10)),
       el("td", {}, t.merchant_name || t.type),
-      el("td", {}, t.category, el("span", { class: "src" }, t.source)),
+      el("td", { class: "cat" }, t.category, el("span", { class: "src" }, t.source)),
       el("td", { class: "amt" }, (t.direction === "CREDIT" ? "+" : "") + money(t.amount_minor, t.currency)),
-      el("td", {}, t.status)));
+      el("td", {}, t.status),
+      el("td", { class: "move" }, recategorizer(t))));
   if (!tbody.children.length) tbody.append(el("tr", {}, el("td", { class: "empty" }, "No transactions yet.")));
   $("transactions").replaceChildren(tbody);
+}
+
+// recategorizer is a transaction's "move to" control: a category and two
+// answers, this one or all from this merchant (POST .../category with
+// scope this|merchant).
+function recategorizer(t) {
+  const pick = el("select", { class: "to", "aria-label": "move to" });
+  for (const c of CATEGORIES) pick.append(el("option", { value: c }, c));
+  pick.value = t.category;
+  const send = (scope) => async () => {
+    const r = await fetch(`/v1/me/transactions/${encodeURIComponent(t.txn_id)}/category`, {
+      method: "POST", headers: { Authorization: "Bearer " + state.token }, body: JSON.stringify({ category: pick.value, scope }) });
+    const body = await r.json().catch(() => ({}));
+    if (r.status !== 202) return feed(`Not moved: ${body.error?.message || r.status}`, true);
+    feed(scope === "merchant" ? `Moving every ${t.merchant_name} transaction to ${pick.value}` : `Moving ${t.merchant_name} ${money(t.amount_minor, t.currency)} to ${pick.value}`, false);
+    refreshTransactions();
+  };
+  const one = el("button", { class: "this" }, "This one"), all = el("button", { class: "merchant" }, "All from " + (t.merchant_name || "merchant"));
+  one.onclick = send("this"); all.onclick = send("merchant");
+  return el("span", {}, pick, one, all);
+}
+
+// The daily digest is opt-in: a checkbox over PUT /v1/me/notification-settings.
+async function loadDigest() {
+  const box = $("digest");
+  try {
+    const s = await api("/v1/me/notification-settings");
+    box.checked = !!s.kinds?.daily_digest;
+    box.disabled = false;
+  } catch (e) { return; }
+  box.onchange = async () => {
+    const r = await fetch("/v1/me/notification-settings", { method: "PUT", headers: { Authorization: "Bearer " + state.token },
+      body: JSON.stringify({ kinds: { daily_digest: box.checked } }) });
+    feed(r.status === 202 ? `Daily digest ${box.checked ? "on: every morning from 08:00" : "off"}` : "Digest setting not saved: " + r.status, r.status !== 202);
+  };
 }
 
 // Each personal budget card gets Edit and History buttons.
@@ -117,13 +153,15 @@ renderPersonal = function () {
 };
 
 // The transactions list follows the app's loads (sign-in, membership
-// changes) and every live update, debounced.
-let txnsPending = null;
+// changes) and every live update, debounced; the sink writes the row a
+// little after the update reaches the page, so it reloads once more later.
+const txnsPending = {};
 const refreshTransactions = () => {
-  if (state.token && !txnsPending) txnsPending = setTimeout(() => { txnsPending = null; loadTransactions().catch(() => {}); }, 300);
+  for (const ms of [300, 2000])
+    if (state.token && !txnsPending[ms]) txnsPending[ms] = setTimeout(() => { txnsPending[ms] = null; loadTransactions().catch(() => {}); }, ms);
 };
 const plainLoad = load;
-load = async function () { await plainLoad(); refreshTransactions(); };
+load = async function () { await plainLoad(); refreshTransactions(); loadDigest(); };
 const plainUpdate = onUpdate;
 onUpdate = function (u) { plainUpdate(u); refreshTransactions(); };
 
