@@ -51,15 +51,16 @@ type TickConfig struct {
 	Metrics prometheus.Registerer
 }
 
-// RunTicks ticks the users processor among procs (none: it returns at
-// once): once it runs, and then every cfg.Every, it visits each user state
-// of the partitions this instance owns with the tick's time. One goroutine
+// RunTicks ticks the users and shared processors among procs (none: it
+// returns at once): once they run, and then every cfg.Every, it visits each
+// user state and shared budget of the partitions this instance owns with
+// the tick's time. One goroutine
 // per instance, whatever the number of users; the work per tick is one
 // read of every state of the instance's partitions, and a write only for
 // those with something due. It returns when ctx ends.
 func RunTicks(ctx context.Context, procs []*goka.Processor, cfg TickConfig) error {
-	p := usersProcessor(procs)
-	if p == nil {
+	ticked := tickedProcessors(procs)
+	if len(ticked) == 0 {
 		return nil
 	}
 	if cfg.Every <= 0 {
@@ -82,8 +83,10 @@ func RunTicks(ctx context.Context, procs []*goka.Processor, cfg TickConfig) erro
 			}
 		}
 	}
-	if err := p.WaitForReadyContext(ctx); err != nil {
-		return nil // stopped before it ran
+	for _, p := range ticked {
+		if err := p.WaitForReadyContext(ctx); err != nil {
+			return nil // stopped before it ran
+		}
 	}
 	t := time.NewTicker(cfg.Every)
 	defer t.Stop()
@@ -111,22 +114,30 @@ func RunTicks(ctx context.Context, procs []*goka.Processor, cfg TickConfig) erro
 	}
 }
 
-func usersProcessor(procs []*goka.Processor) *goka.Processor {
+// tickedProcessors are the processors among procs with a tick visitor:
+// users and shared.
+func tickedProcessors(procs []*goka.Processor) []*goka.Processor {
+	var out []*goka.Processor
 	for _, p := range procs {
-		if p.Graph().Group() == GroupUsers {
-			return p
+		if g := p.Graph().Group(); g == GroupUsers || g == GroupShared {
+			out = append(out, p)
 		}
 	}
-	return nil
+	return out
 }
 
-// Tick is one tick at now: it visits every user state of the users
-// processor among procs (in the partitions this instance owns) and returns
-// how many it visited once every visit callback has run.
+// Tick is one tick at now: it visits every user state and every shared
+// budget of the users and shared processors among procs (in the
+// partitions this instance owns) and returns how many it visited once
+// every visit callback has run.
 func Tick(ctx context.Context, procs []*goka.Processor, now time.Time) (int64, error) {
-	p := usersProcessor(procs)
-	if p == nil {
-		return 0, nil
+	var visited int64
+	for _, p := range tickedProcessors(procs) {
+		n, err := p.VisitAllWithStats(ctx, VisitTick, now)
+		visited += n
+		if err != nil {
+			return visited, err
+		}
 	}
-	return p.VisitAllWithStats(ctx, VisitTick, now)
+	return visited, nil
 }

@@ -73,6 +73,9 @@ type Budget struct {
 	Fired []Fired `json:"fired,omitempty"`
 	// Version increases with every change (every update written).
 	Version int64 `json:"version"`
+	// PushedPeriod is the key of the last period whose start a clock tick
+	// pushed (tick.go).
+	PushedPeriod string `json:"pushed_period,omitempty"`
 }
 
 // Member is one participant, current or former.

@@ -77,6 +77,9 @@ func (b *Budget) MarshalBinary() ([]byte, error) {
 		}
 	}
 	w.Int(b.Version)
+	if b.PushedPeriod != "" { // an optional trailer: earlier values have none
+		w.Str(b.PushedPeriod)
+	}
 	return w.B, nil
 }
 
@@ -149,6 +152,9 @@ func (b *Budget) UnmarshalBinary(data []byte) error {
 		}
 	}
 	b.Version = r.Int()
+	if r.More() {
+		b.PushedPeriod = r.Str()
+	}
 	if err := r.Done(); err != nil {
 		return fmt.Errorf("shared budget: %w", err)
 	}
