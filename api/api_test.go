@@ -137,6 +137,11 @@ func TestBudgetsLifecycle(t *testing.T) {
 		t.Fatalf("recategorize someone else's transaction: %d", code)
 	}
 
+	// "All from this merchant" needs a backfiller in the process.
+	if code, body = f.do(t, "POST", "/v1/me/transactions/T3/category", "USR-789", `{"category":"dining","scope":"merchant"}`); code != http.StatusServiceUnavailable {
+		t.Fatalf("scope merchant without a backfiller: %d %v", code, body)
+	}
+
 	// Recategorize moves the spend out of groceries.
 	if code, body = f.do(t, "POST", "/v1/me/transactions/T3/category", "USR-789", `{"category":"dining"}`); code != http.StatusAccepted {
 		t.Fatalf("recategorize: %d %v", code, body)
@@ -177,6 +182,7 @@ func TestErrors(t *testing.T) {
 		{"unknown currency", "PUT", "/v1/me/budgets/groceries", "U", `{"limit_minor":1,"currency":"BTC"}`, 422, "invalid"},
 		{"bad period", "PUT", "/v1/me/budgets/groceries", "U", `{"limit_minor":1,"currency":"THB","period":"daily"}`, 422, "invalid"},
 		{"unknown transaction", "POST", "/v1/me/transactions/nope/category", "U", `{"category":"dining"}`, 404, "not_found"},
+		{"unknown scope", "POST", "/v1/me/transactions/nope/category", "U", `{"category":"dining","scope":"all"}`, 422, "invalid"},
 		{"no dev token without --dev", "POST", "/v1/dev/token", "", `{"user_id":"U"}`, 404, "not_found"},
 		{"unknown endpoint", "GET", "/v1/nope", "U", "", 404, "not_found"},
 	}

@@ -76,8 +76,16 @@ func (s *Server) deleteBudget(w http.ResponseWriter, r *http.Request, user strin
 func (s *Server) recategorize(w http.ResponseWriter, r *http.Request, user string) {
 	var req struct {
 		Category string `json:"category"`
+		// Scope is "this" (default: this transaction, and the rule for its
+		// merchant's next ones) or "merchant" (also every retained
+		// transaction of the user from that merchant: a backfill).
+		Scope string `json:"scope"`
 	}
 	if !decodeBody(w, r, &req) {
+		return
+	}
+	if req.Scope != "" && req.Scope != "this" && req.Scope != "merchant" {
+		writeError(w, http.StatusUnprocessableEntity, "invalid", `scope must be "this" or "merchant"`)
 		return
 	}
 	id := r.PathValue("id")
@@ -101,9 +109,14 @@ func (s *Server) recategorize(w http.ResponseWriter, r *http.Request, user strin
 		writeError(w, http.StatusUnprocessableEntity, "invalid", err.Error())
 		return
 	}
+	body := map[string]string{"scope": "this"}
+	if req.Scope == "merchant" && !s.backfillMerchant(w, user, l, req.Category, body) {
+		return
+	}
 	cmd := event.UserCommand{UserID: user, Kind: event.CmdRecategorize, TxnID: id, Category: req.Category,
 		CommandID: newCommandID(), IssuedAt: s.cfg.Now()}
-	accept(r.Context(), w, s.cfg.Logger, s.cfg.TxnCommands, id, cmd, map[string]string{"command_id": cmd.CommandID})
+	body["command_id"] = cmd.CommandID
+	accept(r.Context(), w, s.cfg.Logger, s.cfg.TxnCommands, id, cmd, body)
 }
 
 func (s *Server) unavailable(w http.ResponseWriter, err error) {

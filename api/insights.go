@@ -199,9 +199,12 @@ func (c *Copilot) putNotificationSettings(w http.ResponseWriter, r *http.Request
 	if req.Lang != "" {
 		lang = req.Lang
 	}
-	disabled := []string{}
+	disabled, enabled := []string{}, []string{}
 	for _, k := range notify.Kinds {
-		if !cur.Kinds[k] {
+		switch {
+		case notify.OptIn(k) && cur.Kinds[k]:
+			enabled = append(enabled, k)
+		case !notify.OptIn(k) && !cur.Kinds[k]:
 			disabled = append(disabled, k)
 		}
 	}
@@ -209,7 +212,7 @@ func (c *Copilot) putNotificationSettings(w http.ResponseWriter, r *http.Request
 		writeError(w, http.StatusUnprocessableEntity, "invalid", err.Error())
 		return
 	}
-	cmd := event.NotificationSettings{CommandID: newCommandID(), UserID: user, Disabled: disabled, Lang: lang, IssuedAt: c.cfg.Now()}
+	cmd := event.NotificationSettings{CommandID: newCommandID(), UserID: user, Disabled: disabled, Enabled: enabled, Lang: lang, IssuedAt: c.cfg.Now()}
 	c.emit(r.Context(), w, c.cfg.NotifyCommands, user, cmd.CommandID, cmd)
 }
 

@@ -31,6 +31,10 @@ type Config struct {
 	// nil, POST /v1/me/transactions/{id}/category answers 503.
 	Txns        *goka.View
 	TxnCommands *goka.Emitter
+	// Backfill queues a re-categorization of retained transactions
+	// (processors.Backfiller.Submit). Optional: without it, a
+	// recategorization with scope "merchant" answers 503.
+	Backfill func(budget.Backfill) error
 	// Gate authenticates requests and limits their rate. Zero: a Gate over
 	// HS256 tokens signed with Secret, without rate limits (HS256Gate).
 	Gate *Gate
@@ -41,6 +45,9 @@ type Config struct {
 	Dev bool
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// TimeScale is how many times faster than the wall clock Now runs
+	// (run --simulate compresses time); zero means 1. GET /v1/clock says it.
+	TimeScale float64
 	// Ready reports readiness for /readyz (default: the view has recovered).
 	Ready func() bool
 	// Logger (default slog.Default()).
@@ -59,6 +66,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.TimeScale <= 0 {
+		c.TimeScale = 1
 	}
 	if c.Gate == nil {
 		var err error
@@ -79,7 +89,7 @@ func (c *Config) Validate() error {
 // Kafka. Safe for concurrent use.
 type Server struct {
 	cfg Config
-	mux *http.ServeMux
+	mux *routeMux
 }
 
 // New builds the API server.
@@ -87,7 +97,7 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, mux: newRouteMux()}
 	s.routes()
 	return s, nil
 }
@@ -100,7 +110,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, pattern := s.mux.Handler(r); pattern == "" {
-		noRoute(w, r, s.mux)
+		noRoute(w, r, s.mux.ServeMux)
 		return
 	}
 	s.mux.ServeHTTP(w, r)
@@ -119,6 +129,10 @@ func (s *Server) routes() {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	s.mux.HandleFunc("GET /openapi.json", s.openAPI)
+	s.mux.HandleFunc("GET /v1/clock", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"now": s.cfg.Now().UTC().Format(time.RFC3339Nano), "time_scale": s.cfg.TimeScale})
 	})
 	// /metrics, /v1/ops/lag and /ops are not served here: cmd/ serves them
 	// on the ops listener (--ops-listen), never on the public one.

@@ -21,12 +21,14 @@
 //	                                looks up users' rules,      ├─► finstream.shared.spend [budget_id]
 //	                                zone and memberships)       │   (offered before / offers now)
 //	                                                            └─► finstream.dlq (late, unroutable)
+//	  visitor "backfill" (Backfill: VisitAll over the ledgers) ──► finstream.txn.by-user (moves)
 //
 //	finstream.txn.by-user ─────┐
 //	finstream.commands.user ───┴─► finstream-users [t] ─┬─► finstream.txn.categorized [user_id]
 //	  (API: budgets, recategorize,  (hot path: spend     ├─► finstream.budget.updates [budget_id]
-//	   memberships from shared)      buckets, budgets,   └─► finstream.budget.alerts [user_id]
-//	                                 alerts, memberships)
+//	   memberships from shared,      buckets, budgets,   ├─► finstream.budget.alerts [user_id]
+//	   digest from notifications)    alerts, memberships)└─► finstream-notifications-loop (digests)
+//	  visitor "tick" (RunTicks: VisitAll every --tick) ──► period-start updates, daily digests
 //
 //	finstream.commands.shared ─┐
 //	finstream.shared.spend ────┴─► finstream-shared [t] ┬─► finstream.budget.updates (shared, with participants)
@@ -46,7 +48,7 @@
 //	finstream.budget.updates ─┼─► finstream-notifications [t] ⟲ ► finstream.notifications [user_id]
 //	finstream.goal.events ────┤
 //	finstream.insights ───────┤
-//	finstream.commands.notify ┘
+//	finstream.commands.notify ┘                              └─► finstream.commands.user (digest on/off)
 //
 // Outside this package: the WebSocket fanout tails finstream.budget.updates,
 // .notifications, .insights and .goal.events (no consumer group); the

@@ -30,6 +30,7 @@ func defineNotifications(cfg *Config, c *CopilotCodecs) *goka.GroupGraph {
 		input(goka.Stream(TopicCommandsNotify), c.NotifyCommands, p.settings),
 		loop(c.NotificationsLoop, p.candidate),
 		goka.Output(goka.Stream(topics.Notifications), c.Notifications),
+		goka.Output(goka.Stream(topics.CommandsUser), cfg.Codecs.CommandsUser),
 		dlqOutput(),
 		goka.Persist(c.NotificationsTable),
 	)
@@ -80,6 +81,14 @@ func (p *notifications) settings(ctx goka.Context, msg any) {
 		return
 	}
 	ctx.SetValue(*s)
+	// The users processor sends the digest (it holds the spend): tell it.
+	// Sent on every settings command, not only on a change, so that a
+	// redelivery after a crash reaches it too; it is idempotent there.
+	kind := event.CmdDigestOff
+	if s.Settings().Kinds[event.NotifyDailyDigest] {
+		kind = event.CmdDigestOn
+	}
+	ctx.Emit(topics.CommandsUser, c.UserID, event.UserCommand{CommandID: c.CommandID + "|digest", UserID: c.UserID, Kind: kind, IssuedAt: c.IssuedAt})
 }
 
 // admit passes the candidates addressed to this key through the

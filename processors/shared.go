@@ -1,6 +1,8 @@
 package processors
 
 import (
+	"time"
+
 	"errors"
 
 	"github.com/lovoo/goka"
@@ -30,6 +32,7 @@ func (g *sharedBudgets) define() *goka.GroupGraph {
 		goka.Output(goka.Stream(topics.BudgetUpdates), g.cfg.Codecs.BudgetUpdates),
 		goka.Output(goka.Stream(topics.BudgetAlerts), g.cfg.Codecs.BudgetAlerts),
 		goka.Output(goka.Stream(topics.CommandsUser), g.cfg.Codecs.CommandsUser),
+		goka.Visitor(VisitTick, g.tick),
 		dlqOutput(),
 		goka.Persist(g.cfg.Codecs.SharedTable),
 	)
@@ -88,5 +91,18 @@ func (g *sharedBudgets) commit(ctx goka.Context, b *shared.Budget, eff shared.Ef
 	}
 	for _, c := range eff.Members {
 		ctx.Emit(topics.CommandsUser, c.UserID, c)
+	}
+}
+
+// tick is the visit callback of a clock tick (ticks.go): a shared budget's
+// period start reaches every participant's devices without traffic.
+func (g *sharedBudgets) tick(ctx goka.Context, meta any) {
+	now, ok := meta.(time.Time)
+	b := g.budget(ctx)
+	if !ok || b == nil {
+		return
+	}
+	if eff, changed := b.Tick(now); changed {
+		g.commit(ctx, b, eff)
 	}
 }

@@ -33,6 +33,7 @@ func (t *txns) define() *goka.GroupGraph {
 		goka.Lookup(goka.GroupTable(GroupUsers), t.cfg.Codecs.UsersTable),
 		goka.Output(goka.Stream(topics.TxnByUser), t.cfg.Codecs.TxnByUser),
 		goka.Output(goka.Stream(topics.SharedSpend), t.cfg.Codecs.SharedSpend),
+		goka.Visitor(VisitBackfill, t.backfill),
 		dlqOutput(),
 		goka.Persist(t.cfg.Codecs.TxnsTable),
 	)

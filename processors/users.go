@@ -33,6 +33,8 @@ func (u *users) define() *goka.GroupGraph {
 		goka.Output(goka.Stream(topics.TxnCategorized), u.cfg.Codecs.Categorized),
 		goka.Output(goka.Stream(topics.BudgetUpdates), u.cfg.Codecs.BudgetUpdates),
 		goka.Output(goka.Stream(topics.BudgetAlerts), u.cfg.Codecs.BudgetAlerts),
+		goka.Output(goka.Stream(LoopNotifications), tolerant(u.cfg.Codecs.Copilot.NotificationsLoop)),
+		goka.Visitor(VisitTick, u.tick),
 		dlqOutput(),
 		goka.Persist(u.cfg.Codecs.UsersTable),
 	)
@@ -81,6 +83,8 @@ func (u *users) command(ctx goka.Context, msg any) {
 			InvitedBy: cmd.InvitedBy, ExpiresAt: cmd.ExpiresAt}, cmd.IssuedAt)
 	case event.CmdUninvite:
 		s.Uninvite(cmd.InvitationID)
+	case event.CmdDigestOn, event.CmdDigestOff:
+		s.SetDigest(cmd.Kind == event.CmdDigestOn)
 	default:
 		err = errors.New("unknown command kind")
 	}

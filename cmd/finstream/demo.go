@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/lovoo/goka"
 
@@ -48,7 +47,7 @@ func seedDemoBudgets(ctx context.Context, cfg loadgen.Config, view *goka.View, e
 				continue
 			}
 			cmd := event.UserCommand{CommandID: "demo-" + u.ID + "-" + b.category, UserID: u.ID, Kind: event.CmdSetBudget,
-				Category: b.category, LimitMinor: b.limit, Currency: "THB", Period: "monthly", ThresholdsBP: budget.DefaultThresholdsBP, IssuedAt: time.Now()}
+				Category: b.category, LimitMinor: b.limit, Currency: "THB", Period: "monthly", ThresholdsBP: budget.DefaultThresholdsBP, IssuedAt: cfg.Now()}
 			if _, err := em.Emit(u.ID, cmd); err != nil {
 				return fmt.Errorf("demo budgets: %w", err)
 			}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"finstream/api"
+	"finstream/processors/budget"
 )
 
 // options are the flags shared by the subcommands; each registers the ones
@@ -37,6 +38,13 @@ type options struct {
 
 	kafkaSecurity // Kafka TLS and SASL, registry auth (kafkasec.go)
 	hotStandby    bool
+	// clock is the domain clock of run --simulate (simclock.go; nil: the
+	// wall clock) and timeScale its speed.
+	clock     func() time.Time
+	timeScale float64
+	tick      time.Duration // processorFlags
+	// backfill queues a backfill on the processors of this process (run).
+	backfill func(budget.Backfill) error
 }
 
 func newFlagSet(name, summary string, stderr io.Writer) *flag.FlagSet {
@@ -70,6 +78,7 @@ func (o *options) kafkaFlags(fs *flag.FlagSet, defaultBrokers, defaultRegistry s
 func (o *options) processorFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.flush, "flush-interval", 5*time.Millisecond, "Kafka producer flush interval per hop (goka's default is 100ms)")
 	fs.BoolVar(&o.hotStandby, "hot-standby", false, "keep the table partitions of other instances up to date on disk, so a takeover needs no restore (more network and disk)")
+	fs.DurationVar(&o.tick, "tick", time.Minute, "interval of the clock ticks that push period starts and daily digests (run --simulate: at most an hour of simulated time)")
 }
 
 func (o *options) apiFlags(fs *flag.FlagSet) {

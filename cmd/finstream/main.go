@@ -31,6 +31,7 @@ var commands = []command{
 	{"wsfanout", "the WebSocket fanout alone (GET /v1/ws), tailing budget updates and notifications", cmdWSFanout},
 	{"topics", "list finstream's topics like kafka-topics --describe; --create creates the missing ones", cmdTopics},
 	{"lag", "print consumer lag like kafka-consumer-groups --describe, with seconds and status", cmdLag},
+	{"recategorize", "re-run the category rules over the retained transactions (after a rules change), with progress", cmdRecategorize},
 }
 
 func usage(w io.Writer) {

@@ -184,14 +184,14 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 	p.emitters = []*goka.Emitter{userCmds, sharedCmds, goalCmds, notifyCmds, txnCmds}
 	p.server, err = api.New(api.Config{
 		Users: p.users, Commands: userCmds, Shared: p.shared, SharedCommands: sharedCmds,
-		Txns: txnsView, TxnCommands: txnCmds,
-		Gate: gate, Dev: o.dev, Logger: log, Ready: p.ready,
+		Txns: txnsView, TxnCommands: txnCmds, Backfill: o.backfill,
+		Gate: gate, Dev: o.dev, Logger: log, Ready: p.ready, Now: o.clock, TimeScale: o.timeScale,
 	})
 	if err != nil {
 		return nil, err
 	}
 	copilot, err := api.NewCopilot(api.CopilotConfig{Gate: gate, Insights: insightsView, Goals: goalsView,
-		Notifications: notifyView, Accounts: accountsView, GoalCommands: goalCmds, NotifyCommands: notifyCmds, Logger: log})
+		Notifications: notifyView, Accounts: accountsView, GoalCommands: goalCmds, NotifyCommands: notifyCmds, Logger: log, Now: o.clock})
 	if err != nil {
 		return nil, err
 	}

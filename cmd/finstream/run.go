@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/lovoo/goka"
 
@@ -12,6 +13,7 @@ import (
 
 	"finstream/api"
 	"finstream/avro"
+	"finstream/benchmarks/loadgen"
 	"finstream/processors"
 )
 
@@ -29,6 +31,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	o.logFlags(fs)
 	fs.Float64Var(&o.simulate, "simulate", 0, "simulate core-banking CDC traffic at this many events per second (0: off)")
 	simUsers := fs.Int("simulate-users", 1000, "number of simulated users with --simulate")
+	timeScale := fs.Float64("time-scale", 0, "with --simulate: simulated time runs this many times as fast as the wall clock (0: so that each user makes 5 transactions a simulated day; 1: real time)")
 	var so sinkOptions
 	so.flags(fs)
 	if err := parse(fs, args); err != nil {
@@ -40,6 +43,9 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if o.simulate < 0 {
 		return badConfig("--simulate %v: want a rate >= 0", o.simulate)
+	}
+	if *timeScale < 0 || *timeScale > 1e6 || *simUsers <= 0 {
+		return badConfig("--time-scale %v, --simulate-users %d: want a scale in 0..1e6 and users > 0", *timeScale, *simUsers)
 	}
 	if err := o.topicsCheck(); err != nil {
 		return err
@@ -55,6 +61,20 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	dataDir, err := o.ensureDataDir()
 	if err != nil {
 		return err
+	}
+	var sim loadgen.Config
+	var clock *simClock
+	if o.simulate > 0 {
+		sim = simConfig(o.simulate, *simUsers)
+		if *timeScale == 0 {
+			*timeScale = autoTimeScale(o.simulate, sim.Users, sim.TxnsPerUserDay)
+		}
+		if clock, err = newSimClock(dataDir, *timeScale, time.Now()); err != nil {
+			return err
+		}
+		sim.Now, o.clock, o.timeScale = clock.Now, clock.Now, *timeScale
+		log.Info(fmt.Sprintf("simulated time ×%.0f", *timeScale), "time_scale", *timeScale, "simulated_now", clock.Now().Format(time.RFC3339),
+			"users", sim.Users, "txns_per_user_day", sim.TxnsPerUserDay)
 	}
 
 	// The embedded broker, or an external Kafka.
@@ -89,6 +109,9 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
+	if clock != nil {
+		g.Go(func() error { return clock.keep(gctx, dataDir, log) })
+	}
 
 	// The in-process schema registry, or an external one.
 	regURL := o.registry
@@ -122,12 +145,15 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	pm := processors.NewMetrics(metrics)
 
 	procs, err := processors.New(processors.Config{
-		Brokers: brokers, Kafka: &o.kafka, StorageDir: dataDir, FlushInterval: o.flush, Codecs: c, Logger: log, HotStandby: o.hotStandby,
+		Brokers: brokers, Kafka: &o.kafka, StorageDir: dataDir, FlushInterval: o.flush, Codecs: c, Logger: log, HotStandby: o.hotStandby, Now: o.clock,
 	}, pm)
 	if err != nil {
 		return err
 	}
 	g.Go(func() error { return processors.RunProcessors(gctx, procs, func() { log.Info("processors ready") }) })
+	g.Go(func() error { return processors.RunTicks(gctx, procs, o.ticks(log, metrics)) })
+	bf := startBackfiller(gctx, g, procs, metrics, log)
+	o.backfill = bf.Submit
 
 	ap, err := newAPIPart(ctx, brokers, c, dataDir, &o, metrics, log)
 	if err != nil {
@@ -135,6 +161,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	g.Go(func() error { return ap.run(gctx) })
 	ops := groupsOpsMux(gctx, g, metrics, processorsReport(procs).and(viewsReport(ap.views)), log)
+	mountBackfill(ops, bf)
 	if _, err := startLag(gctx, g, brokers, &o.kafka, ops, metrics, log); err != nil {
 		return err
 	}
@@ -173,7 +200,6 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	g.Go(serve)
 
 	if o.simulate > 0 {
-		sim := simConfig(o.simulate, *simUsers)
 		g.Go(func() error { return seedDemoBudgets(gctx, sim, ap.users, ap.emitters[0], log) })
 		g.Go(func() error { return simulate(gctx, brokers, &o.kafka, regClient, sim, log) })
 	}
@@ -283,10 +309,13 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := o.serveOps(gctx, g, groupsOpsMux(gctx, g, metrics, processorsReport(procs), log), log); err != nil {
+	ops := groupsOpsMux(gctx, g, metrics, processorsReport(procs), log)
+	mountBackfill(ops, startBackfiller(gctx, g, procs, metrics, log))
+	if err := o.serveOps(gctx, g, ops, log); err != nil {
 		return err
 	}
 	g.Go(func() error { return processors.RunProcessors(gctx, procs, func() { log.Info("processors ready") }) })
+	g.Go(func() error { return processors.RunTicks(gctx, procs, o.ticks(log, metrics)) })
 	if err := g.Wait(); err != nil && ctx.Err() == nil {
 		return err
 	}

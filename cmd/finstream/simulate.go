@@ -48,8 +48,8 @@ func cmdSimulate(ctx context.Context, args []string, stderr io.Writer) error {
 }
 
 // simConfig is the simulation of `finstream run --simulate RATE`: realistic
-// traffic whose event time follows the clock, so live views show the
-// current period.
+// traffic whose event time follows the clock (run sets it to the simulated
+// clock, simclock.go), so live views show the current period.
 func simConfig(rate float64, users int) loadgen.Config {
 	cfg := loadgen.DefaultConfig()
 	cfg.Rate, cfg.Users, cfg.Realtime = rate, users, true
@@ -86,6 +86,10 @@ func simulate(ctx context.Context, brokers []string, sec *kafkasec.Config, reg *
 	n := 0
 	progress := func(s loadgen.Stats) {
 		if n++; n%5 == 1 {
+			if cfg.Now != nil { // run --simulate: the simulated clock (simclock.go)
+				log.Info("simulate", "sent", s.Sent, "rate", int64(s.Rate), "elapsed", s.Elapsed.Round(1e9).String(), "simulated_now", cfg.Now().Format("2006-01-02 15:04"))
+				return
+			}
 			log.Info("simulate", "sent", s.Sent, "rate", int64(s.Rate), "elapsed", s.Elapsed.Round(1e9).String())
 		}
 	}

@@ -81,3 +81,14 @@ func (b *Book) apply(recs []cdc.TxnChange, in Input) Effects {
 	}
 	return eff
 }
+
+// Backfill runs spec over every ledger of the book, as the transaction
+// stage's visitor does over its table, and applies the moves to the user's
+// state.
+func (b *Book) Backfill(spec Backfill) Effects {
+	var recs []cdc.TxnChange
+	for _, l := range b.Ledgers {
+		recs = append(recs, l.Backfill(spec, b.rules()).Records...)
+	}
+	return b.apply(recs, Input{})
+}

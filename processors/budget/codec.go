@@ -95,6 +95,7 @@ func (s *State) MarshalBinary() ([]byte, error) {
 		w.int(d.ThresholdBP)
 		w.int(d.Count)
 	}
+	s.writeTicks(&w)
 	return w.b, nil
 }
 
@@ -193,6 +194,7 @@ func (s *State) UnmarshalBinary(b []byte) error {
 				s.Drops[i] = Drop{Key: r.str(), ThresholdBP: r.int(), Count: r.int()}
 			}
 		}
+		s.readTicks(r) // an optional trailer
 	}
 	return s.done(r)
 }

@@ -69,6 +69,7 @@ func (s *State) SetBudget(b Budget, at time.Time) Effects {
 	s.replaced(old, &b)
 	s.Budgets[b.Category] = &b
 	p := period.Of(b.Period, at, s.location())
+	b.PushedPeriod = p.Key // this update is the period's push (tick.go)
 	return Effects{Updates: []event.BudgetUpdate{s.update(&b, p, at)}}
 }
 

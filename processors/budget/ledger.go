@@ -138,16 +138,23 @@ func (l *Ledger) Recategorize(userID, cat string, in Input, r Rules) (Outcome, e
 	if prev.Category == cat && prev.Source == string(category.SourceUserRule) {
 		return Outcome{}, nil
 	}
+	return l.move(category.Result{Category: cat, Source: category.SourceUserRule, Confidence: 1}, in, r), nil
+}
+
+// move records the transaction's move to res's category: a by-user record
+// (Op OpRecategorize) carrying what it counted before and counts now.
+func (l *Ledger) move(res category.Result, in Input, r Rules) Outcome {
+	prev := l.Last()
 	rec := prev
 	p := prev.Row
 	rec.Op, rec.Seq, rec.Resent = OpRecategorize, prev.Seq+1, false
 	rec.Prev, rec.PrevDeleted, rec.Counted = &p, prev.Deleted, prev.Counts
-	rec.Category, rec.Source, rec.Confidence = cat, string(category.SourceUserRule), 1
+	rec.Category, rec.Source, rec.Confidence = res.Category, string(res.Source), res.Confidence
 	rec.Counts = contribution(rec, period.ZoneOrDefault(r.TimeZone))
 	rec.SharedBefore, rec.Shared = prev.Shared, route(rec, r.Memberships)
 	stamp(&rec, in)
 	l.push(Change{In: in, Rec: rec})
-	return Outcome{Records: []cdc.TxnChange{rec}}, nil
+	return Outcome{Records: []cdc.TxnChange{rec}}
 }
 
 // OpRecategorize is the Op of a by-user record made by a recategorization

@@ -46,6 +46,10 @@ type State struct {
 	// Drops count how often a budget period's usage fell back below a
 	// threshold: alert ids name the n-th crossing (drops.go).
 	Drops Drops `json:"drops,omitempty"`
+	// DigestOn: the user opted in to the daily digest; DigestDay is the
+	// local date of the last one sent (tick.go).
+	DigestOn  bool   `json:"digest_on,omitempty"`
+	DigestDay string `json:"digest_day,omitempty"`
 }
 
 // Budget is a personal budget on one category.
@@ -56,6 +60,9 @@ type Budget struct {
 	LimitMinor   int64       `json:"limit_minor"`
 	ThresholdsBP []int64     `json:"thresholds_bp"`
 	Version      int64       `json:"version"`
+	// PushedPeriod is the key of the last period whose start a tick pushed
+	// (tick.go).
+	PushedPeriod string `json:"pushed_period,omitempty"`
 }
 
 // Seen is one applied by-user record in the duplicate guard: its

@@ -133,6 +133,9 @@ func (r *Reader) Str() string {
 	return s
 }
 
+// More reports whether bytes are left: an optional trailer follows.
+func (r *Reader) More() bool { return len(r.b) > 0 }
+
 // Bool reads a bool.
 func (r *Reader) Bool() bool { return r.Byte() != 0 }
 

@@ -138,6 +138,11 @@ const (
 	// with CmdSetMembership). Written by the shared-budget group.
 	CmdInvite   = "invite"
 	CmdUninvite = "uninvite"
+	// CmdDigestOn and CmdDigestOff tell a user's state whether the daily
+	// digest is opted in. Written by the notifications group when the
+	// user's notification settings change.
+	CmdDigestOn  = "digest_on"
+	CmdDigestOff = "digest_off"
 )
 
 // UserCommand is a command from the API, applied by the user's processor,

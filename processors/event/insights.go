@@ -138,6 +138,7 @@ const (
 	NotifySpendConfirmation = "spend_confirmation"  // your spend counted toward a shared budget
 	NotifyGoalMilestone     = "goal_milestone"
 	NotifyInsight           = "insight"
+	NotifyDailyDigest       = "daily_digest" // opt-in: the day's spend and budgets, once a local day
 )
 
 // Notification is one message to one recipient, written to
@@ -172,9 +173,11 @@ type NotificationText struct {
 // /v1/me/notification-settings. Disabled lists the notification kinds the
 // user opted out of; Lang is "en" (default) or "th".
 type NotificationSettings struct {
-	CommandID string    `json:"command_id"`
-	UserID    string    `json:"user_id"`
-	Disabled  []string  `json:"disabled"`
-	Lang      string    `json:"lang"`
-	IssuedAt  time.Time `json:"issued_at"`
+	CommandID string   `json:"command_id"`
+	UserID    string   `json:"user_id"`
+	Disabled  []string `json:"disabled"`
+	// Enabled are the opt-in kinds turned on (OptIn).
+	Enabled  []string  `json:"enabled,omitempty"`
+	Lang     string    `json:"lang"`
+	IssuedAt time.Time `json:"issued_at"`
 }

@@ -29,6 +29,12 @@ func (s *State) MarshalBinary() ([]byte, error) {
 	s.Seen.Write(&w)
 	s.Sent.Write(&w)
 	w.Int(s.Version)
+	if len(s.Enabled) > 0 { // an optional trailer: earlier values have none
+		w.Len(len(s.Enabled))
+		for _, k := range s.Enabled {
+			w.Str(k)
+		}
+	}
 	return w.B, nil
 }
 
@@ -54,6 +60,12 @@ func (s *State) UnmarshalBinary(b []byte) error {
 	s.Seen = compact.ReadWindow(r)
 	s.Sent = compact.ReadWindow(r)
 	s.Version = r.Int()
+	if r.More() {
+		s.Enabled = make([]string, r.Len())
+		for i := range s.Enabled {
+			s.Enabled[i] = r.Str()
+		}
+	}
 	if err := r.Done(); err != nil {
 		return fmt.Errorf("notify state: %w", err)
 	}

@@ -30,10 +30,22 @@ const (
 	MaxResend = 16
 )
 
-// Kinds lists the notification kinds a user can opt out of.
+// Kinds lists the notification kinds a user can turn off, or on for the
+// opt-in ones (OptIn).
 var Kinds = []string{
 	event.NotifyBudgetAlert, event.NotifySharedBudgetAlert, event.NotifySpendConfirmation,
-	event.NotifyGoalMilestone, event.NotifyInsight,
+	event.NotifyGoalMilestone, event.NotifyInsight, event.NotifyDailyDigest,
+}
+
+// OptIn reports whether kind is off until the user turns it on.
+func OptIn(kind string) bool { return kind == event.NotifyDailyDigest }
+
+// off reports whether the user gets no notifications of kind.
+func (s *State) off(kind string) bool {
+	if OptIn(kind) {
+		return !slices.Contains(s.Enabled, kind)
+	}
+	return slices.Contains(s.Disabled, kind)
 }
 
 // ErrInvalid marks invalid settings (the API answers 422).
@@ -46,6 +58,7 @@ type State struct {
 	UserID   string   `json:"user_id"`
 	Lang     string   `json:"lang,omitempty"`     // "" means en
 	Disabled []string `json:"disabled,omitempty"` // kinds opted out of, sorted
+	Enabled  []string `json:"enabled,omitempty"`  // opt-in kinds turned on, sorted
 	// Seen are the hashes (compact.Hash) of the last MaxSeen notification
 	// ids admitted, oldest first.
 	Seen compact.Window `json:"seen,omitempty"`
@@ -69,7 +82,7 @@ type Settings struct {
 func (s *State) Settings() Settings {
 	out := Settings{Kinds: map[string]bool{}, Lang: s.lang()}
 	for _, k := range Kinds {
-		out.Kinds[k] = !slices.Contains(s.Disabled, k)
+		out.Kinds[k] = !s.off(k)
 	}
 	return out
 }
@@ -96,18 +109,22 @@ func ValidateSettings(disabled []string, lang string) error {
 
 // SetSettings replaces the user's settings; it reports whether they changed.
 func (s *State) SetSettings(c event.NotificationSettings) (bool, error) {
-	if err := ValidateSettings(c.Disabled, c.Lang); err != nil {
+	if err := ValidateSettings(append(slices.Clone(c.Disabled), c.Enabled...), c.Lang); err != nil {
 		return false, err
 	}
-	d := slices.Clone(c.Disabled)
-	slices.Sort(d)
-	d = slices.Compact(d)
-	if slices.Equal(d, s.Disabled) && c.Lang == s.Lang {
+	d, e := sortedSet(c.Disabled), sortedSet(c.Enabled)
+	if slices.Equal(d, s.Disabled) && slices.Equal(e, s.Enabled) && c.Lang == s.Lang {
 		return false, nil
 	}
-	s.Disabled, s.Lang = d, c.Lang
+	s.Disabled, s.Enabled, s.Lang = d, e, c.Lang
 	s.Version++
 	return true, nil
+}
+
+func sortedSet(ks []string) []string {
+	out := slices.Clone(ks)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Admit decides whether candidate n (addressed to this user) is sent: not
@@ -123,7 +140,7 @@ func (s *State) Admit(n event.Notification) (event.Notification, bool) { return 
 func (s *State) AdmitFrom(n event.Notification, from string) (event.Notification, bool) {
 	id := compact.Hash(n.NotificationID)
 	if s.Seen.Contains(id) {
-		if from == "" || !s.Sent.Contains(compact.Hash(from, n.NotificationID)) || slices.Contains(s.Disabled, n.Kind) {
+		if from == "" || !s.Sent.Contains(compact.Hash(from, n.NotificationID)) || s.off(n.Kind) {
 			return event.Notification{}, false
 		}
 		return s.localize(n), true
@@ -133,7 +150,7 @@ func (s *State) AdmitFrom(n event.Notification, from string) (event.Notification
 		s.Sent.Add(compact.Hash(from, n.NotificationID), MaxResend)
 	}
 	s.Version++
-	if slices.Contains(s.Disabled, n.Kind) {
+	if s.off(n.Kind) {
 		return event.Notification{}, false
 	}
 	return s.localize(n), true

@@ -26,9 +26,11 @@ type Harness struct {
 	t      testing.TB
 	Tester *tester.Tester
 	Codecs *processors.Codecs
-	enc    *cdc.Encoder
-	acc    *cdc.Encoder
-	lsn    int64
+	// Procs are the running processors (RunTicks ticks them).
+	Procs []*goka.Processor
+	enc   *cdc.Encoder
+	acc   *cdc.Encoder
+	lsn   int64
 }
 
 // Start runs the processors until the test ends. Each change edits the
@@ -85,7 +87,7 @@ func Start(t testing.TB, changes ...func(*processors.Config)) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Harness{t: t, Tester: tt, Codecs: codecs, enc: enc, acc: acc}
+	return &Harness{t: t, Tester: tt, Codecs: codecs, Procs: procs, enc: enc, acc: acc}
 }
 
 // Txn delivers a transaction row as Debezium JSON at the next LSN and

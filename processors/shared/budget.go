@@ -76,6 +76,9 @@ type Budget struct {
 	// Drops count how often a period's usage fell back below a threshold:
 	// alert ids name the n-th crossing (budget.Drops).
 	Drops budget.Drops `json:"drops,omitempty"`
+	// PushedPeriod is the key of the last period whose start a clock tick
+	// pushed (tick.go).
+	PushedPeriod string `json:"pushed_period,omitempty"`
 }
 
 // Member is one participant, current or former.

@@ -92,6 +92,9 @@ func (b *Budget) MarshalBinary() ([]byte, error) {
 		w.Int(d.ThresholdBP)
 		w.Int(d.Count)
 	}
+	if b.PushedPeriod != "" { // an optional trailer: earlier values have none
+		w.Str(b.PushedPeriod)
+	}
 	return w.B, nil
 }
 
@@ -172,6 +175,9 @@ func (b *Budget) UnmarshalBinary(data []byte) error {
 		for n := r.Len(); n > 0; n-- {
 			b.Drops = append(b.Drops, budget.Drop{Key: r.Str(), ThresholdBP: r.Int(), Count: r.Int()})
 		}
+	}
+	if r.More() {
+		b.PushedPeriod = r.Str()
 	}
 	if err := r.Done(); err != nil {
 		return fmt.Errorf("shared budget: %w", err)
