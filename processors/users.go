@@ -65,6 +65,7 @@ func (u *users) command(ctx goka.Context, msg any) {
 		var b *budget.Budget
 		b, err = budget.ValidateBudget(cmd.Category, cmd.LimitMinor, cmd.Currency, cmd.Period, cmd.ThresholdsBP, cdc.KnownCurrency)
 		if err == nil {
+			b.Rollover = cmd.Rollover
 			eff = s.SetBudget(*b, cmd.IssuedAt)
 		}
 	case event.CmdDeleteBudget:

@@ -72,6 +72,7 @@ func (s *State) ApplyTxnFrom(rec cdc.TxnChange, in Input) Effects {
 		}
 		if i := s.seen(rec.Row.ID, rec.Seq); i >= 0 {
 			eff.ResendAlerts, _ = decodeAlerts(s.Recent[i].Alerts, s.UserID, rec.Row.ID) // written by remember
+			s.reexplain(eff.ResendAlerts)
 		}
 		return eff
 	}
@@ -86,6 +87,7 @@ func (s *State) ApplyTxnFrom(rec cdc.TxnChange, in Input) Effects {
 		src = time.Time{} // a command, not a CDC change
 	}
 	eff := s.recount(rec, at, src)
+	s.observe(rec)
 	s.mark(rec)
 	if len(eff.Alerts) > 0 {
 		s.remember(Seen{TxnID: rec.Row.ID, Seq: rec.Seq, Alerts: encodeAlerts(eff.Alerts)})
@@ -165,6 +167,7 @@ func (s *State) recount(rec cdc.TxnChange, at, source time.Time) Effects {
 			continue
 		}
 		b.Version = s.Version
+		b.track(rec, a.p, in(old, b, a.p), in(now, b, a.p))
 		u := s.update(b, a.p, at)
 		u.TxnID, u.Merchant, u.AmountMinor = rec.Row.ID, rec.Row.MerchantName, delta
 		u.SourceTime = source
@@ -177,6 +180,10 @@ func (s *State) recount(rec cdc.TxnChange, at, source time.Time) Effects {
 		// notification per purchase keeps the most severe.
 		for i := len(u.ThresholdCrossedBP) - 1; i >= 0; i-- {
 			eff.Alerts = append(eff.Alerts, s.alert(b, a.p, u.ThresholdCrossedBP[i], u, at))
+		}
+		if u.Pace == event.PaceTooFast && b.PaceAlerted != a.p.Key && delta > 0 {
+			b.PaceAlerted = a.p.Key // once per period
+			eff.Alerts = append(eff.Alerts, s.alert(b, a.p, 0, u, at))
 		}
 		u.Alert = len(u.ThresholdCrossedBP) > 0
 		eff.Updates = append(eff.Updates, u)
@@ -276,29 +283,46 @@ func (s *State) categorized(rec cdc.TxnChange) event.Categorized {
 }
 
 // update is the current state of budget b in period p as a BudgetUpdate.
+// RemainingMinor and UsedBP count against the limit plus what rolled over;
+// SafeToSpendMinor and Pace are as of at.
 func (s *State) update(b *Budget, p period.Period, at time.Time) event.BudgetUpdate {
 	spent := s.spent(b, p)
-	used := UsedBP(spent, b.LimitMinor)
-	return event.BudgetUpdate{
+	carry := s.RolloverIn(b, p)
+	limit := b.LimitMinor + carry
+	used := UsedBP(spent, limit)
+	u := event.BudgetUpdate{
 		Kind: event.BudgetPersonal, BudgetID: BudgetID(s.UserID, b.Category), UserID: s.UserID, Category: b.Category,
 		Period: string(b.Period), PeriodKey: p.Key, PeriodStart: p.Start, PeriodEnd: p.End,
 		Currency: b.Currency, LimitMinor: b.LimitMinor, SpentMinor: spent,
-		RemainingMinor: b.LimitMinor - spent, UsedBP: used,
+		RemainingMinor: limit - spent, UsedBP: used, RolloverMinor: carry,
 		ThresholdsBP: append([]int64{}, b.ThresholdsBP...), CrossedBP: Crossed(b.ThresholdsBP, used),
 		ThresholdCrossedBP: []int64{}, Version: b.Version, EventTime: at,
 	}
+	u.SafeToSpendMinor, u.CommitmentsMinor = s.SafeToSpend(b, p, u.RemainingMinor, at)
+	u.Pace, _ = PaceOf(used, p, at)
+	return u
 }
 
 func (s *State) alert(b *Budget, p period.Period, t int64, u event.BudgetUpdate, at time.Time) event.Alert {
 	days := int64(p.DaysLeft(at))
-	return event.Alert{
+	a := event.Alert{
 		AlertID: alertID(s.UserID, b.Category, p.Key, t, u.TxnID),
 		UserID:  s.UserID, BudgetID: u.BudgetID, Category: b.Category, PeriodKey: p.Key,
 		ThresholdBP: t, UsedBP: u.UsedBP, SpentMinor: u.SpentMinor, LimitMinor: u.LimitMinor,
 		RemainingMinor: u.RemainingMinor, Currency: b.Currency, DaysLeft: days,
 		TxnID: u.TxnID, Merchant: u.Merchant, EventTime: at,
 		Text: AlertText(b.Category, u.UsedBP, u.RemainingMinor, b.Currency, days),
+		Kind: event.AlertThreshold, Explanation: s.explain(b, p, t, u),
 	}
+	if t == 0 { // the pace alert
+		a.Kind, a.AlertID, a.Text = event.AlertPace, paceAlertID(s.UserID, b.Category, p.Key), PaceText(b.Category, u.UsedBP, a.Explanation.ElapsedBP)
+	}
+	return a
+}
+
+// paceAlertID is the id of a budget's pace alert of a period (one at most).
+func paceAlertID(user, cat, periodKey string) string {
+	return user + "|" + cat + "|" + periodKey + "|pace"
 }
 
 func sortedThresholds(ts []int64) []int64 {

@@ -19,7 +19,8 @@ import (
 // '{': JSON) still decode, their transactions dropped (the transaction
 // stage's table holds them now).
 const (
-	stateFormat   byte = 0xB4
+	stateFormat   byte = 0xB5
+	stateFormatV4 byte = 0xB4 // before rollover, pace, builders and recurring merchants
 	stateFormatV3 byte = 0xB3 // before invitations
 	stateFormatV2 byte = 0xB2
 	stateFormatV1 byte = 0xB1
@@ -70,6 +71,7 @@ func (s *State) MarshalBinary() ([]byte, error) {
 			w.int(t)
 		}
 		w.int(b.Version)
+		writePlan(&w, b)
 	}
 	writeSpend(&w, s.Spend)
 	s.writeShared(&w)
@@ -88,6 +90,7 @@ func (s *State) MarshalBinary() ([]byte, error) {
 		w.str(string(r.Alerts))
 	}
 	s.writeInvitations(&w)
+	writeRecurring(&w, s.Recurring)
 	return w.b, nil
 }
 
@@ -98,10 +101,11 @@ func (s *State) head(b []byte) (*reader, error) {
 	if len(b) == 0 {
 		return &reader{}, nil
 	}
-	if b[0] != stateFormat && b[0] != stateFormatV3 && b[0] != stateFormatV2 && b[0] != stateFormatV1 {
+	if b[0] != stateFormat && b[0] != stateFormatV4 && b[0] != stateFormatV3 && b[0] != stateFormatV2 && b[0] != stateFormatV1 {
 		return nil, fmt.Errorf("budget state: unknown format byte 0x%02x", b[0])
 	}
-	r := &reader{b: b[1:], v1: b[0] == stateFormatV1, old: b[0] != stateFormat && b[0] != stateFormatV3, v3: b[0] == stateFormatV3}
+	r := &reader{b: b[1:], v1: b[0] == stateFormatV1, old: b[0] == stateFormatV2 || b[0] == stateFormatV1, v3: b[0] == stateFormatV3,
+		pre5: b[0] != stateFormat}
 	s.UserID = r.str()
 	s.TimeZone = r.str()
 	s.Version = r.int()
@@ -140,6 +144,9 @@ func (s *State) UnmarshalBinary(b []byte) error {
 				}
 			}
 			bd.Version = r.int()
+			if !r.pre5 {
+				readPlan(r, bd)
+			}
 			s.Budgets[bd.Category] = bd
 		}
 	}
@@ -177,6 +184,9 @@ func (s *State) UnmarshalBinary(b []byte) error {
 	}
 	if !r.v3 {
 		s.readInvitations(r)
+	}
+	if !r.pre5 {
+		s.Recurring = readRecurring(r)
 	}
 	return s.done(r)
 }
@@ -259,7 +269,9 @@ type reader struct {
 	err error
 	v1  bool // stateFormatV1: no Txn.Fired
 	v3  bool // stateFormatV3: no invitations
-	old bool // an earlier build's format (V1, V2)
+	// pre5: before stateFormat (0xB5): no rollover, pace, builders, recurring
+	pre5 bool
+	old  bool // an earlier build's format (V1, V2)
 }
 
 func (r *reader) fail() {
@@ -475,7 +487,10 @@ func decodeAlerts(b []byte, userID, txnID string) ([]event.Alert, error) {
 		a.EventTime = r.time()
 		a.BudgetID = BudgetID(userID, a.Category)
 		a.AlertID = alertID(userID, a.Category, a.PeriodKey, a.ThresholdBP, txnID)
-		a.Text = AlertText(a.Category, a.UsedBP, a.RemainingMinor, a.Currency, a.DaysLeft)
+		a.Text, a.Kind = AlertText(a.Category, a.UsedBP, a.RemainingMinor, a.Currency, a.DaysLeft), event.AlertThreshold
+		if a.ThresholdBP == 0 {
+			a.Kind, a.AlertID = event.AlertPace, paceAlertID(userID, a.Category, a.PeriodKey)
+		}
 		out[i] = a
 	}
 	if r.err != nil {

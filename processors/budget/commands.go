@@ -57,16 +57,21 @@ func (s *State) SetBudget(b Budget, at time.Time) Effects {
 	s.init()
 	old := s.Budgets[b.Category]
 	if old != nil {
-		if old.Period == b.Period && old.Currency == b.Currency && old.LimitMinor == b.LimitMinor && equal(old.ThresholdsBP, b.ThresholdsBP) {
+		if old.Period == b.Period && old.Currency == b.Currency && old.LimitMinor == b.LimitMinor && equal(old.ThresholdsBP, b.ThresholdsBP) && old.Rollover == b.Rollover {
 			return Effects{} // the same command again
 		}
+	}
+	p := period.Of(b.Period, at, s.location())
+	b.Since = p.Key
+	if old != nil && old.Period == b.Period && old.Currency == b.Currency {
+		// The same budget with new settings: it keeps its history.
+		b.Since, b.PaceAlerted, b.Builders = old.Since, old.PaceAlerted, old.Builders
 	}
 	// Budget versions come from the user's state version, which only grows:
 	// a budget deleted and created again never reuses a version.
 	s.Version++
 	b.Version = s.Version
 	s.Budgets[b.Category] = &b
-	p := period.Of(b.Period, at, s.location())
 	return Effects{Updates: []event.BudgetUpdate{s.update(&b, p, at)}}
 }
 

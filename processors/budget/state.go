@@ -43,6 +43,9 @@ type State struct {
 	LatestMonth string `json:"latest_month,omitempty"`
 	// LatestWeek is the ISO week of the latest CDC source time seen.
 	LatestWeek string `json:"latest_week,omitempty"`
+	// Recurring are the merchants the user pays, with their latest chain
+	// of regular payments (at most MaxRecurring: recurring.go).
+	Recurring []Recurring `json:"recurring,omitempty"`
 }
 
 // Budget is a personal budget on one category.
@@ -53,6 +56,15 @@ type Budget struct {
 	LimitMinor   int64       `json:"limit_minor"`
 	ThresholdsBP []int64     `json:"thresholds_bp"`
 	Version      int64       `json:"version"`
+	// Rollover adds the unspent remainder of the previous period to the
+	// limit (see Rollover); Since is the key of the period the budget was
+	// created in (no rollover from before it).
+	Rollover bool   `json:"rollover,omitempty"`
+	Since    string `json:"since,omitempty"`
+	// PaceAlerted is the key of the last period whose pace alert fired.
+	PaceAlerted string `json:"pace_alerted,omitempty"`
+	// Builders are the largest transactions of the current period (plan.go).
+	Builders Builders `json:"builders"`
 }
 
 // Seen is one applied by-user record in the duplicate guard: its
