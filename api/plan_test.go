@@ -2,10 +2,17 @@ package api_test
 
 import (
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"testing"
 	"time"
 
+	"github.com/lovoo/goka"
+
+	"finstream/api"
+	"finstream/processors"
 	"finstream/processors/cdc"
+	"finstream/topics"
 )
 
 // weeklyShop is a purchase at Tesco Lotus on day of November at 10:00.
@@ -58,5 +65,71 @@ func TestBudgetsSafeToSpendAndPace(t *testing.T) {
 	}
 	if all := jget[map[string]any](t, body, "safe_to_spend", 0); all["commitments_minor"] != 102_000.0 || all["remaining_minor"] != 257_000.0 {
 		t.Fatalf("safe_to_spend %v", all)
+	}
+}
+
+// copilotOn serves the Copilot's endpoints over the views of f's
+// processors (the alerts table included).
+func copilotOn(t *testing.T, f *fixture) *copilotFixture {
+	t.Helper()
+	cc := f.h.Codecs.Copilot
+	views := runViews(t, f.h.Tester, tableView{processors.TableInsights, cc.InsightsTable}, tableView{processors.TableGoals, cc.GoalsTable},
+		tableView{processors.TableNotifications, cc.NotificationsTable}, tableView{topics.TableAlerts, f.h.Codecs.AlertsTable})
+	goalEm, err := goka.NewEmitter(nil, goka.Stream(processors.TopicCommandsGoals), cc.GoalCommands, goka.WithEmitterTester(f.h.Tester))
+	if err != nil {
+		t.Fatal(err)
+	}
+	notifyEm, err := goka.NewEmitter(nil, goka.Stream(processors.TopicCommandsNotify), cc.NotifyCommands, goka.WithEmitterTester(f.h.Tester))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := api.NewCopilot(api.CopilotConfig{Secret: []byte(secret), Insights: views[0], Goals: views[1], Notifications: views[2],
+		Alerts: views[3], GoalCommands: goalEm, NotifyCommands: notifyEm, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(c)
+	t.Cleanup(srv.Close)
+	return &copilotFixture{tt: f.h.Tester, srv: srv}
+}
+
+// The seed's worked example, explained: ฿13,500 then ฿1,500 at Tesco in a
+// ฿16,000 budget cross 90% on the 19th. GET /v1/me/alerts/{id} lists both
+// purchases (largest first, source mcc), threshold 9000, the pace (9375 bp
+// used with 6333 elapsed: too fast) and the rule; the owner of nothing gets
+// 404 for it.
+func TestAlertExplanationByID(t *testing.T) {
+	f := start(t, false)
+	srv := copilotOn(t, f)
+	if code, body := f.do(t, "PUT", "/v1/me/budgets/groceries", "USR-789", `{"limit_minor":1600000,"currency":"THB"}`); code != http.StatusAccepted {
+		t.Fatalf("PUT: %d %v", code, body)
+	}
+	f.h.Txn(cdc.OpCreate, purchase("T1", "USR-789", 1_350_000, 10))
+	f.h.Txn(cdc.OpCreate, purchase("T3", "USR-789", 150_000, 19))
+	f.h.Tester.Catchup()
+
+	id := "USR-789|groceries|2026-11|9000|T3"
+	code, a := srv.do(t, "GET", "/v1/me/alerts/"+url.PathEscape(id), "USR-789", "")
+	if code != http.StatusOK || a["alert_id"] != id || a["threshold_bp"] != 9000.0 || a["kind"] != "threshold" {
+		t.Fatalf("GET alert: %d %v", code, a)
+	}
+	x := jget[map[string]any](t, a, "explanation")
+	if x["threshold_bp"] != 9000.0 || x["pace"] != "too_fast" || x["elapsed_bp"] != 6333.0 || x["count"] != 2.0 || x["truncated"] != false ||
+		x["rule"] != "threshold: spend reached 9000 bp of the limit (used 9375 bp ≥ 9000 bp)" {
+		t.Fatalf("explanation %v", x)
+	}
+	first := jget[map[string]any](t, a, "explanation", "transactions", 0)
+	second := jget[map[string]any](t, a, "explanation", "transactions", 1)
+	if first["txn_id"] != "T1" || first["amount_minor"] != 1_350_000.0 || first["source"] != "mcc" || first["category"] != "groceries" ||
+		first["merchant"] != "Tesco Lotus" || first["posted_at"] != "2026-11-10T03:00:00Z" || second["txn_id"] != "T3" {
+		t.Fatalf("transactions %v %v", first, second)
+	}
+	// The list: 9000 (T3), then the pace alert and 8000 and 5000 of T1.
+	_, list := srv.do(t, "GET", "/v1/me/alerts", "USR-789", "")
+	if alerts := jget[[]any](t, list, "alerts"); len(alerts) != 4 || jget[string](t, list, "alerts", 0, "alert_id") != id {
+		t.Fatalf("alerts %v", list)
+	}
+	if code, body := srv.do(t, "GET", "/v1/me/alerts/"+url.PathEscape(id), "USR-OTHER", ""); code != http.StatusNotFound || jget[string](t, body, "error", "code") != "not_found" {
+		t.Fatalf("another user's alert: %d %v", code, body)
 	}
 }

@@ -4,6 +4,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lovoo/goka"
+
+	"finstream/processors"
+	"finstream/processors/budget"
 	"finstream/processors/cdc"
 	"finstream/processors/event"
 	"finstream/processors/processorstest"
@@ -53,6 +57,11 @@ func TestPlanningStateThroughProcessors(t *testing.T) {
 	if x.Pace != event.PaceTooFast || x.ElapsedBP != 6333 || x.Count != 5 || x.Truncated || len(ids) != 5 ||
 		ids[0] != "B1" || ids[1] != "W2" || ids[4] != "T4" || x.Transactions[0].Merchant != "Big C" || x.Transactions[0].Source != "mcc" {
 		t.Fatalf("explanation %+v (%v)", x, ids)
+	}
+	// The alerts group keeps both alerts for GET /v1/me/alerts/{id}.
+	l, _ := h.Tester.TableValue(goka.GroupTable(processors.GroupAlerts), "USR-789").(budget.AlertLog)
+	if kept, ok := l.Find(a.AlertID); !ok || len(l.Alerts) != 2 || kept.Explanation.Count != 5 {
+		t.Fatalf("alert log %+v", l)
 	}
 	ups := processorstest.Drain(updates)
 	u := ups[len(ups)-1].(event.BudgetUpdate)

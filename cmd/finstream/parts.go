@@ -141,7 +141,7 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 	}
 	p := &apiPart{gate: gate}
 	cc := c.Copilot
-	var insightsView, goalsView, notifyView, accountsView, txnsView *goka.View
+	var insightsView, goalsView, notifyView, accountsView, txnsView, alertsView *goka.View
 	for _, v := range []struct {
 		dst   **goka.View
 		table string
@@ -154,12 +154,13 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 		{&notifyView, processors.TableNotifications, cc.NotificationsTable},
 		{&accountsView, topics.TableAccounts, c.AccountsTable},
 		{&txnsView, topics.TableTxns, c.TxnsTable},
+		{&alertsView, topics.TableAlerts, c.AlertsTable},
 	} {
 		if *v.dst, err = newView(brokers, v.table, v.codec, sb, o.flush); err != nil {
 			return nil, err
 		}
 	}
-	p.views = []*goka.View{p.users, p.shared, insightsView, goalsView, notifyView, accountsView, txnsView}
+	p.views = []*goka.View{p.users, p.shared, insightsView, goalsView, notifyView, accountsView, txnsView, alertsView}
 	p.ready = func() bool {
 		for _, v := range p.views {
 			if !v.Recovered() {
@@ -194,7 +195,7 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 		return nil, err
 	}
 	copilot, err := api.NewCopilot(api.CopilotConfig{Gate: gate, Insights: insightsView, Goals: goalsView,
-		Notifications: notifyView, Accounts: accountsView, GoalCommands: goalCmds, NotifyCommands: notifyCmds, Logger: log})
+		Notifications: notifyView, Accounts: accountsView, Alerts: alertsView, GoalCommands: goalCmds, NotifyCommands: notifyCmds, Logger: log})
 	if err != nil {
 		return nil, err
 	}
