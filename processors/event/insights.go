@@ -53,6 +53,9 @@ const (
 	GoalUpdated   = "goal_updated"   // the goal's settings or progress changed
 	GoalMilestone = "goal_milestone" // progress reached a milestone for the first time
 	GoalDeleted   = "goal_deleted"
+	// GoalOffTrack: the projection misses the target date (once a month at
+	// most; MonthlyNeededMinor says what it now takes per month).
+	GoalOffTrack = "goal_off_track"
 )
 
 // GoalEvent is a change of a savings goal, written to finstream.goal.events
@@ -88,6 +91,9 @@ type GoalEvent struct {
 	ContributorID string            `json:"contributor_id"`
 	Version       int64             `json:"version"`
 	EventTime     time.Time         `json:"event_time"`
+	// MonthlyNeededMinor is, on GoalOffTrack, what must be saved per month
+	// from EventTime's date to reach the target by TargetDate.
+	MonthlyNeededMinor int64 `json:"monthly_needed_minor"`
 }
 
 // GoalContributor is one participant of a goal with what they put in, net
@@ -137,6 +143,7 @@ const (
 	NotifySharedBudgetAlert = "shared_budget_alert" // a shared budget crossed a threshold
 	NotifySpendConfirmation = "spend_confirmation"  // your spend counted toward a shared budget
 	NotifyGoalMilestone     = "goal_milestone"
+	NotifyGoalOffTrack      = "goal_off_track" // a goal's projection misses its target date
 	NotifyInsight           = "insight"
 )
 

@@ -154,6 +154,7 @@ func (s *State) ApplyTxnFrom(ch cdc.TxnChange, in string) Effects {
 	g.pruneDaily(loc)
 	delta := now.Amount - old.Amount
 	eff, reached := s.progressed(g, at, ch.Row.ID, delta, now.Contributor)
+	eff.Events = append(eff.Events, s.offTrack(g, at)...)
 	now.Sent, now.Version, now.At, now.Delta, now.Milestones = true, g.Version, at, delta, reached
 	s.remember(now)
 	return eff

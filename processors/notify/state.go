@@ -33,7 +33,7 @@ const (
 // Kinds lists the notification kinds a user can opt out of.
 var Kinds = []string{
 	event.NotifyBudgetAlert, event.NotifySharedBudgetAlert, event.NotifySpendConfirmation,
-	event.NotifyGoalMilestone, event.NotifyInsight,
+	event.NotifyGoalMilestone, event.NotifyGoalOffTrack, event.NotifyInsight,
 }
 
 // ErrInvalid marks invalid settings (the API answers 422).
