@@ -2,8 +2,10 @@ package api
 
 import (
 	"net/http"
+	"slices"
 
 	"finstream/processors/budget"
+	"finstream/processors/event"
 )
 
 // getAlerts answers the user's last alerts (budget.MaxAlertLog at most),
@@ -43,4 +45,43 @@ func (c *Copilot) alertLog(w http.ResponseWriter, user string) (budget.AlertLog,
 		return budget.AlertLog{}, false
 	}
 	return l, true
+}
+
+// explainedInsight is an insight with, for a budget's insight, the
+// explanation of the budget's latest alert in the insight's period.
+type explainedInsight struct {
+	event.Insight
+	AlertID     string             `json:"alert_id,omitempty"`
+	Explanation *event.Explanation `json:"explanation,omitempty"`
+}
+
+// budgetKinds are the insight kinds about one budget's period.
+var budgetKinds = []string{event.InsightBudgetUsage, event.InsightRemaining, event.InsightRunway, event.InsightSafeToSpend}
+
+// explainInsights attaches to each budget insight the explanation of the
+// newest alert of its budget and period among the user's recent alerts
+// (none without an Alerts view).
+func (c *Copilot) explainInsights(user string, list []event.Insight) ([]explainedInsight, error) {
+	out := make([]explainedInsight, len(list))
+	var l budget.AlertLog
+	if c.cfg.Alerts != nil {
+		var err error
+		if l, err = read[budget.AlertLog](c.cfg.Alerts, user); err != nil {
+			return nil, err
+		}
+	}
+	newest := l.Newest()
+	for i, in := range list {
+		out[i].Insight = in
+		if !slices.Contains(budgetKinds, in.Kind) {
+			continue
+		}
+		for _, a := range newest {
+			if a.Category == in.Subject && a.PeriodKey == in.PeriodKey && a.BudgetID == budget.BudgetID(user, a.Category) {
+				out[i].AlertID, out[i].Explanation = a.AlertID, a.Explanation
+				break
+			}
+		}
+	}
+	return out, nil
 }

@@ -160,7 +160,12 @@ func (c *Copilot) getInsights(w http.ResponseWriter, r *http.Request, user strin
 			list[i].Text = list[i].TextTH
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"insights": list, "version": st.Version})
+	out, err := c.explainInsights(user, list)
+	if err != nil {
+		c.unavailable(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"insights": out, "version": st.Version})
 }
 
 // emit sends a command keyed by key and answers 202 with its id once Kafka

@@ -132,4 +132,20 @@ func TestAlertExplanationByID(t *testing.T) {
 	if code, body := srv.do(t, "GET", "/v1/me/alerts/"+url.PathEscape(id), "USR-OTHER", ""); code != http.StatusNotFound || jget[string](t, body, "error", "code") != "not_found" {
 		t.Fatalf("another user's alert: %d %v", code, body)
 	}
+	// The budget's insights carry the latest alert's explanation; the
+	// safe_to_spend insight says ฿1,000 (nothing recurring is expected).
+	_, ins := srv.do(t, "GET", "/v1/me/insights", "USR-789", "")
+	found := map[string]map[string]any{}
+	for i := range jget[[]any](t, ins, "insights") {
+		in := jget[map[string]any](t, ins, "insights", i)
+		found[in["insight_id"].(string)] = in
+	}
+	usage := found["USR-789|budget_usage|groceries|2026-11"]
+	if usage == nil || usage["alert_id"] != id || jget[float64](t, usage, "explanation", "count") != 2 {
+		t.Fatalf("budget_usage insight %v", usage)
+	}
+	safe := found["USR-789|safe_to_spend|groceries|2026-11"]
+	if safe == nil || jget[float64](t, safe, "data", "safe_to_spend_minor") != 100_000 || found["USR-789|safe_to_spend|all:THB"] == nil {
+		t.Fatalf("safe_to_spend insights %v (all: %v)", safe, found["USR-789|safe_to_spend|all:THB"])
+	}
 }

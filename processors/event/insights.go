@@ -10,6 +10,11 @@ const (
 	InsightSpike       = "spike"
 	InsightUnusual     = "unusual_transaction"
 	InsightRecurring   = "recurring"
+	// InsightSafeToSpend: what remains of a budget minus the recurring
+	// payments expected before its period ends (subject the category), and
+	// over every budget of a currency (subject SubjectAll).
+	InsightSafeToSpend = "safe_to_spend"
+	SubjectAll         = "all"
 )
 
 // Severities of insights and notifications, weakest first.
