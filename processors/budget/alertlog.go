@@ -1,6 +1,7 @@
 package budget
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -44,10 +45,19 @@ func (l *AlertLog) Find(id string) (event.Alert, bool) {
 	return l.Alerts[i], true
 }
 
-// Newest lists the alerts newest first.
+// Newest lists the alerts newest first: by arrival, and among the alerts
+// of one event time the highest threshold first.
 func (l *AlertLog) Newest() []event.Alert {
 	out := slices.Clone(l.Alerts)
 	slices.Reverse(out)
+	for i := 0; i < len(out); { // each run of one event time
+		j := i + 1
+		for j < len(out) && out[j].EventTime.Equal(out[i].EventTime) {
+			j++
+		}
+		slices.SortStableFunc(out[i:j], func(a, b event.Alert) int { return cmp.Compare(b.ThresholdBP, a.ThresholdBP) })
+		i = j
+	}
 	if out == nil {
 		out = []event.Alert{}
 	}

@@ -92,13 +92,17 @@ func (k *Kept) texts() (en, th string) {
 		return fmt.Sprintf("Unusual: %s%s is %s your usual %s %s", amt, at, ratio, usual, basis),
 			fmt.Sprintf("รายการผิดปกติ: %s%s สูงกว่าปกติ %s (ปกติ %s %s)", amt, atTH, ratio, usual, basisTH)
 	case event.InsightSafeToSpend:
-		safe, com := money.Format(d["safe_to_spend_minor"], cur), money.Format(d["commitments_minor"], cur)
-		if strings.HasPrefix(k.Subject, event.SubjectAll+":") {
-			return fmt.Sprintf("%s safe to spend across your budgets, after %s of expected recurring payments", safe, com),
-				fmt.Sprintf("ใช้จ่ายได้อย่างปลอดภัย %s จากทุกงบ หลังหักรายการจ่ายประจำที่คาดไว้ %s", safe, com)
+		safe := money.Format(d["safe_to_spend_minor"], cur)
+		after, afterTH := "", ""
+		if c := d["commitments_minor"]; c > 0 {
+			after, afterTH = ", after "+money.Format(c, cur)+" of expected recurring payments", " หลังหักรายการจ่ายประจำที่คาดไว้ "+money.Format(c, cur)
 		}
-		return fmt.Sprintf("%s of your %s budget is safe to spend, after %s of expected recurring payments", safe, CategoryName(k.Subject, LangEN), com),
-			fmt.Sprintf("งบหมวด%sใช้จ่ายได้อย่างปลอดภัย %s หลังหักรายการจ่ายประจำที่คาดไว้ %s", CategoryName(k.Subject, LangTH), safe, com)
+		if strings.HasPrefix(k.Subject, event.SubjectAll+":") {
+			return fmt.Sprintf("%s safe to spend across your budgets%s", safe, after),
+				fmt.Sprintf("ใช้จ่ายได้อย่างปลอดภัย %s จากทุกงบ%s", safe, afterTH)
+		}
+		return fmt.Sprintf("%s of your %s budget is safe to spend%s", safe, CategoryName(k.Subject, LangEN), after),
+			fmt.Sprintf("งบหมวด%sใช้จ่ายได้อย่างปลอดภัย %s%s", CategoryName(k.Subject, LangTH), safe, afterTH)
 	case event.InsightRecurring:
 		next, _ := time.Parse(time.DateOnly, k.Date)
 		every, everyTH := "weekly", "ทุกสัปดาห์"
