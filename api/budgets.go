@@ -39,12 +39,16 @@ func (s *Server) putBudget(w http.ResponseWriter, r *http.Request, user string) 
 		Period       string  `json:"period"`
 		ThresholdsBP []int64 `json:"thresholds_bp"`
 		Rollover     bool    `json:"rollover"`
+		AnchorDay    int     `json:"period_anchor_day"`
 	}
 	if !decodeBody(w, r, &req) || !limitGiven(w, req.LimitMinor) {
 		return
 	}
 	cat := r.PathValue("category")
 	b, err := budget.ValidateBudget(cat, *req.LimitMinor, req.Currency, req.Period, req.ThresholdsBP, cdc.KnownCurrency)
+	if err == nil {
+		err = budget.ValidateAnchor(b.Period, req.AnchorDay)
+	}
 	if err != nil {
 		writeError(w, http.StatusUnprocessableEntity, "invalid", err.Error())
 		return
@@ -66,6 +70,7 @@ func (s *Server) putBudget(w http.ResponseWriter, r *http.Request, user string) 
 	s.send(r.Context(), w, event.UserCommand{
 		UserID: user, Kind: event.CmdSetBudget, Category: b.Category, LimitMinor: b.LimitMinor,
 		Currency: b.Currency, Period: string(b.Period), ThresholdsBP: b.ThresholdsBP, Rollover: req.Rollover,
+		AnchorDay: req.AnchorDay,
 	})
 }
 

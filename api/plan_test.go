@@ -149,3 +149,26 @@ func TestAlertExplanationByID(t *testing.T) {
 		t.Fatalf("safe_to_spend insights %v (all: %v)", safe, found["USR-789|safe_to_spend|all:THB"])
 	}
 }
+
+// A pay-month budget from the 25th: on 19 November its period is 25 Oct –
+// 25 Nov with 6 days left (19..24), and ฿400 spent on the 19th counts
+// there; an anchor day of 29, or on a weekly budget, is refused.
+func TestBudgetPaydayAnchor(t *testing.T) {
+	f := start(t, false)
+	if code, body := f.do(t, "PUT", "/v1/me/budgets/groceries", "USR-789", `{"limit_minor":100000,"currency":"THB","period_anchor_day":25}`); code != http.StatusAccepted {
+		t.Fatalf("PUT: %d %v", code, body)
+	}
+	f.h.Txn(cdc.OpCreate, purchase("T1", "USR-789", 40_000, 19))
+	_, body := f.do(t, "GET", "/v1/me/budgets", "USR-789", "")
+	b := jget[map[string]any](t, body, "budgets", 0)
+	if b["period_start"] != "2026-10-25T00:00:00+07:00" || b["period_end"] != "2026-11-25T00:00:00+07:00" || b["days_left"] != 6.0 ||
+		b["spent_minor"] != 40_000.0 || b["period_anchor_day"] != 25.0 {
+		t.Fatalf("budget %v", b)
+	}
+	for _, req := range []string{`{"limit_minor":100000,"currency":"THB","period_anchor_day":29}`,
+		`{"limit_minor":100000,"currency":"THB","period":"weekly","period_anchor_day":25}`} {
+		if code, body := f.do(t, "PUT", "/v1/me/budgets/dining", "USR-789", req); code != http.StatusUnprocessableEntity || jget[string](t, body, "error", "code") != "invalid" {
+			t.Fatalf("%s: %d %v", req, code, body)
+		}
+	}
+}

@@ -152,7 +152,7 @@ func rowTime(r cdc.Txn) time.Time {
 // effects, attributed to the record's transaction at event time at.
 // source is the CDC source time of the change (zero for a command).
 func (s *State) recount(rec cdc.TxnChange, at, source time.Time) Effects {
-	old, now := rec.Counted, rec.Counts
+	old, now := contributions(rec)
 	s.Version++
 	list := s.affected(old, now) // with their usage before moving spend
 	s.add(old, -1)
@@ -161,13 +161,13 @@ func (s *State) recount(rec cdc.TxnChange, at, source time.Time) Effects {
 	eff := Effects{Categorized: []event.Categorized{s.categorized(rec)}}
 	for _, a := range list {
 		b := a.b
-		delta := in(now, b, a.p) - in(old, b, a.p)
-		used := UsedBP(s.spent(b, a.p), b.LimitMinor)
+		delta := s.in(now, b, a.p) - s.in(old, b, a.p)
+		used := UsedBP(s.spent(b, a.p), s.limitIn(b, a.p))
 		if delta == 0 {
 			continue
 		}
 		b.Version = s.Version
-		b.track(rec, a.p, in(old, b, a.p), in(now, b, a.p))
+		b.track(rec, a.p, s.in(old, b, a.p), s.in(now, b, a.p))
 		u := s.update(b, a.p, at)
 		u.TxnID, u.Merchant, u.AmountMinor = rec.Row.ID, rec.Row.MerchantName, delta
 		u.SourceTime = source
@@ -200,24 +200,42 @@ type affected struct {
 
 // affected lists the budget periods that contributions old and now fall
 // in, with their usage now.
-func (s *State) affected(old, now Contribution) []affected {
+func (s *State) affected(old, now counted) []affected {
 	loc := s.location()
 	var list []affected
-	for _, c := range []Contribution{old, now} {
+	for _, c := range []counted{old, now} {
 		b := s.Budgets[c.Category]
 		if c.Amount == 0 || b == nil || b.Currency != c.Currency {
 			continue
 		}
-		p, ok := period.ParseKey(key(c, b.Period), loc)
+		p, ok := period.ParseKey(s.key(c, b), loc)
 		if !ok {
 			continue
 		}
 		if len(list) == 1 && list[0].b == b && list[0].p.Key == p.Key {
 			continue
 		}
-		list = append(list, affected{b, p, UsedBP(s.spent(b, p), b.LimitMinor)})
+		list = append(list, affected{b, p, UsedBP(s.spent(b, p), s.limitIn(b, p))})
 	}
 	return list
+}
+
+// counted is a contribution with the event time of the row it comes from
+// (for the pay-months of anchored budgets, which the transaction stage
+// does not bucket).
+type counted struct {
+	Contribution
+	At time.Time
+}
+
+// contributions are what the record's transaction counted (with the time
+// of the row it replaces) and counts now.
+func contributions(rec cdc.TxnChange) (old, now counted) {
+	old, now = counted{Contribution: rec.Counted}, counted{Contribution: rec.Counts, At: rowTime(rec.Row)}
+	if rec.Prev != nil {
+		old.At = rowTime(*rec.Prev)
+	}
+	return old, now
 }
 
 // resendUpdates are, for a record applied before, the current updates of
@@ -226,8 +244,9 @@ func (s *State) affected(old, now Contribution) []affected {
 // keep the highest version; devices ignore a version they have).
 func (s *State) resendUpdates(rec cdc.TxnChange) []event.BudgetUpdate {
 	var out []event.BudgetUpdate
-	for _, a := range s.affected(rec.Counted, rec.Counts) {
-		delta := in(rec.Counts, a.b, a.p) - in(rec.Counted, a.b, a.p)
+	old, now := contributions(rec)
+	for _, a := range s.affected(old, now) {
+		delta := s.in(now, a.b, a.p) - s.in(old, a.b, a.p)
 		if delta == 0 {
 			continue
 		}
@@ -238,27 +257,39 @@ func (s *State) resendUpdates(rec cdc.TxnChange) []event.BudgetUpdate {
 	return out
 }
 
-// key is the bucket period key of c for a budget period kind.
-func key(c Contribution, k period.Kind) string {
-	if k == period.Weekly {
+// key is the bucket period key of c for budget b: its ISO week, its
+// pay-month for an anchored budget, else its calendar month.
+func (s *State) key(c counted, b *Budget) string {
+	switch {
+	case b.Period == period.Weekly:
 		return c.Week
+	case b.AnchorDay > 1 && !c.At.IsZero():
+		return period.Anchored(b.AnchorDay, c.At, s.location()).Key
 	}
 	return c.Month
 }
 
 // in is the amount c adds to budget b in period p.
-func in(c Contribution, b *Budget, p period.Period) int64 {
-	if c.Category != b.Category || c.Currency != b.Currency || key(c, b.Period) != p.Key {
+func (s *State) in(c counted, b *Budget, p period.Period) int64 {
+	if c.Amount == 0 || c.Category != b.Category || c.Currency != b.Currency || s.key(c, b) != p.Key {
 		return 0
 	}
 	return c.Amount
 }
 
-func (s *State) add(c Contribution, sign int64) {
+// add moves c's buckets by sign: its calendar month, its ISO week and its
+// pay-month of every anchor day the user's budgets use.
+func (s *State) add(c counted, sign int64) {
 	if c.Amount == 0 {
 		return
 	}
-	for _, k := range []string{c.Month, c.Week} {
+	keys := []string{c.Month, c.Week}
+	if !c.At.IsZero() {
+		for _, d := range s.anchors() {
+			keys = append(keys, period.Anchored(d, c.At, s.location()).Key)
+		}
+	}
+	for _, k := range keys {
 		if !s.kept(k) {
 			continue // a period retention has already forgotten
 		}
@@ -288,7 +319,7 @@ func (s *State) categorized(rec cdc.TxnChange) event.Categorized {
 func (s *State) update(b *Budget, p period.Period, at time.Time) event.BudgetUpdate {
 	spent := s.spent(b, p)
 	carry := s.RolloverIn(b, p)
-	limit := b.LimitMinor + carry
+	limit := b.LimitMinor + carry // limitIn
 	used := UsedBP(spent, limit)
 	u := event.BudgetUpdate{
 		Kind: event.BudgetPersonal, BudgetID: BudgetID(s.UserID, b.Category), UserID: s.UserID, Category: b.Category,

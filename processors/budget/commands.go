@@ -57,13 +57,13 @@ func (s *State) SetBudget(b Budget, at time.Time) Effects {
 	s.init()
 	old := s.Budgets[b.Category]
 	if old != nil {
-		if old.Period == b.Period && old.Currency == b.Currency && old.LimitMinor == b.LimitMinor && equal(old.ThresholdsBP, b.ThresholdsBP) && old.Rollover == b.Rollover {
+		if old.Period == b.Period && old.Currency == b.Currency && old.LimitMinor == b.LimitMinor && equal(old.ThresholdsBP, b.ThresholdsBP) && old.Rollover == b.Rollover && old.AnchorDay == b.AnchorDay {
 			return Effects{} // the same command again
 		}
 	}
-	p := period.Of(b.Period, at, s.location())
+	p := s.periodOf(&b, at)
 	b.Since = p.Key
-	if old != nil && old.Period == b.Period && old.Currency == b.Currency {
+	if old != nil && old.Period == b.Period && old.Currency == b.Currency && old.AnchorDay == b.AnchorDay {
 		// The same budget with new settings: it keeps its history.
 		b.Since, b.PaceAlerted, b.Builders = old.Since, old.PaceAlerted, old.Builders
 	}
@@ -86,7 +86,7 @@ func (s *State) DeleteBudget(cat string, at time.Time) Effects {
 	delete(s.Budgets, cat)
 	s.Version++
 	b.Version = s.Version
-	u := s.update(b, period.Of(b.Period, at, s.location()), at)
+	u := s.update(b, s.periodOf(b, at), at)
 	u.Deleted = true
 	return Effects{Updates: []event.BudgetUpdate{u}}
 }

@@ -108,7 +108,7 @@ func (s *State) RolloverIn(b *Budget, p period.Period) int64 {
 	if !b.Rollover {
 		return 0
 	}
-	prev := period.Of(b.Period, p.Start.Add(-time.Hour), s.location())
+	prev := s.periodOf(b, p.Start.Add(-time.Hour))
 	if b.Since == "" || prev.Key < b.Since || !s.kept(prev.Key) {
 		return 0
 	}
@@ -167,4 +167,43 @@ func (s *State) reexplain(alerts []event.Alert) {
 			a.Text = PaceText(a.Category, a.UsedBP, a.Explanation.ElapsedBP)
 		}
 	}
+}
+
+// periodOf is budget b's period containing t: a pay-month for an anchored
+// budget, else its calendar month or ISO week.
+func (s *State) periodOf(b *Budget, t time.Time) period.Period {
+	return period.OfBudget(b.Period, b.AnchorDay, t, s.location())
+}
+
+// limitIn is what budget b may spend in period p: its limit and what
+// rolled over into p.
+func (s *State) limitIn(b *Budget, p period.Period) int64 { return b.LimitMinor + s.RolloverIn(b, p) }
+
+// anchors are the anchor days of the user's anchored budgets, whose
+// pay-months the state buckets spend in (besides calendar months and ISO
+// weeks). A pay-month is counted from when a budget with its anchor day
+// exists: the state keeps no transactions to count the ones before.
+func (s *State) anchors() []int {
+	var out []int
+	for _, b := range s.Budgets {
+		if b.Period == period.Monthly && b.AnchorDay > 1 && !slices.Contains(out, b.AnchorDay) {
+			out = append(out, b.AnchorDay)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ValidateAnchor checks a budget's period_anchor_day: 0 or 1 (calendar
+// months), or 2..period.MaxAnchorDay for a monthly budget.
+func ValidateAnchor(kind period.Kind, day int) error {
+	switch {
+	case day == 0 || day == 1:
+		return nil
+	case day < 0 || day > period.MaxAnchorDay:
+		return fmt.Errorf("%w: period_anchor_day must be 1..%d", ErrInvalid, period.MaxAnchorDay)
+	case kind != period.Monthly:
+		return fmt.Errorf("%w: only a monthly budget takes a period_anchor_day", ErrInvalid)
+	}
+	return nil
 }

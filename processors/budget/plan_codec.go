@@ -10,10 +10,12 @@ import (
 // their code in the binary format (0: the name follows).
 var sources = []string{string(category.SourceUserRule), string(category.SourceMCC), string(category.SourceMerchant), string(category.SourceFallback)}
 
-// writePlan writes a budget's rollover, pace and builders (stateFormat
-// 0xB5): flags, since, pace period, builders' period, count and entries.
+// writePlan writes a budget's rollover, anchor day, pace and builders
+// (stateFormat 0xB5): rollover, anchor, since, pace period, builders'
+// period, count and entries.
 func writePlan(w *writer, b *Budget) {
 	w.bool(b.Rollover)
+	w.uint(b.AnchorDay)
 	w.str(b.Since)
 	w.str(b.PaceAlerted)
 	w.str(b.Builders.PeriodKey)
@@ -30,6 +32,7 @@ func writePlan(w *writer, b *Budget) {
 
 func readPlan(r *reader, b *Budget) {
 	b.Rollover = r.byte() == 1
+	b.AnchorDay = int(r.uvarint())
 	b.Since = r.str()
 	b.PaceAlerted = r.str()
 	b.Builders.PeriodKey = r.str()

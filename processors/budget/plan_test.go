@@ -335,3 +335,56 @@ func TestCodecDecodesFormatV4(t *testing.T) {
 		t.Fatalf("decoded %+v, %v", got, err)
 	}
 }
+
+// Pay-months from the 25th: a ฿1,000 groceries budget set on 20 October
+// (pay-month 25 Sep – 25 Oct). ฿300 on 24 October counts there; ฿100 on 25
+// October and ฿200 on 24 November in 25 Oct – 25 Nov; ฿50 on 25 November
+// in the next. On 24 November ฿300 is spent with 1 day left (day 31 of 31:
+// 10000 bp elapsed); on 26 November ฿50 with 29 days left, and with
+// rollover ฿700 carried from the pay-month before (฿1,000 − ฿300). The
+// calendar month keeps counting as before: November ฿250.
+func TestPaydayAlignedPeriods(t *testing.T) {
+	s := NewBook("USR-789")
+	b, _ := ValidateBudget("groceries", 100_000, "THB", "monthly", nil, known)
+	b.AnchorDay = 25
+	s.SetBudget(*b, oct(20, 9))
+	pay(s, "A1", 30_000, oct(24, 9))
+	pay(s, "A2", 10_000, oct(25, 9))
+	pay(s, "A3", 20_000, nov(24, 9))
+	pay(s, "A4", 5_000, nov(25, 9))
+	v := s.Views(nov(24, 12))[0]
+	if !v.PeriodStart.Equal(time.Date(2026, 10, 25, 0, 0, 0, 0, bkk)) || !v.PeriodEnd.Equal(time.Date(2026, 11, 25, 0, 0, 0, 0, bkk)) ||
+		v.SpentMinor != 30_000 || v.DaysLeft != 1 || v.ElapsedBP != 10000 || v.PeriodAnchorDay != 25 {
+		t.Fatalf("24 November: %+v", v)
+	}
+	v = s.Views(nov(26, 12))[0]
+	if !v.PeriodStart.Equal(time.Date(2026, 11, 25, 0, 0, 0, 0, bkk)) || v.SpentMinor != 5_000 || v.DaysLeft != 29 || v.RolloverMinor != 0 {
+		t.Fatalf("26 November: %+v", v)
+	}
+	if got := s.SpentIn("groceries", "THB", period.Monthly, nov(26, 12)); got != 25_000 {
+		t.Fatalf("calendar November %d", got)
+	}
+	r := *b
+	r.Rollover = true
+	if eff := s.SetBudget(r, nov(26, 12)); len(eff.Updates) != 1 || eff.Updates[0].PeriodKey != "2026-11@25" {
+		t.Fatalf("rollover on: %+v", eff.Updates)
+	}
+	if v := s.Views(nov(26, 12))[0]; v.RolloverMinor != 70_000 || v.RemainingMinor != 165_000 {
+		t.Fatalf("with rollover: %+v", v)
+	}
+	// A reversal moves the pay-month it was counted in.
+	lsn++
+	s.ApplyTxn(change(txn("A3", 20_000, "REVERSED", nov(24, 9)), lsn))
+	if v := s.Views(nov(24, 12))[0]; v.SpentMinor != 10_000 {
+		t.Fatalf("after reversing A3: %+v", v)
+	}
+	for _, c := range []struct {
+		kind period.Kind
+		day  int
+		ok   bool
+	}{{period.Monthly, 0, true}, {period.Monthly, 1, true}, {period.Monthly, 28, true}, {period.Monthly, 29, false}, {period.Weekly, 25, false}, {period.Monthly, -1, false}} {
+		if err := ValidateAnchor(c.kind, c.day); (err == nil) != c.ok {
+			t.Errorf("ValidateAnchor(%s, %d): %v", c.kind, c.day, err)
+		}
+	}
+}

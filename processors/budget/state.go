@@ -61,6 +61,9 @@ type Budget struct {
 	// created in (no rollover from before it).
 	Rollover bool   `json:"rollover,omitempty"`
 	Since    string `json:"since,omitempty"`
+	// AnchorDay (2..28) makes a monthly budget's periods pay-months from
+	// that day of each month (period.Anchored); 0 means calendar months.
+	AnchorDay int `json:"period_anchor_day,omitempty"`
 	// PaceAlerted is the key of the last period whose pace alert fired.
 	PaceAlerted string `json:"pace_alerted,omitempty"`
 	// Builders are the largest transactions of the current period (plan.go).

@@ -39,6 +39,9 @@ type View struct {
 	// the next period; RolloverMinor is what it carried into this one.
 	Rollover      bool  `json:"rollover"`
 	RolloverMinor int64 `json:"rollover_minor"`
+	// PeriodAnchorDay is the day monthly periods start on (1: calendar
+	// months).
+	PeriodAnchorDay int `json:"period_anchor_day"`
 }
 
 // Overall is the safe-to-spend of all the user's budgets in one currency:
@@ -72,10 +75,9 @@ func OverallOf(views []View) []Overall {
 // Views returns every budget of the user in the period containing now,
 // sorted by category. RemainingMinor is negative when the budget is exceeded.
 func (s *State) Views(now time.Time) []View {
-	loc := s.location()
 	out := make([]View, 0, len(s.Budgets))
 	for _, b := range s.Budgets {
-		p := period.Of(b.Period, now, loc)
+		p := s.periodOf(b, now)
 		u := s.update(b, p, now)
 		out = append(out, View{
 			BudgetID: u.BudgetID, Category: b.Category, Period: string(b.Period),
@@ -84,7 +86,7 @@ func (s *State) Views(now time.Time) []View {
 			UsedBP: u.UsedBP, ThresholdsBP: u.ThresholdsBP, CrossedBP: u.CrossedBP,
 			DaysLeft: p.DaysLeft(now), Version: b.Version,
 			SafeToSpendMinor: u.SafeToSpendMinor, CommitmentsMinor: u.CommitmentsMinor, Pace: u.Pace,
-			ElapsedBP: p.ElapsedBP(now), Rollover: b.Rollover, RolloverMinor: u.RolloverMinor,
+			ElapsedBP: p.ElapsedBP(now), Rollover: b.Rollover, RolloverMinor: u.RolloverMinor, PeriodAnchorDay: max(1, b.AnchorDay),
 		})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Category < out[j].Category })

@@ -190,11 +190,13 @@ type UserCommand struct {
 	Currency     string  `json:"currency"`
 	Period       string  `json:"period"`
 	ThresholdsBP []int64 `json:"thresholds_bp"`
-	// Rollover turns on the rollover of a budget (CmdSetBudget).
-	Rollover bool      `json:"rollover"`
-	TxnID    string    `json:"txn_id"`
-	TimeZone string    `json:"time_zone"`
-	IssuedAt time.Time `json:"issued_at"`
+	// Rollover turns on the rollover of a budget and AnchorDay makes its
+	// months pay-months from that day (CmdSetBudget).
+	Rollover  bool      `json:"rollover"`
+	AnchorDay int       `json:"period_anchor_day"`
+	TxnID     string    `json:"txn_id"`
+	TimeZone  string    `json:"time_zone"`
+	IssuedAt  time.Time `json:"issued_at"`
 	// BudgetID, Name and Role describe a shared-budget membership
 	// (CmdSetMembership, CmdRemoveMembership).
 	BudgetID string `json:"budget_id"`

@@ -43,7 +43,8 @@ function bar(b, label) {
     card.append(el("div", { class: "plan" }, el("span", { class: "safe" }, `${money(b.safe_to_spend_minor, b.currency)} safe to spend`),
       b.commitments_minor ? ` (after ${money(b.commitments_minor, b.currency)} of recurring payments)` : "",
       " · pace: ", el("span", { class: "pace pace-" + b.pace }, b.pace === "too_fast" ? "too fast" : "on track"),
-      b.rollover ? ` · rollover ${money(b.rollover_minor || 0, b.currency)}` : ""));
+      b.rollover ? ` · rollover ${money(b.rollover_minor || 0, b.currency)}` : "",
+      b.period_anchor_day > 1 ? ` · pay-month from day ${b.period_anchor_day}` : ""));
   return card;
 }
 
