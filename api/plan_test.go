@@ -150,15 +150,19 @@ func TestAlertExplanationByID(t *testing.T) {
 	}
 }
 
-// A pay-month budget from the 25th: on 19 November its period is 25 Oct –
-// 25 Nov with 6 days left (19..24), and ฿400 spent on the 19th counts
-// there; an anchor day of 29, or on a weekly budget, is refused.
+// A pay-month budget from the 25th, set on 19 November at 12:00: its
+// period is 25 Oct – 25 Nov with 6 days left (19..24); ฿400 spent at 12:30
+// counts there, ฿100 at 10:00 (before the budget took the anchor) does
+// not. An anchor day of 29, or on a weekly budget, is refused.
 func TestBudgetPaydayAnchor(t *testing.T) {
 	f := start(t, false)
 	if code, body := f.do(t, "PUT", "/v1/me/budgets/groceries", "USR-789", `{"limit_minor":100000,"currency":"THB","period_anchor_day":25}`); code != http.StatusAccepted {
 		t.Fatalf("PUT: %d %v", code, body)
 	}
-	f.h.Txn(cdc.OpCreate, purchase("T1", "USR-789", 40_000, 19))
+	f.h.Txn(cdc.OpCreate, purchase("T0", "USR-789", 10_000, 19)) // 10:00, before the budget (12:00): not in its pay-month
+	late := purchase("T1", "USR-789", 40_000, 19)
+	late.PostedAt = time.Date(2026, 11, 19, 12, 30, 0, 0, bkk)
+	f.h.Txn(cdc.OpCreate, late)
 	_, body := f.do(t, "GET", "/v1/me/budgets", "USR-789", "")
 	b := jget[map[string]any](t, body, "budgets", 0)
 	if b["period_start"] != "2026-10-25T00:00:00+07:00" || b["period_end"] != "2026-11-25T00:00:00+07:00" || b["days_left"] != 6.0 ||

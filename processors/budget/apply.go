@@ -274,6 +274,9 @@ func (s *State) in(c counted, b *Budget, p period.Period) int64 {
 	if c.Amount == 0 || c.Category != b.Category || c.Currency != b.Currency || s.key(c, b) != p.Key {
 		return 0
 	}
+	if b.Period == period.Monthly && b.AnchorDay > 1 && c.At.Before(s.anchorSince(b.AnchorDay)) {
+		return 0 // posted before its pay-months were counted
+	}
 	return c.Amount
 }
 
@@ -284,9 +287,9 @@ func (s *State) add(c counted, sign int64) {
 		return
 	}
 	keys := []string{c.Month, c.Week}
-	if !c.At.IsZero() {
-		for _, d := range s.anchors() {
-			keys = append(keys, period.Anchored(d, c.At, s.location()).Key)
+	for _, a := range s.anchors() {
+		if !c.At.IsZero() && !c.At.Before(a.since) {
+			keys = append(keys, period.Anchored(a.day, c.At, s.location()).Key)
 		}
 	}
 	for _, k := range keys {

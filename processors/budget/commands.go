@@ -67,6 +67,12 @@ func (s *State) SetBudget(b Budget, at time.Time) Effects {
 		// The same budget with new settings: it keeps its history.
 		b.Since, b.PaceAlerted, b.Builders = old.Since, old.PaceAlerted, old.Builders
 	}
+	if b.AnchorDay > 1 {
+		b.AnchorSince = at
+		if old != nil && old.AnchorDay == b.AnchorDay {
+			b.AnchorSince = old.AnchorSince
+		}
+	}
 	// Budget versions come from the user's state version, which only grows:
 	// a budget deleted and created again never reuses a version.
 	s.Version++

@@ -179,19 +179,44 @@ func (s *State) periodOf(b *Budget, t time.Time) period.Period {
 // rolled over into p.
 func (s *State) limitIn(b *Budget, p period.Period) int64 { return b.LimitMinor + s.RolloverIn(b, p) }
 
+// anchor is an anchor day the user's budgets use and since when its
+// pay-months are counted (the earliest AnchorSince of those budgets).
+type anchor struct {
+	day   int
+	since time.Time
+}
+
 // anchors are the anchor days of the user's anchored budgets, whose
 // pay-months the state buckets spend in (besides calendar months and ISO
-// weeks). A pay-month is counted from when a budget with its anchor day
-// exists: the state keeps no transactions to count the ones before.
-func (s *State) anchors() []int {
-	var out []int
+// weeks). A pay-month counts the transactions posted from when a budget
+// took that anchor day: the state keeps no transactions to count the
+// earlier ones, and a reversal of one of those moves nothing there either,
+// since the rule depends on its posting time only.
+func (s *State) anchors() []anchor {
+	var out []anchor
 	for _, b := range s.Budgets {
-		if b.Period == period.Monthly && b.AnchorDay > 1 && !slices.Contains(out, b.AnchorDay) {
-			out = append(out, b.AnchorDay)
+		if b.Period != period.Monthly || b.AnchorDay < 2 {
+			continue
+		}
+		i := slices.IndexFunc(out, func(a anchor) bool { return a.day == b.AnchorDay })
+		if i < 0 {
+			out = append(out, anchor{b.AnchorDay, b.AnchorSince})
+		} else if b.AnchorSince.Before(out[i].since) {
+			out[i].since = b.AnchorSince
 		}
 	}
-	slices.Sort(out)
+	slices.SortFunc(out, func(a, b anchor) int { return cmp.Compare(a.day, b.day) })
 	return out
+}
+
+// anchorSince is since when the pay-months of anchor day day are counted.
+func (s *State) anchorSince(day int) time.Time {
+	for _, a := range s.anchors() {
+		if a.day == day {
+			return a.since
+		}
+	}
+	return time.Time{}
 }
 
 // ValidateAnchor checks a budget's period_anchor_day: 0 or 1 (calendar

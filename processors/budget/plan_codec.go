@@ -16,6 +16,7 @@ var sources = []string{string(category.SourceUserRule), string(category.SourceMC
 func writePlan(w *writer, b *Budget) {
 	w.bool(b.Rollover)
 	w.uint(b.AnchorDay)
+	w.time(b.AnchorSince)
 	w.str(b.Since)
 	w.str(b.PaceAlerted)
 	w.str(b.Builders.PeriodKey)
@@ -33,6 +34,7 @@ func writePlan(w *writer, b *Budget) {
 func readPlan(r *reader, b *Budget) {
 	b.Rollover = r.byte() == 1
 	b.AnchorDay = int(r.uvarint())
+	b.AnchorSince = r.time()
 	b.Since = r.str()
 	b.PaceAlerted = r.str()
 	b.Builders.PeriodKey = r.str()

@@ -337,7 +337,7 @@ func TestCodecDecodesFormatV4(t *testing.T) {
 }
 
 // Pay-months from the 25th: a ฿1,000 groceries budget set on 20 October
-// (pay-month 25 Sep – 25 Oct). ฿300 on 24 October counts there; ฿100 on 25
+// (pay-month 25 Sep – 25 Oct), counting what is posted from then on. ฿300 on 24 October counts there; ฿100 on 25
 // October and ฿200 on 24 November in 25 Oct – 25 Nov; ฿50 on 25 November
 // in the next. On 24 November ฿300 is spent with 1 day left (day 31 of 31:
 // 10000 bp elapsed); on 26 November ฿50 with 29 days left, and with
@@ -348,6 +348,17 @@ func TestPaydayAlignedPeriods(t *testing.T) {
 	b, _ := ValidateBudget("groceries", 100_000, "THB", "monthly", nil, known)
 	b.AnchorDay = 25
 	s.SetBudget(*b, oct(20, 9))
+	// Posted on the 18th, before the budget took its anchor day: not in
+	// its pay-month (the state cannot know what came before), and its
+	// reversal takes nothing out of it either.
+	pay(s, "A0", 20_000, oct(18, 9))
+	if v := s.Views(oct(21, 9))[0]; v.SpentMinor != 0 || s.SpentIn("groceries", "THB", period.Monthly, oct(21, 9)) != 20_000 {
+		t.Fatalf("before the anchor: %+v", v)
+	}
+	lsn++
+	if eff := s.ApplyTxn(change(txn("A0", 20_000, "REVERSED", oct(18, 9)), lsn)); len(eff.Updates) != 0 || s.Views(oct(21, 9))[0].SpentMinor != 0 {
+		t.Fatalf("reversal before the anchor: %+v", eff.Updates)
+	}
 	pay(s, "A1", 30_000, oct(24, 9))
 	pay(s, "A2", 10_000, oct(25, 9))
 	pay(s, "A3", 20_000, nov(24, 9))

@@ -64,6 +64,9 @@ type Budget struct {
 	// AnchorDay (2..28) makes a monthly budget's periods pay-months from
 	// that day of each month (period.Anchored); 0 means calendar months.
 	AnchorDay int `json:"period_anchor_day,omitempty"`
+	// AnchorSince is when the budget took its anchor day (the command's
+	// time): its pay-months count the transactions posted from then on.
+	AnchorSince time.Time `json:"anchor_since"`
 	// PaceAlerted is the key of the last period whose pace alert fired.
 	PaceAlerted string `json:"pace_alerted,omitempty"`
 	// Builders are the largest transactions of the current period (plan.go).
