@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -172,7 +173,7 @@ func kill9UnderLoad(t *testing.T, users, budgetUsers int) {
 				t.Errorf("alert %s: event times %v and %v", a.AlertID, first.EventTime, a.EventTime)
 			}
 			a.EventTime = first.EventTime
-			if a != first {
+			if !sameAlertFacts(a, first) {
 				t.Errorf("alert %s found twice with different content:\n%+v\n%+v", a.AlertID, first, a)
 			}
 			continue
@@ -211,4 +212,24 @@ func kill9UnderLoad(t *testing.T, users, budgetUsers int) {
 	}
 	t.Logf("%d alerts: %d distinct, %d delivered again after the crash; %d thresholds implied by the truth, all fired",
 		len(alerts), len(byID), copies, expected)
+}
+
+// sameAlertFacts compares two copies of an alert: every field, and of the
+// explanation everything but its transactions and count, which a copy
+// re-sent after a crash takes from the budget's current state
+// (budget.State.reexplain): transactions applied after the first copy may
+// be among them.
+func sameAlertFacts(a, b event.Alert) bool {
+	if (a.Explanation == nil) != (b.Explanation == nil) {
+		return false
+	}
+	if a.Explanation != nil {
+		x, y := *a.Explanation, *b.Explanation
+		x.Transactions, y.Transactions, x.Count, y.Count, x.Truncated, y.Truncated = nil, nil, 0, 0, false, false
+		if !reflect.DeepEqual(x, y) {
+			return false
+		}
+	}
+	a.Explanation, b.Explanation = nil, nil
+	return a == b
 }

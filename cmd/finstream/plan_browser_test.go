@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,13 +30,18 @@ func TestDashboardExplainsAlerts(t *testing.T) {
 		return b != nil, fmt.Sprint(b)
 	})
 	now := time.Now()
+	alerts := func(threshold string) func() (bool, string) {
+		return func() (bool, string) {
+			_, body := n.call("GET", "/v1/me/alerts", U, "")
+			return strings.Contains(fmt.Sprint(body), "|"+threshold+"|P-T"), fmt.Sprint(body)
+		}
+	}
+	// One after the other (they may land on different partitions): ฿600
+	// crosses 50%, then ฿350 crosses 80% and 90%.
 	n.produce("core.public.transactions", [2]string{`{"id":"P-T1"}`, debezium("c", "P-T1", U, "POSTED", 60_000, 100, now.Add(-time.Minute))})
+	waitFor(t, 20*time.Second, "the 50% alert", alerts("5000"))
 	n.produce("core.public.transactions", [2]string{`{"id":"P-T2"}`, debezium("c", "P-T2", U, "POSTED", 35_000, 200, now)})
-	waitFor(t, 20*time.Second, "three alerts", func() (bool, string) {
-		_, body := n.call("GET", "/v1/me/alerts", U, "")
-		list, _ := body["alerts"].([]any)
-		return len(list) >= 3, fmt.Sprint(body)
-	})
+	waitFor(t, 20*time.Second, "the 90% alert", alerts("9000"))
 
 	page, cancel := chromedp.NewContext(browser)
 	defer cancel()
@@ -46,7 +52,9 @@ func TestDashboardExplainsAlerts(t *testing.T) {
 	waitText(t, page, `document.querySelector("#safe-total-amount")?.textContent || ""`, "฿50")
 	waitText(t, page, `document.querySelector("#budget-USR-P\\:groceries .plan")?.textContent || ""`, "฿50 safe to spend · pace:")
 	waitText(t, page, `document.querySelector("#alerts")?.textContent || ""`, "95% of your groceries budget used")
-	click := `(document.querySelector("#alerts a.explain[data-alert-id*='|9000|']").click(), "clicked")`
+	link := `#alerts a.explain[data-alert-id*='|9000|']`
+	waitText(t, page, `document.querySelector("`+link+`") ? "listed" : ""`, "listed")
+	click := `(document.querySelector("` + link + `").click(), "clicked")`
 	if _, err := chromedp.Run(page, chromedp.Evaluate[string](click)); err != nil {
 		t.Fatalf("click Why?: %v", err)
 	}

@@ -181,8 +181,10 @@ func (s *State) recount(rec cdc.TxnChange, at, source time.Time) Effects {
 		for i := len(u.ThresholdCrossedBP) - 1; i >= 0; i-- {
 			eff.Alerts = append(eff.Alerts, s.alert(b, a.p, u.ThresholdCrossedBP[i], u, at))
 		}
-		if u.Pace == event.PaceTooFast && b.PaceAlerted != a.p.Key && delta > 0 {
-			b.PaceAlerted = a.p.Key // once per period
+		if u.Pace == event.PaceTooFast && a.p.Key > b.PaceAlerted && delta > 0 {
+			// Once per period; a late transaction of a period before the
+			// last one alerted does not alert its pace.
+			b.PaceAlerted = a.p.Key
 			eff.Alerts = append(eff.Alerts, s.alert(b, a.p, 0, u, at))
 		}
 		u.Alert = len(u.ThresholdCrossedBP) > 0

@@ -127,8 +127,10 @@ func (s *State) SafeToSpend(b *Budget, p period.Period, remaining int64, now tim
 	return max(0, remaining-commitments), commitments
 }
 
-// explain is the explanation of an alert of b in period p: its builders,
-// the threshold, the pace at the alert's time and the rule that fired.
+// explain is the explanation of an alert of b in period p: its builders
+// (the largest transactions applied to the period so far, which built its
+// spend), the threshold, the pace at the alert's time and the rule that
+// fired.
 func (s *State) explain(b *Budget, p period.Period, thresholdBP int64, u event.BudgetUpdate) *event.Explanation {
 	pace, elapsed := PaceOf(u.UsedBP, p, u.EventTime)
 	x := &event.Explanation{Transactions: []event.ExplainedTxn{}, ThresholdBP: thresholdBP, Pace: pace, ElapsedBP: elapsed}
@@ -151,7 +153,10 @@ func (s *State) explain(b *Budget, p period.Period, thresholdBP int64, u event.B
 
 // reexplain fills the explanations and pace texts of re-sent alerts (the
 // duplicate guard keeps their facts only) from the budgets' current
-// builders.
+// builders: the same as the first copy's unless transactions of the
+// period were applied in between (its transactions and count may differ
+// then; every other field is the alert's own). The first copy is the one
+// consumers keep (they de-duplicate by alert id).
 func (s *State) reexplain(alerts []event.Alert) {
 	loc := s.location()
 	for i := range alerts {
