@@ -18,10 +18,7 @@ import (
 // 5 November sends none.
 func TestGoalOffTrackThroughProcessors(t *testing.T) {
 	c := startCopilot(t)
-	c.account(cdc.Account{ID: "ACC-GOAL", UserID: "USR-789", Type: "GOAL", Currency: "THB", Status: "ACTIVE", GoalID: "G-HOUSE"})
-	c.tt.Consume(TopicCommandsGoals, "USR-789", event.GoalCommand{CommandID: "g1", UserID: "USR-789", Kind: event.CmdSetGoal,
-		GoalID: "G-HOUSE", Name: "House deposit", TargetMinor: 5_000_000, Currency: "THB", TargetDate: "2026-12-31",
-		IssuedAt: time.Date(2026, 9, 30, 9, 0, 0, 0, bkk)})
+	c.houseGoal("2026-12-31", time.Date(2026, 9, 30, 9, 0, 0, 0, bkk))
 	c.txn(row("C1", "ACC-GOAL", "CREDIT", "TRANSFER", "", 100_000, time.Date(2026, 10, 1, 9, 0, 0, 0, bkk)))
 	c.txn(row("C2", "ACC-GOAL", "CREDIT", "TRANSFER", "", 100_000, nov(1)))
 	c.txn(row("C3", "ACC-GOAL", "CREDIT", "TRANSFER", "", 100_000, nov(5)))
@@ -51,4 +48,12 @@ func TestGoalOffTrackThroughProcessors(t *testing.T) {
 	if g := s.Goals["G-HOUSE"]; g == nil || g.OffTrackMonth != "2026-11" || g.SavedMinor != 300_000 {
 		t.Fatalf("stored goal %+v", g)
 	}
+}
+
+// houseGoal sets USR-789's goal G-HOUSE (฿50,000 by targetDate, "" for
+// none) on its GOAL account ACC-GOAL, the command issued at issued.
+func (c *copilot) houseGoal(targetDate string, issued time.Time) {
+	c.account(cdc.Account{ID: "ACC-GOAL", UserID: "USR-789", Type: "GOAL", Currency: "THB", Status: "ACTIVE", GoalID: "G-HOUSE"})
+	c.tt.Consume(TopicCommandsGoals, "USR-789", event.GoalCommand{CommandID: "g1", UserID: "USR-789", Kind: event.CmdSetGoal,
+		GoalID: "G-HOUSE", Name: "House deposit", TargetMinor: 5_000_000, Currency: "THB", TargetDate: targetDate, IssuedAt: issued})
 }

@@ -6,13 +6,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 
 	"finstream/benchmarks/loadgen"
+	"finstream/processors/budget"
 	"finstream/processors/event"
 )
 
@@ -173,7 +173,7 @@ func kill9UnderLoad(t *testing.T, users, budgetUsers int) {
 				t.Errorf("alert %s: event times %v and %v", a.AlertID, first.EventTime, a.EventTime)
 			}
 			a.EventTime = first.EventTime
-			if !sameAlertFacts(a, first) {
+			if !budget.SameAlert(a, first) {
 				t.Errorf("alert %s found twice with different content:\n%+v\n%+v", a.AlertID, first, a)
 			}
 			continue
@@ -212,24 +212,4 @@ func kill9UnderLoad(t *testing.T, users, budgetUsers int) {
 	}
 	t.Logf("%d alerts: %d distinct, %d delivered again after the crash; %d thresholds implied by the truth, all fired",
 		len(alerts), len(byID), copies, expected)
-}
-
-// sameAlertFacts compares two copies of an alert: every field, and of the
-// explanation everything but its transactions and count, which a copy
-// re-sent after a crash takes from the budget's current state
-// (budget.State.reexplain): transactions applied after the first copy may
-// be among them.
-func sameAlertFacts(a, b event.Alert) bool {
-	if (a.Explanation == nil) != (b.Explanation == nil) {
-		return false
-	}
-	if a.Explanation != nil {
-		x, y := *a.Explanation, *b.Explanation
-		x.Transactions, y.Transactions, x.Count, y.Count, x.Truncated, y.Truncated = nil, nil, 0, 0, false, false
-		if !reflect.DeepEqual(x, y) {
-			return false
-		}
-	}
-	a.Explanation, b.Explanation = nil, nil
-	return a == b
 }

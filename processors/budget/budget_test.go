@@ -321,25 +321,7 @@ func sameAlerts(a, b []event.Alert) bool {
 		return false
 	}
 	for i := range a {
-		x, y := a[i], b[i]
-		if !x.EventTime.Equal(y.EventTime) {
-			return false
-		}
-		x.EventTime, y.EventTime = time.Time{}, time.Time{}
-		// A re-sent alert lists the budget's current largest transactions
-		// (reexplain); the rest of its explanation is the alert's.
-		if (x.Explanation == nil) != (y.Explanation == nil) {
-			return false
-		}
-		if x.Explanation != nil {
-			ex, ey := *x.Explanation, *y.Explanation
-			ex.Transactions, ey.Transactions, ex.Count, ey.Count, ex.Truncated, ey.Truncated = nil, nil, 0, 0, false, false
-			if !reflect.DeepEqual(ex, ey) {
-				return false
-			}
-		}
-		x.Explanation, y.Explanation = nil, nil
-		if x != y {
+		if !SameAlert(a[i], b[i]) {
 			return false
 		}
 	}

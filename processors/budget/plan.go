@@ -3,6 +3,7 @@ package budget
 import (
 	"cmp"
 	"fmt"
+	"reflect"
 	"slices"
 	"time"
 
@@ -236,4 +237,25 @@ func ValidateAnchor(kind period.Kind, day int) error {
 		return fmt.Errorf("%w: only a monthly budget takes a period_anchor_day", ErrInvalid)
 	}
 	return nil
+}
+
+// SameAlert reports whether a and b are copies of one alert as its
+// consumers may get them: equal in every field (event times as instants),
+// and in the explanation in everything but its transactions and count,
+// which a copy re-sent after a crash takes from the budget's current state
+// (reexplain).
+func SameAlert(a, b event.Alert) bool {
+	if !a.EventTime.Equal(b.EventTime) || (a.Explanation == nil) != (b.Explanation == nil) {
+		return false
+	}
+	if a.Explanation != nil {
+		x, y := *a.Explanation, *b.Explanation
+		x.Transactions, y.Transactions, x.Count, y.Count, x.Truncated, y.Truncated = nil, nil, 0, 0, false, false
+		if !reflect.DeepEqual(x, y) {
+			return false
+		}
+	}
+	a.Explanation, b.Explanation = nil, nil
+	a.EventTime, b.EventTime = time.Time{}, time.Time{}
+	return a == b
 }
