@@ -16,7 +16,7 @@ import (
 // its first).
 const (
 	stateFormat   byte = 0xC3
-	stateFormatC2 byte = 0xC2 // before the off-track month
+	stateFormatC2 byte = 0xC2 // before the off-track month (of goals and movements)
 	stateFormatC1 byte = 0xC1 // before invitations
 )
 
@@ -114,7 +114,7 @@ func (s *State) UnmarshalBinary(b []byte) error {
 		s.Memberships[membershipKey(m.OwnerID, m.GoalID)] = m
 	}
 	for n := r.Len(); n > 0; n-- {
-		s.Recent = append(s.Recent, readMovement(r))
+		s.Recent = append(s.Recent, readMovement(r, offTrack))
 	}
 	if err := r.Done(); err != nil {
 		return fmt.Errorf("goal state: %w", err)
@@ -261,9 +261,10 @@ func writeMovement(w *compact.Writer, m Movement) {
 	for _, bp := range m.Milestones {
 		w.Int(bp)
 	}
+	w.Str(m.OffTrack)
 }
 
-func readMovement(r *compact.Reader) Movement {
+func readMovement(r *compact.Reader, offTrack bool) Movement {
 	m := Movement{TxnID: r.Str(), Seq: r.Int(), Pos: readPos(r), GoalID: r.Str(), Amount: r.Int(), Contributor: r.Str(), Date: r.Date(), In: r.Fixed64(), Sent: r.Bool()}
 	if !m.Sent {
 		return m
@@ -273,6 +274,9 @@ func readMovement(r *compact.Reader) Movement {
 	m.Delta = r.Int()
 	for n := r.Len(); n > 0; n-- {
 		m.Milestones = append(m.Milestones, r.Int())
+	}
+	if offTrack {
+		m.OffTrack = r.Str()
 	}
 	return m
 }

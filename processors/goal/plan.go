@@ -59,8 +59,14 @@ func (s *State) offTrack(g *Goal, at time.Time) []event.GoalEvent {
 		return nil
 	}
 	g.OffTrackMonth = month
+	return s.offTrackEvents(g, at, month)
+}
+
+// offTrackEvents are g's goal_off_track events of month for every
+// participant, with the goal's current totals (also when re-sent).
+func (s *State) offTrackEvents(g *Goal, at time.Time, month string) []event.GoalEvent {
 	ev := s.event(g, at)
 	ev.Kind, ev.EventID = event.GoalOffTrack, fmt.Sprintf("%s|%s|off%s", s.UserID, g.ID, month)
-	ev.MonthlyNeededMinor, _ = MonthlyNeeded(g.SavedMinor, g.TargetMinor, g.TargetDate, date(at, loc))
+	ev.MonthlyNeededMinor, _ = MonthlyNeeded(g.SavedMinor, g.TargetMinor, g.TargetDate, date(at, s.location()))
 	return s.fanOut(g, ev)
 }

@@ -65,9 +65,16 @@ func TestOffTrackOncePerMonth(t *testing.T) {
 	if got := offTrack(s.ApplyTxn(move("C1", "USR-1", "CREDIT", 100_000, 1, at(10, 1)))); len(got) != 0 {
 		t.Fatalf("1 October: %+v", got)
 	}
-	got := offTrack(s.ApplyTxn(move("C2", "USR-1", "CREDIT", 100_000, 2, at(11, 1))))
+	c2 := move("C2", "USR-1", "CREDIT", 100_000, 2, at(11, 1))
+	got := offTrack(s.ApplyTxnFrom(c2, "finstream.txn.by-user/0/2"))
 	if len(got) != 1 || got[0].EventID != "USR-1|G-HOUSE|off2026-11" || got[0].MonthlyNeededMinor != 2_400_000 || got[0].OnTrack {
 		t.Fatalf("1 November: %+v", got)
+	}
+	// The same record again (after a crash): its off-track event again,
+	// with the same id.
+	if again := offTrack(s.ApplyTxnFrom(c2, "finstream.txn.by-user/0/2")); len(again) != 1 || again[0].EventID != got[0].EventID ||
+		again[0].MonthlyNeededMinor != 2_400_000 {
+		t.Fatalf("redelivered: %+v", again)
 	}
 	if got := offTrack(s.ApplyTxn(move("C3", "USR-1", "CREDIT", 100_000, 3, at(11, 5)))); len(got) != 0 {
 		t.Fatalf("5 November: %+v", got)

@@ -123,6 +123,9 @@ type Movement struct {
 	At         time.Time `json:"at"`
 	Delta      int64     `json:"delta,omitempty"`
 	Milestones []int64   `json:"milestones,omitempty"`
+	// OffTrack is the month of the goal_off_track event the change sent
+	// ("" for none), re-sent with it.
+	OffTrack string `json:"off_track,omitempty"`
 }
 
 // Membership is another user's goal this user takes part in.
