@@ -50,7 +50,9 @@ func (Codec) Decode(b []byte) (any, error) {
 
 // MarshalBinary encodes the state.
 func (s *State) MarshalBinary() ([]byte, error) {
-	w := writer{b: make([]byte, 0, 512)}
+	// Sized for the typical value (a few budgets with their largest
+	// transactions, the recurring merchants): one allocation, not four.
+	w := writer{b: make([]byte, 0, 1024+320*len(s.Budgets)+48*len(s.Recurring))}
 	w.b = append(w.b, stateFormat)
 	w.str(s.UserID)
 	w.str(s.TimeZone)

@@ -74,8 +74,11 @@ func (s *State) observe(rec cdc.TxnChange) {
 	now := Recurring{Merchant: key, Name: name, Category: rec.Category, Currency: row.Currency,
 		AmountMinor: rec.Counts.Amount, Count: 1, Last: at}
 	if i < 0 {
-		s.Recurring = append(s.Recurring, now)
-		s.evictRecurring(len(s.Recurring) - 1)
+		if len(s.Recurring) < MaxRecurring {
+			s.Recurring = append(s.Recurring, now)
+		} else {
+			s.Recurring[s.worstRecurring()] = now // in place: the value is decoded at capacity
+		}
 		return
 	}
 	r := &s.Recurring[i]
@@ -94,22 +97,16 @@ func (s *State) observe(rec cdc.TxnChange) {
 	*r = now
 }
 
-// evictRecurring drops, beyond MaxRecurring, the merchant with the
-// shortest chain paid least recently, never the one at keep.
-func (s *State) evictRecurring(keep int) {
-	if len(s.Recurring) <= MaxRecurring {
-		return
-	}
-	worst := -1
+// worstRecurring is the merchant to forget for a new one: the shortest
+// chain, paid least recently among those.
+func (s *State) worstRecurring() int {
+	worst := 0
 	for i, r := range s.Recurring {
-		if i == keep {
-			continue
-		}
-		if w := s.Recurring[max(worst, 0)]; worst < 0 || r.Count < w.Count || (r.Count == w.Count && r.Last.Before(w.Last)) {
+		if w := s.Recurring[worst]; r.Count < w.Count || (r.Count == w.Count && r.Last.Before(w.Last)) {
 			worst = i
 		}
 	}
-	s.Recurring = slices.Delete(s.Recurring, worst, worst+1)
+	return worst
 }
 
 // Commitments is the sum of the recurring payments of category cat in

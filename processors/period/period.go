@@ -99,8 +99,11 @@ func ZoneOrDefault(name string) *time.Location {
 // "2026-W47" or "2026-11@25" in loc.
 func ParseKey(key string, loc *time.Location) (Period, bool) {
 	var y, n, d int
-	if _, err := fmt.Sscanf(key, "%d-%d@%d", &y, &n, &d); err == nil && len(key) == 10 && n >= 1 && n <= 12 && d >= 2 && d <= MaxAnchorDay {
-		return Anchored(d, time.Date(y, time.Month(n), d, 12, 0, 0, 0, loc), loc), true
+	if strings.Contains(key, "@") {
+		if _, err := fmt.Sscanf(key, "%d-%d@%d", &y, &n, &d); err == nil && len(key) == 10 && n >= 1 && n <= 12 && d >= 2 && d <= MaxAnchorDay {
+			return Anchored(d, time.Date(y, time.Month(n), d, 12, 0, 0, 0, loc), loc), true
+		}
+		return Period{}, false
 	}
 	if _, err := fmt.Sscanf(key, "%d-W%d", &y, &n); err == nil && len(key) == 8 {
 		// ISO week 1 contains 4 January.
