@@ -2,6 +2,7 @@ package budget
 
 import (
 	"slices"
+	"time"
 
 	"finstream/processors/category"
 )
@@ -27,7 +28,7 @@ func writePlan(w *writer, b *Budget) {
 		w.str(t.Merchant)
 		w.int(t.AmountMinor)
 		code(w, t.Source, sources)
-		w.time(t.PostedAt)
+		w.int(t.PostedAt.Unix()) // kept to the second
 	}
 }
 
@@ -45,7 +46,7 @@ func readPlan(r *reader, b *Budget) {
 			t := &b.Builders.Top[i]
 			t.TxnID, t.Merchant, t.AmountMinor = r.str(), r.str(), r.int()
 			t.Source = decode(r, sources)
-			t.PostedAt = r.time()
+			t.PostedAt = time.Unix(r.int(), 0).UTC()
 		}
 	}
 }
@@ -62,7 +63,7 @@ func writeRecurring(w *writer, rs []Recurring) {
 		w.int(r.AmountMinor)
 		w.uint(r.Cadence)
 		w.uint(r.Count)
-		w.time(r.Last)
+		w.int(r.Last.Unix()) // kept to the second
 	}
 }
 
@@ -78,7 +79,7 @@ func readRecurring(r *reader) []Recurring {
 		x.Category = decode(r, slugs)
 		x.Currency, x.AmountMinor = r.str(), r.int()
 		x.Cadence, x.Count = int(r.uvarint()), int(r.uvarint())
-		x.Last = r.time()
+		x.Last = time.Unix(r.int(), 0).UTC()
 	}
 	return out
 }
