@@ -20,7 +20,16 @@ func (s *Server) getBudgets(w http.ResponseWriter, r *http.Request, user string)
 		s.unavailable(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"budgets": st.Views(s.cfg.Now()), "version": st.Version})
+	views := st.Views(s.cfg.Now())
+	// safe_to_spend_minor and currency: the sum over the budgets of the
+	// currency most of them use (the first by name on a tie); every
+	// currency in safe_to_spend.
+	all := budget.OverallOf(views)
+	out := map[string]any{"budgets": views, "version": st.Version, "safe_to_spend": all}
+	if o, ok := budget.Main(views, all); ok {
+		out["safe_to_spend_minor"], out["currency"] = o.SafeToSpendMinor, o.Currency
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) putBudget(w http.ResponseWriter, r *http.Request, user string) {
@@ -29,12 +38,17 @@ func (s *Server) putBudget(w http.ResponseWriter, r *http.Request, user string) 
 		Currency     string  `json:"currency"`
 		Period       string  `json:"period"`
 		ThresholdsBP []int64 `json:"thresholds_bp"`
+		Rollover     bool    `json:"rollover"`
+		AnchorDay    int     `json:"period_anchor_day"`
 	}
 	if !decodeBody(w, r, &req) || !limitGiven(w, req.LimitMinor) {
 		return
 	}
 	cat := r.PathValue("category")
 	b, err := budget.ValidateBudget(cat, *req.LimitMinor, req.Currency, req.Period, req.ThresholdsBP, cdc.KnownCurrency)
+	if err == nil {
+		err = budget.ValidateAnchor(b.Period, req.AnchorDay)
+	}
 	if err != nil {
 		writeError(w, http.StatusUnprocessableEntity, "invalid", err.Error())
 		return
@@ -55,7 +69,8 @@ func (s *Server) putBudget(w http.ResponseWriter, r *http.Request, user string) 
 	}
 	s.send(r.Context(), w, event.UserCommand{
 		UserID: user, Kind: event.CmdSetBudget, Category: b.Category, LimitMinor: b.LimitMinor,
-		Currency: b.Currency, Period: string(b.Period), ThresholdsBP: b.ThresholdsBP,
+		Currency: b.Currency, Period: string(b.Period), ThresholdsBP: b.ThresholdsBP, Rollover: req.Rollover,
+		AnchorDay: req.AnchorDay,
 	})
 }
 

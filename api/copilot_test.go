@@ -177,6 +177,10 @@ func TestGoalEndpoints(t *testing.T) {
 		if g["goal_id"] != "G-HOUSE" || g["saved_minor"] != 1_500_000.0 || g["progress_bp"] != 3000.0 || g["target_date"] != "2026-12-31" {
 			t.Errorf("%s sees %v", user, g)
 		}
+		// On 19 November ฿35,000 remains over 2 months (November, December).
+		if g["monthly_needed_minor"] != 1_750_000.0 {
+			t.Errorf("%s: monthly_needed_minor %v, want 1750000", user, g["monthly_needed_minor"])
+		}
 	}
 
 	for _, c := range []struct {

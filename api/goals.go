@@ -19,7 +19,11 @@ func (c *Copilot) getGoals(w http.ResponseWriter, r *http.Request, user string) 
 		return
 	}
 	st.UserID = user
+	now := c.cfg.Now()
 	list := st.Views()
+	for i := range list {
+		st.Plan(&list[i], now)
+	}
 	for _, m := range st.Shared() {
 		owner, err := read[goal.State](c.cfg.Goals, m.OwnerID)
 		if err != nil {
@@ -28,6 +32,7 @@ func (c *Copilot) getGoals(w http.ResponseWriter, r *http.Request, user string) 
 		}
 		owner.UserID = m.OwnerID
 		if v, ok := owner.View(m.GoalID, user); ok {
+			owner.Plan(&v, now)
 			list = append(list, v)
 		}
 	}

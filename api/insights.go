@@ -35,6 +35,9 @@ type CopilotConfig struct {
 	// Accounts is a view of finstream-accounts-table, to check that a goal's
 	// account_id is the user's. Nil skips the check.
 	Accounts *goka.View
+	// Alerts is a view of finstream-alerts-table, for GET /v1/me/alerts.
+	// Nil answers 503 there.
+	Alerts *goka.View
 	// GoalCommands emits to finstream.commands.goals. Required.
 	GoalCommands *goka.Emitter
 	// NotifyCommands emits to finstream.commands.notify. Required.
@@ -57,6 +60,8 @@ type CopilotConfig struct {
 //	POST   /v1/me/goal-invitations/{owner_id}/{goal_id}/accept | decline
 //	GET    /v1/me/notification-settings        {kinds: {kind: bool}, lang}
 //	PUT    /v1/me/notification-settings        {kinds?: {kind: bool}, lang?}
+//	GET    /v1/me/alerts                       last alerts, newest first, with explanations
+//	GET    /v1/me/alerts/{alert_id}            one alert with its explanation
 //
 // Reads come from goka views (eventually consistent, with versions);
 // commands are checked at once against the current state with the
@@ -107,6 +112,8 @@ func (c *Copilot) Mount(handle func(pattern string, handler http.Handler)) {
 	handle("POST /v1/me/goal-invitations/{owner_id}/{goal_id}/accept", c.authed(c.answerGoalInvitation(event.CmdAcceptGoalMember)))
 	handle("POST /v1/me/goal-invitations/{owner_id}/{goal_id}/decline", c.authed(c.answerGoalInvitation(event.CmdDeclineGoalMember)))
 	handle("GET /v1/me/notification-settings", c.authed(c.getNotificationSettings))
+	handle("GET /v1/me/alerts", c.authed(c.getAlerts))
+	handle("GET /v1/me/alerts/{alert_id}", c.authed(c.getAlert))
 	handle("PUT /v1/me/notification-settings", c.authed(c.putNotificationSettings))
 }
 
@@ -153,7 +160,12 @@ func (c *Copilot) getInsights(w http.ResponseWriter, r *http.Request, user strin
 			list[i].Text = list[i].TextTH
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"insights": list, "version": st.Version})
+	out, err := c.explainInsights(user, list)
+	if err != nil {
+		c.unavailable(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"insights": out, "version": st.Version})
 }
 
 // emit sends a command keyed by key and answers 202 with its id once Kafka

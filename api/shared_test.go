@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -21,31 +20,7 @@ import (
 func startShared(t *testing.T) *fixture {
 	t.Helper()
 	h := processorstest.Start(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	var views []*goka.View
-	for _, tv := range []struct {
-		table goka.Table
-		codec goka.Codec
-	}{{goka.Table(topics.TableUsers), h.Codecs.UsersTable}, {goka.Table(topics.TableShared), h.Codecs.SharedTable}} {
-		v, err := goka.NewView(nil, tv.table, tv.codec, goka.WithViewTester(h.Tester))
-		if err != nil {
-			t.Fatal(err)
-		}
-		views = append(views, v)
-	}
-	done := make(chan error, len(views))
-	for _, v := range views {
-		go func() { done <- v.Run(ctx) }()
-	}
-	t.Cleanup(func() {
-		cancel()
-		for range views {
-			if err := <-done; err != nil {
-				t.Errorf("view: %v", err)
-			}
-		}
-	})
-	waitRunning(t, views...)
+	views := runViews(t, h.Tester, tableView{topics.TableUsers, h.Codecs.UsersTable}, tableView{topics.TableShared, h.Codecs.SharedTable})
 	users, err := goka.NewEmitter(nil, goka.Stream(topics.CommandsUser), h.Codecs.CommandsUser, goka.WithEmitterTester(h.Tester))
 	if err != nil {
 		t.Fatal(err)

@@ -1,12 +1,50 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/lovoo/goka"
+	"github.com/lovoo/goka/tester"
 )
+
+// tableView names a table and its codec for runViews.
+type tableView struct {
+	table string
+	codec goka.Codec
+}
+
+// runViews runs a view of each table on tt until the test ends and waits
+// until they all run.
+func runViews(t testing.TB, tt *tester.Tester, tables ...tableView) []*goka.View {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var views []*goka.View
+	for _, tv := range tables {
+		v, err := goka.NewView(nil, goka.Table(tv.table), tv.codec, goka.WithViewTester(tt))
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		views = append(views, v)
+	}
+	done := make(chan error, len(views))
+	for _, v := range views {
+		go func() { done <- v.Run(ctx) }()
+	}
+	t.Cleanup(func() {
+		cancel()
+		for range views {
+			if err := <-done; err != nil {
+				t.Errorf("view: %v", err)
+			}
+		}
+	})
+	waitRunning(t, views...)
+	return views
+}
 
 // viewsDeadline bounds the wait for the test views to run.
 const viewsDeadline = 30 * time.Second

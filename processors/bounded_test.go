@@ -19,9 +19,7 @@ import (
 // the same ids, which the notifications group does not notify twice.
 func TestGoalsApplyStageRecords(t *testing.T) {
 	c := startCopilot(t)
-	c.account(cdc.Account{ID: "ACC-GOAL", UserID: "USR-789", Type: "GOAL", Currency: "THB", Status: "ACTIVE", GoalID: "G-HOUSE"})
-	c.tt.Consume(TopicCommandsGoals, "USR-789", event.GoalCommand{CommandID: "g1", UserID: "USR-789", Kind: event.CmdSetGoal,
-		GoalID: "G-HOUSE", Name: "House deposit", TargetMinor: 5_000_000, Currency: "THB", IssuedAt: nov(1)})
+	c.houseGoal("", nov(1))
 	drain := func() []string {
 		var ids []string
 		for {

@@ -31,6 +31,7 @@ type Codecs struct {
 	BudgetAlerts  goka.Codec // event.Alert
 	CommandsUser  goka.Codec // event.UserCommand
 	UsersTable    goka.Codec // budget.State
+	AlertsTable   goka.Codec // budget.AlertLog
 	AccountsTable goka.Codec // accountjoin.State
 	// SharedCommands (event.SharedCommand), SharedSpend (event.SharedSpend)
 	// and SharedTable (shared.Budget, binary) are the shared-budget group's.
@@ -48,6 +49,7 @@ type Codecs struct {
 func NewCodecs(ctx context.Context, reg *avro.Client) (*Codecs, error) {
 	c := &Codecs{
 		UsersTable:    budget.Codec{},
+		AlertsTable:   budget.AlertLogCodec{},
 		TxnsTable:     budget.LedgerCodec{},
 		AccountsTable: avro.JSONCodec[accountjoin.State]{},
 		SharedTable:   shared.Codec{},

@@ -37,7 +37,7 @@ func fuzzCodecs(f *testing.F) *processors.Codecs {
 func FuzzTableCodecs(f *testing.F) {
 	c := fuzzCodecs(f)
 	tables := []goka.Codec{c.UsersTable, c.TxnsTable, c.AccountsTable, c.SharedTable,
-		c.Copilot.InsightsTable, c.Copilot.GoalsTable, c.Copilot.NotificationsTable}
+		c.Copilot.InsightsTable, c.Copilot.GoalsTable, c.Copilot.NotificationsTable, c.AlertsTable}
 	// Seeds: real values of each table, from the processors.
 	h := processorstest.Start(f)
 	row := tesco("T1", 1_000, "POSTED", 3)

@@ -156,9 +156,7 @@ func TestInsightsAndNotificationsWiring(t *testing.T) {
 // a withdrawal; each milestone announced and notified once; an opt-out.
 func TestGoalsWiring(t *testing.T) {
 	c := startCopilot(t)
-	c.account(cdc.Account{ID: "ACC-GOAL", UserID: "USR-789", Type: "GOAL", Currency: "THB", Status: "ACTIVE", GoalID: "G-HOUSE"})
-	c.tt.Consume(TopicCommandsGoals, "USR-789", event.GoalCommand{CommandID: "g1", UserID: "USR-789", Kind: event.CmdSetGoal,
-		GoalID: "G-HOUSE", Name: "House deposit", TargetMinor: 5_000_000, Currency: "THB", TargetDate: "2026-12-31", IssuedAt: nov(1)})
+	c.houseGoal("2026-12-31", nov(1))
 	oct := func(d int) time.Time { return time.Date(2026, 10, d, 9, 0, 0, 0, bkk) }
 	var raw [][2][]byte
 	for i, m := range []struct {

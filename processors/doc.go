@@ -50,6 +50,8 @@
 //	finstream.insights ───────┤
 //	finstream.commands.notify ┘                              └─► finstream.commands.user (digest on/off)
 //
+//	finstream.budget.alerts ────► finstream-alerts [t] (the user's last 20 alerts, for GET /v1/me/alerts/{id})
+//
 // Outside this package: the WebSocket fanout tails finstream.budget.updates,
 // .notifications, .insights and .goal.events (no consumer group); the
 // Postgres sink (group finstream-sink) and the push gateway (group

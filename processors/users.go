@@ -67,7 +67,10 @@ func (u *users) command(ctx goka.Context, msg any) {
 		var b *budget.Budget
 		b, err = budget.ValidateBudget(cmd.Category, cmd.LimitMinor, cmd.Currency, cmd.Period, cmd.ThresholdsBP, cdc.KnownCurrency)
 		if err == nil {
-			eff = s.SetBudget(*b, cmd.IssuedAt)
+			b.Rollover, b.AnchorDay = cmd.Rollover, cmd.AnchorDay
+			if err = budget.ValidateAnchor(b.Period, b.AnchorDay); err == nil {
+				eff = s.SetBudget(*b, cmd.IssuedAt)
+			}
 		}
 	case event.CmdDeleteBudget:
 		eff = s.DeleteBudget(cmd.Category, cmd.IssuedAt)

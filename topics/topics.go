@@ -21,6 +21,10 @@ const (
 	GroupInsights      = "finstream-insights"
 	GroupGoals         = "finstream-goals"
 	GroupNotifications = "finstream-notifications"
+	// GroupAlerts keeps each user's last alerts with their explanations,
+	// keyed by user_id, in its table, so that an alert is found by id.
+	GroupAlerts = "finstream-alerts"
+	TableAlerts = GroupAlerts + "-table" // compacted
 )
 
 // Internal topics. The comment names the key.
@@ -149,6 +153,7 @@ func All(partitions int32) []Topic {
 		t(GroupInsights+"-table", true, CodecJSON),
 		t(GroupGoals+"-table", true, CodecJSON),
 		t(GroupNotifications+"-table", true, CodecJSON),
+		t(TableAlerts, true, CodecRaw),
 		t(GroupInsights+"-loop", false, CodecAvro),
 		t(GroupGoals+"-loop", false, CodecAvro),
 		t(GroupNotifications+"-loop", false, CodecAvro),

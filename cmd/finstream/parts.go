@@ -138,7 +138,7 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 	}
 	p := &apiPart{gate: gate}
 	cc := c.Copilot
-	var insightsView, goalsView, notifyView, accountsView, txnsView *goka.View
+	var insightsView, goalsView, notifyView, accountsView, txnsView, alertsView *goka.View
 	for _, v := range []struct {
 		dst   **goka.View
 		table string
@@ -151,12 +151,13 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 		{&notifyView, processors.TableNotifications, cc.NotificationsTable},
 		{&accountsView, topics.TableAccounts, c.AccountsTable},
 		{&txnsView, topics.TableTxns, c.TxnsTable},
+		{&alertsView, topics.TableAlerts, c.AlertsTable},
 	} {
 		if *v.dst, err = newView(brokers, &o.kafka, v.table, v.codec, sb, o.flush); err != nil {
 			return nil, err
 		}
 	}
-	p.views = []*goka.View{p.users, p.shared, insightsView, goalsView, notifyView, accountsView, txnsView}
+	p.views = []*goka.View{p.users, p.shared, insightsView, goalsView, notifyView, accountsView, txnsView, alertsView}
 	p.ready = func() bool {
 		for _, v := range p.views {
 			if !v.Recovered() {
@@ -191,7 +192,7 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 		return nil, err
 	}
 	copilot, err := api.NewCopilot(api.CopilotConfig{Gate: gate, Insights: insightsView, Goals: goalsView,
-		Notifications: notifyView, Accounts: accountsView, GoalCommands: goalCmds, NotifyCommands: notifyCmds, Logger: log, Now: o.clock})
+		Notifications: notifyView, Accounts: accountsView, Alerts: alertsView, GoalCommands: goalCmds, NotifyCommands: notifyCmds, Logger: log, Now: o.clock})
 	if err != nil {
 		return nil, err
 	}

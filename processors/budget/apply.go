@@ -72,6 +72,7 @@ func (s *State) ApplyTxnFrom(rec cdc.TxnChange, in Input) Effects {
 		}
 		if i := s.seen(rec.Row.ID, rec.Seq); i >= 0 {
 			eff.ResendAlerts, _ = decodeAlerts(s.Recent[i].Alerts, s.UserID, rec.Row.ID) // written by remember
+			s.reexplain(eff.ResendAlerts)
 		}
 		return eff
 	}
@@ -86,6 +87,7 @@ func (s *State) ApplyTxnFrom(rec cdc.TxnChange, in Input) Effects {
 		src = time.Time{} // a command, not a CDC change
 	}
 	eff := s.recount(rec, at, src)
+	s.observe(rec)
 	s.mark(rec)
 	if len(eff.Alerts) > 0 {
 		s.remember(Seen{TxnID: rec.Row.ID, Seq: rec.Seq, Alerts: encodeAlerts(eff.Alerts)})
@@ -150,7 +152,7 @@ func rowTime(r cdc.Txn) time.Time {
 // effects, attributed to the record's transaction at event time at.
 // source is the CDC source time of the change (zero for a command).
 func (s *State) recount(rec cdc.TxnChange, at, source time.Time) Effects {
-	old, now := rec.Counted, rec.Counts
+	old, now := contributions(rec)
 	s.Version++
 	list := s.affected(old, now) // with their usage before moving spend
 	s.add(old, -1)
@@ -159,12 +161,13 @@ func (s *State) recount(rec cdc.TxnChange, at, source time.Time) Effects {
 	eff := Effects{Categorized: []event.Categorized{s.categorized(rec)}}
 	for _, a := range list {
 		b := a.b
-		delta := in(now, b, a.p) - in(old, b, a.p)
-		used := UsedBP(s.spent(b, a.p), b.LimitMinor)
+		delta := s.in(now, b, a.p) - s.in(old, b, a.p)
+		used := UsedBP(s.spent(b, a.p), s.limitIn(b, a.p))
 		if delta == 0 {
 			continue
 		}
 		b.Version = s.Version
+		b.track(rec, a.p, s.in(old, b, a.p), s.in(now, b, a.p))
 		u := s.update(b, a.p, at)
 		u.TxnID, u.Merchant, u.AmountMinor = rec.Row.ID, rec.Row.MerchantName, delta
 		u.SourceTime = source
@@ -174,6 +177,12 @@ func (s *State) recount(rec cdc.TxnChange, at, source time.Time) Effects {
 		// notification per purchase keeps the most severe.
 		for i := len(crossed) - 1; i >= 0; i-- {
 			eff.Alerts = append(eff.Alerts, s.alert(b, a.p, crossed[i], nth[i], u, at))
+		}
+		if u.Pace == event.PaceTooFast && a.p.Key > b.PaceAlerted && delta > 0 {
+			// Once per period; a late transaction of a period before the
+			// last one alerted does not alert its pace.
+			b.PaceAlerted = a.p.Key
+			eff.Alerts = append(eff.Alerts, s.alert(b, a.p, 0, 0, u, at))
 		}
 		u.Alert = len(u.ThresholdCrossedBP) > 0
 		eff.Updates = append(eff.Updates, u)
@@ -190,24 +199,42 @@ type affected struct {
 
 // affected lists the budget periods that contributions old and now fall
 // in, with their usage now.
-func (s *State) affected(old, now Contribution) []affected {
+func (s *State) affected(old, now counted) []affected {
 	loc := s.location()
 	var list []affected
-	for _, c := range []Contribution{old, now} {
+	for _, c := range []counted{old, now} {
 		b := s.Budgets[c.Category]
 		if c.Amount == 0 || b == nil || b.Currency != c.Currency {
 			continue
 		}
-		p, ok := period.ParseKey(key(c, b.Period), loc)
+		p, ok := period.ParseKey(s.key(c, b), loc)
 		if !ok {
 			continue
 		}
 		if len(list) == 1 && list[0].b == b && list[0].p.Key == p.Key {
 			continue
 		}
-		list = append(list, affected{b, p, UsedBP(s.spent(b, p), b.LimitMinor)})
+		list = append(list, affected{b, p, UsedBP(s.spent(b, p), s.limitIn(b, p))})
 	}
 	return list
+}
+
+// counted is a contribution with the event time of the row it comes from
+// (for the pay-months of anchored budgets, which the transaction stage
+// does not bucket).
+type counted struct {
+	Contribution
+	At time.Time
+}
+
+// contributions are what the record's transaction counted (with the time
+// of the row it replaces) and counts now.
+func contributions(rec cdc.TxnChange) (old, now counted) {
+	old, now = counted{Contribution: rec.Counted}, counted{Contribution: rec.Counts, At: rowTime(rec.Row)}
+	if rec.Prev != nil {
+		old.At = rowTime(*rec.Prev)
+	}
+	return old, now
 }
 
 // resendUpdates are, for a record applied before, the current updates of
@@ -216,8 +243,9 @@ func (s *State) affected(old, now Contribution) []affected {
 // keep the highest version; devices ignore a version they have).
 func (s *State) resendUpdates(rec cdc.TxnChange) []event.BudgetUpdate {
 	var out []event.BudgetUpdate
-	for _, a := range s.affected(rec.Counted, rec.Counts) {
-		delta := in(rec.Counts, a.b, a.p) - in(rec.Counted, a.b, a.p)
+	old, now := contributions(rec)
+	for _, a := range s.affected(old, now) {
+		delta := s.in(now, a.b, a.p) - s.in(old, a.b, a.p)
 		if delta == 0 {
 			continue
 		}
@@ -228,27 +256,42 @@ func (s *State) resendUpdates(rec cdc.TxnChange) []event.BudgetUpdate {
 	return out
 }
 
-// key is the bucket period key of c for a budget period kind.
-func key(c Contribution, k period.Kind) string {
-	if k == period.Weekly {
+// key is the bucket period key of c for budget b: its ISO week, its
+// pay-month for an anchored budget, else its calendar month.
+func (s *State) key(c counted, b *Budget) string {
+	switch {
+	case b.Period == period.Weekly:
 		return c.Week
+	case b.AnchorDay > 1 && !c.At.IsZero():
+		return period.Anchored(b.AnchorDay, c.At, s.location()).Key
 	}
 	return c.Month
 }
 
 // in is the amount c adds to budget b in period p.
-func in(c Contribution, b *Budget, p period.Period) int64 {
-	if c.Category != b.Category || c.Currency != b.Currency || key(c, b.Period) != p.Key {
+func (s *State) in(c counted, b *Budget, p period.Period) int64 {
+	if c.Amount == 0 || c.Category != b.Category || c.Currency != b.Currency || s.key(c, b) != p.Key {
 		return 0
+	}
+	if b.Period == period.Monthly && b.AnchorDay > 1 && c.At.Before(s.anchorSince(b.AnchorDay)) {
+		return 0 // posted before its pay-months were counted
 	}
 	return c.Amount
 }
 
-func (s *State) add(c Contribution, sign int64) {
+// add moves c's buckets by sign: its calendar month, its ISO week and its
+// pay-month of every anchor day the user's budgets use.
+func (s *State) add(c counted, sign int64) {
 	if c.Amount == 0 {
 		return
 	}
-	for _, k := range []string{c.Month, c.Week} {
+	keys := []string{c.Month, c.Week}
+	for _, a := range s.anchors() {
+		if !c.At.IsZero() && !c.At.Before(a.since) {
+			keys = append(keys, period.Anchored(a.day, c.At, s.location()).Key)
+		}
+	}
+	for _, k := range keys {
 		if !s.kept(k) {
 			continue // a period retention has already forgotten
 		}
@@ -273,29 +316,46 @@ func (s *State) categorized(rec cdc.TxnChange) event.Categorized {
 }
 
 // update is the current state of budget b in period p as a BudgetUpdate.
+// RemainingMinor and UsedBP count against the limit plus what rolled over;
+// SafeToSpendMinor and Pace are as of at.
 func (s *State) update(b *Budget, p period.Period, at time.Time) event.BudgetUpdate {
 	spent := s.spent(b, p)
-	used := UsedBP(spent, b.LimitMinor)
-	return event.BudgetUpdate{
+	carry := s.RolloverIn(b, p)
+	limit := b.LimitMinor + carry // limitIn
+	used := UsedBP(spent, limit)
+	u := event.BudgetUpdate{
 		Kind: event.BudgetPersonal, BudgetID: BudgetID(s.UserID, b.Category), UserID: s.UserID, Category: b.Category,
 		Period: string(b.Period), PeriodKey: p.Key, PeriodStart: p.Start, PeriodEnd: p.End,
 		Currency: b.Currency, LimitMinor: b.LimitMinor, SpentMinor: spent,
-		RemainingMinor: b.LimitMinor - spent, UsedBP: used,
+		RemainingMinor: limit - spent, UsedBP: used, RolloverMinor: carry,
 		ThresholdsBP: append([]int64{}, b.ThresholdsBP...), CrossedBP: Crossed(b.ThresholdsBP, used),
 		ThresholdCrossedBP: []int64{}, Version: b.Version, EventTime: at,
 	}
+	u.SafeToSpendMinor, u.CommitmentsMinor = s.SafeToSpend(b, p, u.RemainingMinor, at)
+	u.Pace, _ = PaceOf(used, p, at)
+	return u
 }
 
 func (s *State) alert(b *Budget, p period.Period, t, nth int64, u event.BudgetUpdate, at time.Time) event.Alert {
 	days := int64(p.DaysLeft(at))
-	return event.Alert{
+	a := event.Alert{
 		AlertID: AlertID(s.UserID, b.Category, p.Key, t, nth),
 		UserID:  s.UserID, BudgetID: u.BudgetID, Category: b.Category, PeriodKey: p.Key,
 		ThresholdBP: t, UsedBP: u.UsedBP, SpentMinor: u.SpentMinor, LimitMinor: u.LimitMinor,
 		RemainingMinor: u.RemainingMinor, Currency: b.Currency, DaysLeft: days,
 		TxnID: u.TxnID, Merchant: u.Merchant, EventTime: at,
 		Text: AlertText(b.Category, u.UsedBP, u.RemainingMinor, b.Currency, days),
+		Kind: event.AlertThreshold, Explanation: s.explain(b, p, t, u),
 	}
+	if t == 0 { // the pace alert
+		a.Kind, a.AlertID, a.Text = event.AlertPace, paceAlertID(s.UserID, b.Category, p.Key), PaceText(b.Category, u.UsedBP, a.Explanation.ElapsedBP)
+	}
+	return a
+}
+
+// paceAlertID is the id of a budget's pace alert of a period (one at most).
+func paceAlertID(user, cat, periodKey string) string {
+	return user + "|" + cat + "|" + periodKey + "|pace"
 }
 
 func sortedThresholds(ts []int64) []int64 {

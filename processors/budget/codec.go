@@ -19,8 +19,9 @@ import (
 // '{': JSON) still decode, their transactions dropped (the transaction
 // stage's table holds them now).
 const (
-	stateFormat   byte = 0xB5
-	stateFormatV4 byte = 0xB4 // before drops
+	stateFormat   byte = 0xB6
+	stateFormatV5 byte = 0xB5 // never released: a format of two branches, not read
+	stateFormatV4 byte = 0xB4 // before drops, rollover, pace, builders and recurring merchants
 	stateFormatV3 byte = 0xB3 // before invitations
 	stateFormatV2 byte = 0xB2
 	stateFormatV1 byte = 0xB1
@@ -50,7 +51,9 @@ func (Codec) Decode(b []byte) (any, error) {
 
 // MarshalBinary encodes the state.
 func (s *State) MarshalBinary() ([]byte, error) {
-	w := writer{b: make([]byte, 0, 512)}
+	// Sized for the typical value (a few budgets with their largest
+	// transactions, the recurring merchants): one allocation, not four.
+	w := writer{b: make([]byte, 0, 1024+320*len(s.Budgets)+48*len(s.Recurring))}
 	w.b = append(w.b, stateFormat)
 	w.str(s.UserID)
 	w.str(s.TimeZone)
@@ -71,6 +74,7 @@ func (s *State) MarshalBinary() ([]byte, error) {
 			w.int(t)
 		}
 		w.int(b.Version)
+		writePlan(&w, b)
 	}
 	writeSpend(&w, s.Spend)
 	s.writeShared(&w)
@@ -95,6 +99,7 @@ func (s *State) MarshalBinary() ([]byte, error) {
 		w.int(d.ThresholdBP)
 		w.int(d.Count)
 	}
+	writeRecurring(&w, s.Recurring)
 	s.writeTicks(&w)
 	return w.b, nil
 }
@@ -109,8 +114,8 @@ func (s *State) head(b []byte) (*reader, error) {
 	if b[0] != stateFormat && b[0] != stateFormatV4 && b[0] != stateFormatV3 && b[0] != stateFormatV2 && b[0] != stateFormatV1 {
 		return nil, fmt.Errorf("budget state: unknown format byte 0x%02x", b[0])
 	}
-	r := &reader{b: b[1:], v1: b[0] == stateFormatV1, old: b[0] == stateFormatV2 || b[0] == stateFormatV1,
-		v3: b[0] == stateFormatV3, v4: b[0] == stateFormatV4}
+	r := &reader{b: b[1:], v1: b[0] == stateFormatV1, old: b[0] == stateFormatV2 || b[0] == stateFormatV1, v3: b[0] == stateFormatV3,
+		pre6: b[0] != stateFormat}
 	s.UserID = r.str()
 	s.TimeZone = r.str()
 	s.Version = r.int()
@@ -149,6 +154,9 @@ func (s *State) UnmarshalBinary(b []byte) error {
 				}
 			}
 			bd.Version = r.int()
+			if !r.pre6 {
+				readPlan(r, bd)
+			}
 			s.Budgets[bd.Category] = bd
 		}
 	}
@@ -187,13 +195,14 @@ func (s *State) UnmarshalBinary(b []byte) error {
 	if !r.v3 {
 		s.readInvitations(r)
 	}
-	if !r.v3 && !r.v4 {
+	if !r.pre6 {
 		if n := r.len(); n > 0 {
 			s.Drops = make(Drops, n)
 			for i := range s.Drops {
 				s.Drops[i] = Drop{Key: r.str(), ThresholdBP: r.int(), Count: r.int()}
 			}
 		}
+		s.Recurring = readRecurring(r)
 		s.readTicks(r) // an optional trailer
 	}
 	return s.done(r)
@@ -277,8 +286,10 @@ type reader struct {
 	err error
 	v1  bool // stateFormatV1: no Txn.Fired
 	v3  bool // stateFormatV3: no invitations
-	v4  bool // stateFormatV4: no drops
-	old bool // an earlier build's format (V1, V2)
+	// pre6: before stateFormat (0xB6): no drops, rollover, pace, builders,
+	// recurring merchants or ticks
+	pre6 bool
+	old  bool // an earlier build's format (V1, V2)
 }
 
 func (r *reader) fail() {
@@ -499,7 +510,10 @@ func decodeAlerts(b []byte, userID, txnID string) ([]event.Alert, error) {
 		a.EventTime = r.time()
 		a.BudgetID = BudgetID(userID, a.Category)
 		a.AlertID = legacyAlertID(userID, a.Category, a.PeriodKey, a.ThresholdBP, txnID)
-		a.Text = AlertText(a.Category, a.UsedBP, a.RemainingMinor, a.Currency, a.DaysLeft)
+		a.Text, a.Kind = AlertText(a.Category, a.UsedBP, a.RemainingMinor, a.Currency, a.DaysLeft), event.AlertThreshold
+		if a.ThresholdBP == 0 {
+			a.Kind, a.AlertID = event.AlertPace, paceAlertID(userID, a.Category, a.PeriodKey)
+		}
 		out[i] = a
 	}
 	if len(r.b) > 0 {

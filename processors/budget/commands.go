@@ -58,8 +58,20 @@ func (s *State) SetBudget(b Budget, at time.Time) Effects {
 	s.init()
 	old := s.Budgets[b.Category]
 	if old != nil {
-		if old.Period == b.Period && old.Currency == b.Currency && old.LimitMinor == b.LimitMinor && equal(old.ThresholdsBP, b.ThresholdsBP) {
+		if old.Period == b.Period && old.Currency == b.Currency && old.LimitMinor == b.LimitMinor && equal(old.ThresholdsBP, b.ThresholdsBP) && old.Rollover == b.Rollover && old.AnchorDay == b.AnchorDay {
 			return Effects{} // the same command again
+		}
+	}
+	p := s.periodOf(&b, at)
+	b.Since = p.Key
+	if old != nil && old.Period == b.Period && old.Currency == b.Currency && old.AnchorDay == b.AnchorDay {
+		// The same budget with new settings: it keeps its history.
+		b.Since, b.PaceAlerted, b.Builders = old.Since, old.PaceAlerted, old.Builders
+	}
+	if b.AnchorDay > 1 {
+		b.AnchorSince = at
+		if old != nil && old.AnchorDay == b.AnchorDay {
+			b.AnchorSince = old.AnchorSince
 		}
 	}
 	// Budget versions come from the user's state version, which only grows:
@@ -68,7 +80,6 @@ func (s *State) SetBudget(b Budget, at time.Time) Effects {
 	b.Version = s.Version
 	s.replaced(old, &b)
 	s.Budgets[b.Category] = &b
-	p := period.Of(b.Period, at, s.location())
 	b.PushedPeriod = p.Key // this update is the period's push (tick.go)
 	return Effects{Updates: []event.BudgetUpdate{s.update(&b, p, at)}}
 }
@@ -85,7 +96,7 @@ func (s *State) DeleteBudget(cat string, at time.Time) Effects {
 	delete(s.Budgets, cat)
 	s.Version++
 	b.Version = s.Version
-	u := s.update(b, period.Of(b.Period, at, s.location()), at)
+	u := s.update(b, s.periodOf(b, at), at)
 	u.Deleted = true
 	return Effects{Updates: []event.BudgetUpdate{u}}
 }

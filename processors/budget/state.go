@@ -50,6 +50,9 @@ type State struct {
 	// local date of the last one sent (tick.go).
 	DigestOn  bool   `json:"digest_on,omitempty"`
 	DigestDay string `json:"digest_day,omitempty"`
+	// Recurring are the merchants the user pays, with their latest chain
+	// of regular payments (at most MaxRecurring: recurring.go).
+	Recurring []Recurring `json:"recurring,omitempty"`
 }
 
 // Budget is a personal budget on one category.
@@ -63,6 +66,21 @@ type Budget struct {
 	// PushedPeriod is the key of the last period whose start a tick pushed
 	// (tick.go).
 	PushedPeriod string `json:"pushed_period,omitempty"`
+	// Rollover adds the unspent remainder of the previous period to the
+	// limit (see Rollover); Since is the key of the period the budget was
+	// created in (no rollover from before it).
+	Rollover bool   `json:"rollover,omitempty"`
+	Since    string `json:"since,omitempty"`
+	// AnchorDay (2..28) makes a monthly budget's periods pay-months from
+	// that day of each month (period.Anchored); 0 means calendar months.
+	AnchorDay int `json:"period_anchor_day,omitempty"`
+	// AnchorSince is when the budget took its anchor day (the command's
+	// time): its pay-months count the transactions posted from then on.
+	AnchorSince time.Time `json:"anchor_since"`
+	// PaceAlerted is the key of the last period whose pace alert fired.
+	PaceAlerted string `json:"pace_alerted,omitempty"`
+	// Builders are the largest transactions of the current period (plan.go).
+	Builders Builders `json:"builders"`
 }
 
 // Seen is one applied by-user record in the duplicate guard: its

@@ -21,3 +21,9 @@ func days(n int64) string {
 	}
 	return fmt.Sprintf("%d days", n)
 }
+
+// PaceText is the human line of a pace alert:
+// "Spending fast: 35% of your groceries budget used with 20% of the period gone".
+func PaceText(cat string, usedBP, elapsedBP int64) string {
+	return fmt.Sprintf("Spending fast: %s of your %s budget used with %s of the period gone", money.Percent(usedBP), cat, money.Percent(elapsedBP))
+}

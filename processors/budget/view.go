@@ -1,6 +1,7 @@
 package budget
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -25,15 +26,58 @@ type View struct {
 	CrossedBP      []int64   `json:"crossed_bp"`
 	DaysLeft       int       `json:"days_left"`
 	Version        int64     `json:"version"`
+	// SafeToSpendMinor is RemainingMinor minus CommitmentsMinor, the
+	// recurring payments of the category expected before the period ends,
+	// floored at 0.
+	SafeToSpendMinor int64 `json:"safe_to_spend_minor"`
+	CommitmentsMinor int64 `json:"commitments_minor"`
+	// Pace is on_track or too_fast (PaceOf), ElapsedBP the share of the
+	// period elapsed by the end of today.
+	Pace      string `json:"pace"`
+	ElapsedBP int64  `json:"elapsed_bp"`
+	// Rollover says whether the budget carries its unspent remainder into
+	// the next period; RolloverMinor is what it carried into this one.
+	Rollover      bool  `json:"rollover"`
+	RolloverMinor int64 `json:"rollover_minor"`
+	// PeriodAnchorDay is the day monthly periods start on (1: calendar
+	// months).
+	PeriodAnchorDay int `json:"period_anchor_day"`
+}
+
+// Overall is the safe-to-spend of all the user's budgets in one currency:
+// the sums of their SafeToSpendMinor, RemainingMinor and CommitmentsMinor.
+type Overall struct {
+	Currency         string `json:"currency"`
+	SafeToSpendMinor int64  `json:"safe_to_spend_minor"`
+	RemainingMinor   int64  `json:"remaining_minor"`
+	CommitmentsMinor int64  `json:"commitments_minor"`
+}
+
+// OverallOf sums views per currency, sorted by currency. A budget over
+// its limit adds its negative remainder to RemainingMinor but nothing below
+// zero to SafeToSpendMinor.
+func OverallOf(views []View) []Overall {
+	out := []Overall{}
+	for _, v := range views {
+		i := slices.IndexFunc(out, func(o Overall) bool { return o.Currency == v.Currency })
+		if i < 0 {
+			out = append(out, Overall{Currency: v.Currency})
+			i = len(out) - 1
+		}
+		out[i].SafeToSpendMinor += v.SafeToSpendMinor
+		out[i].RemainingMinor += v.RemainingMinor
+		out[i].CommitmentsMinor += v.CommitmentsMinor
+	}
+	slices.SortFunc(out, func(a, b Overall) int { return strings.Compare(a.Currency, b.Currency) })
+	return out
 }
 
 // Views returns every budget of the user in the period containing now,
 // sorted by category. RemainingMinor is negative when the budget is exceeded.
 func (s *State) Views(now time.Time) []View {
-	loc := s.location()
 	out := make([]View, 0, len(s.Budgets))
 	for _, b := range s.Budgets {
-		p := period.Of(b.Period, now, loc)
+		p := s.periodOf(b, now)
 		u := s.update(b, p, now)
 		out = append(out, View{
 			BudgetID: u.BudgetID, Category: b.Category, Period: string(b.Period),
@@ -41,6 +85,8 @@ func (s *State) Views(now time.Time) []View {
 			LimitMinor: b.LimitMinor, SpentMinor: u.SpentMinor, RemainingMinor: u.RemainingMinor,
 			UsedBP: u.UsedBP, ThresholdsBP: u.ThresholdsBP, CrossedBP: u.CrossedBP,
 			DaysLeft: p.DaysLeft(now), Version: b.Version,
+			SafeToSpendMinor: u.SafeToSpendMinor, CommitmentsMinor: u.CommitmentsMinor, Pace: u.Pace,
+			ElapsedBP: p.ElapsedBP(now), Rollover: b.Rollover, RolloverMinor: u.RolloverMinor, PeriodAnchorDay: max(1, b.AnchorDay),
 		})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Category < out[j].Category })
@@ -91,4 +137,25 @@ func splitBucket(k string) (periodKey, cat, cur string, ok bool) {
 		return "", "", "", false
 	}
 	return parts[0], parts[1], parts[2], true
+}
+
+// Main is the overall figure of the currency most budgets use (the first
+// by name on a tie); false without budgets.
+func Main(views []View, all []Overall) (Overall, bool) {
+	best, n := -1, 0
+	for i, o := range all {
+		c := 0
+		for _, v := range views {
+			if v.Currency == o.Currency {
+				c++
+			}
+		}
+		if c > n {
+			best, n = i, c
+		}
+	}
+	if best < 0 {
+		return Overall{}, false
+	}
+	return all[best], true
 }

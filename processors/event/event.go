@@ -93,6 +93,54 @@ type BudgetUpdate struct {
 	SourceTime time.Time `json:"source_time"`
 	// Deleted marks the last update of a budget that was deleted.
 	Deleted bool `json:"deleted"`
+	// SafeToSpendMinor is what remains minus the recurring payments of the
+	// budget's category expected from EventTime's day to the period's end
+	// (CommitmentsMinor), floored at 0. Pace is PaceOnTrack or PaceTooFast.
+	SafeToSpendMinor int64  `json:"safe_to_spend_minor"`
+	CommitmentsMinor int64  `json:"commitments_minor"`
+	Pace             string `json:"pace"`
+	// RolloverMinor is the unspent remainder of the previous period added
+	// to LimitMinor (a budget with rollover on); RemainingMinor and UsedBP
+	// count against LimitMinor + RolloverMinor.
+	RolloverMinor int64 `json:"rollover_minor"`
+}
+
+// Paces of a budget (see budget.PaceOf).
+const (
+	PaceOnTrack = "on_track"
+	PaceTooFast = "too_fast"
+)
+
+// Alert kinds: a threshold crossed, or spend going too fast for the
+// share of the period elapsed (once per period).
+const (
+	AlertThreshold = "threshold"
+	AlertPace      = "pace"
+)
+
+// Explanation is what built the spend behind an alert: the largest
+// transactions of the budget's period (at most budget.MaxBuilders, Count
+// of them in all; Truncated when some are not listed), the threshold, the
+// pace and the rule that fired.
+type Explanation struct {
+	Transactions []ExplainedTxn `json:"transactions"`
+	Count        int64          `json:"count"`
+	Truncated    bool           `json:"truncated"`
+	ThresholdBP  int64          `json:"threshold_bp"`
+	Pace         string         `json:"pace"`
+	ElapsedBP    int64          `json:"elapsed_bp"`
+	Rule         string         `json:"rule"`
+}
+
+// ExplainedTxn is one transaction of an Explanation, with the source of
+// its category (user_rule, mcc, merchant, fallback).
+type ExplainedTxn struct {
+	TxnID       string    `json:"txn_id"`
+	Merchant    string    `json:"merchant"`
+	AmountMinor int64     `json:"amount_minor"`
+	Category    string    `json:"category"`
+	Source      string    `json:"source"`
+	PostedAt    time.Time `json:"posted_at"`
 }
 
 // Alert is one upward crossing of a budget threshold, written to
@@ -118,6 +166,10 @@ type Alert struct {
 	Merchant       string    `json:"merchant"`
 	Text           string    `json:"text"`
 	EventTime      time.Time `json:"event_time"`
+	// Kind is AlertThreshold ("" in records of earlier builds) or AlertPace.
+	Kind string `json:"kind"`
+	// Explanation is what built the spend (nil in records of earlier builds).
+	Explanation *Explanation `json:"explanation,omitempty"`
 }
 
 // Command kinds on finstream.commands.user.
@@ -148,17 +200,21 @@ const (
 // UserCommand is a command from the API, applied by the user's processor,
 // written to finstream.commands.user keyed by UserID.
 type UserCommand struct {
-	CommandID    string    `json:"command_id"`
-	UserID       string    `json:"user_id"`
-	Kind         string    `json:"kind"`
-	Category     string    `json:"category"`
-	LimitMinor   int64     `json:"limit_minor"`
-	Currency     string    `json:"currency"`
-	Period       string    `json:"period"`
-	ThresholdsBP []int64   `json:"thresholds_bp"`
-	TxnID        string    `json:"txn_id"`
-	TimeZone     string    `json:"time_zone"`
-	IssuedAt     time.Time `json:"issued_at"`
+	CommandID    string  `json:"command_id"`
+	UserID       string  `json:"user_id"`
+	Kind         string  `json:"kind"`
+	Category     string  `json:"category"`
+	LimitMinor   int64   `json:"limit_minor"`
+	Currency     string  `json:"currency"`
+	Period       string  `json:"period"`
+	ThresholdsBP []int64 `json:"thresholds_bp"`
+	// Rollover turns on the rollover of a budget and AnchorDay makes its
+	// months pay-months from that day (CmdSetBudget).
+	Rollover  bool      `json:"rollover"`
+	AnchorDay int       `json:"period_anchor_day"`
+	TxnID     string    `json:"txn_id"`
+	TimeZone  string    `json:"time_zone"`
+	IssuedAt  time.Time `json:"issued_at"`
 	// BudgetID, Name and Role describe a shared-budget membership
 	// (CmdSetMembership, CmdRemoveMembership).
 	BudgetID string `json:"budget_id"`

@@ -10,6 +10,11 @@ const (
 	InsightSpike       = "spike"
 	InsightUnusual     = "unusual_transaction"
 	InsightRecurring   = "recurring"
+	// InsightSafeToSpend: what remains of a budget minus the recurring
+	// payments expected before its period ends (subject the category), and
+	// over every budget of a currency (subject SubjectAll).
+	InsightSafeToSpend = "safe_to_spend"
+	SubjectAll         = "all"
 )
 
 // Severities of insights and notifications, weakest first.
@@ -53,6 +58,9 @@ const (
 	GoalUpdated   = "goal_updated"   // the goal's settings or progress changed
 	GoalMilestone = "goal_milestone" // progress reached a milestone for the first time
 	GoalDeleted   = "goal_deleted"
+	// GoalOffTrack: the projection misses the target date (once a month at
+	// most; MonthlyNeededMinor says what it now takes per month).
+	GoalOffTrack = "goal_off_track"
 )
 
 // GoalEvent is a change of a savings goal, written to finstream.goal.events
@@ -88,6 +96,9 @@ type GoalEvent struct {
 	ContributorID string            `json:"contributor_id"`
 	Version       int64             `json:"version"`
 	EventTime     time.Time         `json:"event_time"`
+	// MonthlyNeededMinor is, on GoalOffTrack, what must be saved per month
+	// from EventTime's date to reach the target by TargetDate.
+	MonthlyNeededMinor int64 `json:"monthly_needed_minor"`
 }
 
 // GoalContributor is one participant of a goal with what they put in, net
@@ -137,6 +148,7 @@ const (
 	NotifySharedBudgetAlert = "shared_budget_alert" // a shared budget crossed a threshold
 	NotifySpendConfirmation = "spend_confirmation"  // your spend counted toward a shared budget
 	NotifyGoalMilestone     = "goal_milestone"
+	NotifyGoalOffTrack      = "goal_off_track" // a goal's projection misses its target date
 	NotifyInsight           = "insight"
 	NotifyDailyDigest       = "daily_digest" // opt-in: the day's spend and budgets, once a local day
 )

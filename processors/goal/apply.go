@@ -154,7 +154,12 @@ func (s *State) ApplyTxnFrom(ch cdc.TxnChange, in string) Effects {
 	g.pruneDaily(loc)
 	delta := now.Amount - old.Amount
 	eff, reached := s.progressed(g, at, ch.Row.ID, delta, now.Contributor)
+	off := s.offTrack(g, at)
+	eff.Events = append(eff.Events, off...)
 	now.Sent, now.Version, now.At, now.Delta, now.Milestones = true, g.Version, at, delta, reached
+	if len(off) > 0 {
+		now.OffTrack = g.OffTrackMonth
+	}
 	s.remember(now)
 	return eff
 }
@@ -196,7 +201,11 @@ func (s *State) resend(m Movement) Effects {
 	if !m.Sent || g == nil {
 		return Effects{}
 	}
-	return s.events(g, m.At, m.Version, m.TxnID, m.Delta, m.Contributor, m.Milestones)
+	eff := s.events(g, m.At, m.Version, m.TxnID, m.Delta, m.Contributor, m.Milestones)
+	if m.OffTrack != "" {
+		eff.Events = append(eff.Events, s.offTrackEvents(g, m.At, m.OffTrack)...)
+	}
+	return eff
 }
 
 // wait keeps a money movement on an unknown account, in case the account

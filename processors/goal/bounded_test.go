@@ -66,7 +66,13 @@ func TestStageRecordsApplyTheDifference(t *testing.T) {
 		if g.SavedMinor != c.saved || len(eff.Events) == 0 || eff.Events[0].SavedMinor != c.saved {
 			t.Fatalf("%s: saved %d, events %+v; want %d", c.name, g.SavedMinor, eff.Events, c.saved)
 		}
-		if got := len(eff.Events) == 2; got != c.milestone {
+		milestones := 0
+		for _, ev := range eff.Events {
+			if ev.Kind == event.GoalMilestone {
+				milestones++
+			}
+		}
+		if got := milestones == 1; got != c.milestone { // a reversal to 0 is off track too (plan_test.go)
 			t.Errorf("%s: events %v", c.name, ids(eff.Events))
 		}
 	}

@@ -15,7 +15,8 @@ import (
 // dropped on decode: a later change of such a transaction is applied as
 // its first).
 const (
-	stateFormat   byte = 0xC2
+	stateFormat   byte = 0xC3
+	stateFormatC2 byte = 0xC2 // before the off-track month (of goals and movements)
 	stateFormatC1 byte = 0xC1 // before invitations
 )
 
@@ -34,6 +35,7 @@ func (s *State) MarshalBinary() ([]byte, error) {
 	w.Len(len(s.Goals))
 	for _, id := range slices.Sorted(maps.Keys(s.Goals)) {
 		writeGoal(w, s.Goals[id])
+		w.Str(s.Goals[id].OffTrackMonth)
 	}
 	w.Len(len(s.Links))
 	for _, acc := range slices.Sorted(maps.Keys(s.Links)) {
@@ -77,10 +79,10 @@ func (s *State) UnmarshalBinary(b []byte) error {
 		}
 		return nil
 	}
-	if len(b) == 0 || (b[0] != stateFormat && b[0] != stateFormatC1) {
+	if len(b) == 0 || (b[0] != stateFormat && b[0] != stateFormatC2 && b[0] != stateFormatC1) {
 		return fmt.Errorf("goal state: %w: unknown format", compact.ErrCorrupt)
 	}
-	invites := b[0] == stateFormat
+	invites, offTrack := b[0] != stateFormatC1, b[0] == stateFormat
 	r := compact.NewReader(b[1:])
 	s.UserID = r.Str()
 	s.TimeZone = r.Str()
@@ -88,6 +90,9 @@ func (s *State) UnmarshalBinary(b []byte) error {
 	s.init()
 	for n := r.Len(); n > 0; n-- {
 		g := readGoal(r, invites)
+		if offTrack {
+			g.OffTrackMonth = r.Str()
+		}
 		s.Goals[g.ID] = g
 	}
 	for n := r.Len(); n > 0; n-- {
@@ -109,7 +114,7 @@ func (s *State) UnmarshalBinary(b []byte) error {
 		s.Memberships[membershipKey(m.OwnerID, m.GoalID)] = m
 	}
 	for n := r.Len(); n > 0; n-- {
-		s.Recent = append(s.Recent, readMovement(r))
+		s.Recent = append(s.Recent, readMovement(r, offTrack))
 	}
 	if err := r.Done(); err != nil {
 		return fmt.Errorf("goal state: %w", err)
@@ -256,9 +261,10 @@ func writeMovement(w *compact.Writer, m Movement) {
 	for _, bp := range m.Milestones {
 		w.Int(bp)
 	}
+	w.Str(m.OffTrack)
 }
 
-func readMovement(r *compact.Reader) Movement {
+func readMovement(r *compact.Reader, offTrack bool) Movement {
 	m := Movement{TxnID: r.Str(), Seq: r.Int(), Pos: readPos(r), GoalID: r.Str(), Amount: r.Int(), Contributor: r.Str(), Date: r.Date(), In: r.Fixed64(), Sent: r.Bool()}
 	if !m.Sent {
 		return m
@@ -268,6 +274,9 @@ func readMovement(r *compact.Reader) Movement {
 	m.Delta = r.Int()
 	for n := r.Len(); n > 0; n-- {
 		m.Milestones = append(m.Milestones, r.Int())
+	}
+	if offTrack {
+		m.OffTrack = r.Str()
 	}
 	return m
 }

@@ -82,6 +82,8 @@ type Goal struct {
 	AsOf        time.Time        `json:"as_of"` // latest event time of a flow
 	CompletedOn string           `json:"completed_on,omitempty"`
 	Version     int64            `json:"version"`
+	// OffTrackMonth is the month ("2026-11") of the last off-track event.
+	OffTrackMonth string `json:"off_track_month,omitempty"`
 }
 
 // Participant is a participant of a goal with what they put in, net.
@@ -121,6 +123,9 @@ type Movement struct {
 	At         time.Time `json:"at"`
 	Delta      int64     `json:"delta,omitempty"`
 	Milestones []int64   `json:"milestones,omitempty"`
+	// OffTrack is the month of the goal_off_track event the change sent
+	// ("" for none), re-sent with it.
+	OffTrack string `json:"off_track,omitempty"`
 }
 
 // Membership is another user's goal this user takes part in.

@@ -19,6 +19,10 @@ type View struct {
 	Role          string                  `json:"role"`
 	AccountID     string                  `json:"account_id,omitempty"`
 	Participants  []event.GoalContributor `json:"participants"`
+	// MonthlyNeededMinor is what must be saved per month to reach the
+	// target by TargetDate (MonthlyNeeded; State.Plan fills it as of the
+	// reader's clock); null without a target date.
+	MonthlyNeededMinor *int64 `json:"monthly_needed_minor"`
 }
 
 // Views lists the goals the user owns, by id.

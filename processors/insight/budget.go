@@ -1,6 +1,7 @@
 package insight
 
 import (
+	"strings"
 	"time"
 
 	"finstream/processors/event"
@@ -51,10 +52,11 @@ func (s *State) ApplyBudget(u event.BudgetUpdate) []event.Insight {
 	}
 	u.UserID = s.UserID
 	if u.Deleted { // the budget is gone: so are the insights about it
-		for _, kind := range []string{event.InsightBudgetUsage, event.InsightRemaining, event.InsightRunway} {
+		for _, kind := range []string{event.InsightBudgetUsage, event.InsightRemaining, event.InsightRunway, event.InsightSafeToSpend} {
 			emit(s.clear(ID(s.UserID, kind, u.Category, p.Key), at))
 		}
 		delete(s.Budgets, u.BudgetID)
+		emit(s.overallSafe(u.Currency, at))
 		return out
 	}
 	emit(s.put(budgetUsage(u, p)))
@@ -64,8 +66,51 @@ func (s *State) ApplyBudget(u event.BudgetUpdate) []event.Insight {
 	} else {
 		emit(s.clear(ID(s.UserID, event.InsightRunway, u.Category, p.Key), at))
 	}
+	if u.Pace != "" { // updates of earlier builds carry no safe-to-spend
+		emit(s.put(safeToSpend(u, p)))
+		emit(s.overallSafe(u.Currency, at))
+	}
 	s.pruneInsights(at)
 	return out
+}
+
+// safeToSpend: "฿1,450 of your Groceries budget is safe to spend, after
+// ฿1,020 of expected recurring payments". Severity warning when the
+// expected payments take all that remains, info otherwise.
+func safeToSpend(u event.BudgetUpdate, p period.Period) Kept {
+	in := budgetInsight(u, p, event.InsightSafeToSpend)
+	in.Severity = event.SeverityInfo
+	if u.SafeToSpendMinor <= 0 {
+		in.Severity = event.SeverityWarning
+	}
+	in.Data = map[string]int64{"safe_to_spend_minor": u.SafeToSpendMinor, "commitments_minor": u.CommitmentsMinor,
+		"remaining_minor": u.RemainingMinor, "days_left": int64(p.DaysLeft(u.EventTime))}
+	return in
+}
+
+// overallSafe sums the current safe_to_spend insights of the budgets in
+// currency cur into one (subject "all:<currency>", expiring with the first
+// of them); none left clears it.
+func (s *State) overallSafe(cur string, at time.Time) (event.Insight, bool) {
+	all := Kept{Kind: event.InsightSafeToSpend, Subject: event.SubjectAll, Currency: cur, Severity: event.SeverityInfo, EventTime: at,
+		Data: map[string]int64{"safe_to_spend_minor": 0, "commitments_minor": 0, "remaining_minor": 0, "budgets": 0}}
+	for _, k := range s.Insights {
+		if k.Kind != event.InsightSafeToSpend || strings.HasPrefix(k.Subject, event.SubjectAll+":") || k.Currency != cur || !at.Before(k.ExpiresAt) {
+			continue
+		}
+		for _, f := range []string{"safe_to_spend_minor", "commitments_minor", "remaining_minor"} {
+			all.Data[f] += k.Data[f]
+		}
+		all.Data["budgets"]++
+		if all.ExpiresAt.IsZero() || k.ExpiresAt.Before(all.ExpiresAt) {
+			all.ExpiresAt = k.ExpiresAt
+		}
+	}
+	if all.Data["budgets"] == 0 {
+		return s.clear(ID(s.UserID, event.InsightSafeToSpend, event.SubjectAll+":"+cur, ""), at)
+	}
+	all.Subject = event.SubjectAll + ":" + cur
+	return s.put(all)
 }
 
 func budgetInsight(u event.BudgetUpdate, p period.Period, kind string) Kept {

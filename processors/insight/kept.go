@@ -91,6 +91,18 @@ func (k *Kept) texts() (en, th string) {
 		amt, usual, ratio := money.Format(d["amount_minor"], cur), money.Format(d["median_minor"], cur), Times(d["ratio_bp"])
 		return fmt.Sprintf("Unusual: %s%s is %s your usual %s %s", amt, at, ratio, usual, basis),
 			fmt.Sprintf("รายการผิดปกติ: %s%s สูงกว่าปกติ %s (ปกติ %s %s)", amt, atTH, ratio, usual, basisTH)
+	case event.InsightSafeToSpend:
+		safe := money.Format(d["safe_to_spend_minor"], cur)
+		after, afterTH := "", ""
+		if c := d["commitments_minor"]; c > 0 {
+			after, afterTH = ", after "+money.Format(c, cur)+" of expected recurring payments", " หลังหักรายการจ่ายประจำที่คาดไว้ "+money.Format(c, cur)
+		}
+		if strings.HasPrefix(k.Subject, event.SubjectAll+":") {
+			return fmt.Sprintf("%s safe to spend across your budgets%s", safe, after),
+				fmt.Sprintf("ใช้จ่ายได้อย่างปลอดภัย %s จากทุกงบ%s", safe, afterTH)
+		}
+		return fmt.Sprintf("%s of your %s budget is safe to spend%s", safe, CategoryName(k.Subject, LangEN), after),
+			fmt.Sprintf("งบหมวด%sใช้จ่ายได้อย่างปลอดภัย %s%s", CategoryName(k.Subject, LangTH), safe, afterTH)
 	case event.InsightRecurring:
 		next, _ := time.Parse(time.DateOnly, k.Date)
 		every, everyTH := "weekly", "ทุกสัปดาห์"

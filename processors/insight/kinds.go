@@ -138,16 +138,6 @@ func (s *State) recurring(merchant, cur string, at time.Time) (event.Insight, bo
 	return s.put(in)
 }
 
-// gap is the cadence two consecutive payment dates match: 7 (weekly, 6..8
-// days apart), 30 (monthly, within 3 days of the same day of the next
-// month) or 0 (neither).
-func gap(a, b time.Time) int {
-	days := daysBetween(a, b)
-	if days >= 6 && days <= 8 {
-		return 7
-	}
-	if d := daysBetween(addMonth(a), b); d >= -3 && d <= 3 {
-		return 30
-	}
-	return 0
-}
+// gap is the cadence two consecutive payment dates match (period.Cadence):
+// 7, 30 or 0.
+func gap(a, b time.Time) int { return period.Cadence(a, b) }

@@ -223,18 +223,7 @@ func (s *State) prune() {
 }
 
 // calendarDate is t's date in loc as midnight UTC, for day arithmetic.
-func calendarDate(t time.Time, loc *time.Location) time.Time {
-	lt := t.In(loc)
-	return time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, time.UTC)
-}
+func calendarDate(t time.Time, loc *time.Location) time.Time { return period.Date(t, loc) }
 
 // addMonth is the same day of the next month, clipped to its last day.
-func addMonth(d time.Time) time.Time {
-	first := time.Date(d.Year(), d.Month()+1, 1, 0, 0, 0, 0, d.Location())
-	last := first.AddDate(0, 1, -1).Day()
-	return time.Date(first.Year(), first.Month(), min(d.Day(), last), 0, 0, 0, 0, d.Location())
-}
-
-func daysBetween(a, b time.Time) int64 {
-	return int64(b.Sub(a).Hours() / 24)
-}
+func addMonth(d time.Time) time.Time { return period.AddMonth(d) }

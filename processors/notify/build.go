@@ -133,6 +133,9 @@ func FromSharedUpdate(u event.BudgetUpdate) []event.Notification {
 // recipient (source: the event's id, the same for every participant). The
 // participant whose contribution reached it, if not the owner, is told so.
 func FromGoalEvent(g event.GoalEvent) []event.Notification {
+	if g.Kind == event.GoalOffTrack {
+		return fromOffTrack(g)
+	}
 	if g.Kind != event.GoalMilestone {
 		return nil
 	}
@@ -157,6 +160,22 @@ func FromGoalEvent(g event.GoalEvent) []event.Notification {
 	data := map[string]string{"goal_id": g.GoalID, "owner_id": g.OwnerID, "milestone_bp": itoa(g.MilestoneBP),
 		"saved_minor": itoa(g.SavedMinor), "target_minor": itoa(g.TargetMinor), "currency": g.Currency}
 	return []event.Notification{candidate(g.UserID, event.NotifyGoalMilestone, event.SeverityInfo, g.EventID, g.EventTime, data, title, body, titleTH, bodyTH)}
+}
+
+// fromOffTrack tells the recipient that a goal is off track and what it
+// now takes per month.
+func fromOffTrack(g event.GoalEvent) []event.Notification {
+	need := money.Format(g.MonthlyNeededMinor, g.Currency)
+	due, dueTH := g.TargetDate, g.TargetDate
+	if d, err := time.Parse(time.DateOnly, g.TargetDate); err == nil {
+		due, dueTH = insight.FormatDate(d, en), insight.FormatDate(d, th)
+	}
+	title, titleTH := g.Name+": off track", g.Name+": ไม่ทันเป้าหมาย"
+	body := fmt.Sprintf("At this rate it misses %s: save %s a month to make it.", due, need)
+	bodyTH := fmt.Sprintf("ถ้าออมในอัตรานี้จะไม่ทัน %s: ต้องออมเดือนละ %s", dueTH, need)
+	data := map[string]string{"goal_id": g.GoalID, "owner_id": g.OwnerID, "monthly_needed_minor": itoa(g.MonthlyNeededMinor),
+		"saved_minor": itoa(g.SavedMinor), "target_minor": itoa(g.TargetMinor), "currency": g.Currency, "target_date": g.TargetDate}
+	return []event.Notification{candidate(g.UserID, event.NotifyGoalOffTrack, event.SeverityWarning, g.EventID, g.EventTime, data, title, body, titleTH, bodyTH)}
 }
 
 var insightTitles = map[string][2]string{

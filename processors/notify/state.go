@@ -34,7 +34,7 @@ const (
 // opt-in ones (OptIn).
 var Kinds = []string{
 	event.NotifyBudgetAlert, event.NotifySharedBudgetAlert, event.NotifySpendConfirmation,
-	event.NotifyGoalMilestone, event.NotifyInsight, event.NotifyDailyDigest,
+	event.NotifyGoalMilestone, event.NotifyGoalOffTrack, event.NotifyInsight, event.NotifyDailyDigest,
 }
 
 // OptIn reports whether kind is off until the user turns it on.

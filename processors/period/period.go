@@ -4,6 +4,7 @@ package period
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 )
@@ -94,16 +95,51 @@ func ZoneOrDefault(name string) *time.Location {
 	return loc
 }
 
-// ParseKey is the inverse of Of(...).Key: "2026-11" or "2026-W47" in loc.
+// ParseKey is the inverse of Of(...).Key and Anchored(...).Key: "2026-11",
+// "2026-W47" or "2026-11@25" in loc.
 func ParseKey(key string, loc *time.Location) (Period, bool) {
-	var y, n int
+	var y, n, d int
+	if strings.Contains(key, "@") {
+		if _, err := fmt.Sscanf(key, "%d-%d@%d", &y, &n, &d); err == nil && len(key) == 10 && n >= 1 && n <= 12 && d >= 2 && d <= MaxAnchorDay {
+			return Anchored(d, time.Date(y, time.Month(n), d, 12, 0, 0, 0, loc), loc), true
+		}
+		return Period{}, false
+	}
 	if _, err := fmt.Sscanf(key, "%d-W%d", &y, &n); err == nil && len(key) == 8 {
 		// ISO week 1 contains 4 January.
 		jan4 := time.Date(y, 1, 4, 12, 0, 0, 0, loc)
 		return Of(Weekly, jan4.AddDate(0, 0, 7*(n-1)), loc), true
 	}
-	if _, err := fmt.Sscanf(key, "%d-%d", &y, &n); err == nil && n >= 1 && n <= 12 {
+	if _, err := fmt.Sscanf(key, "%d-%d", &y, &n); err == nil && n >= 1 && n <= 12 && !strings.Contains(key, "@") {
 		return Of(Monthly, time.Date(y, time.Month(n), 1, 12, 0, 0, 0, loc), loc), true
 	}
 	return Period{}, false
+}
+
+// Anchored is the pay-month of anchor day day (2..28) that contains t in
+// loc: from day of a month, 00:00, to day of the next. Its key is
+// "2026-11@25" (the month and day it starts). A day outside 2..28 gives
+// the calendar month (Of).
+func Anchored(day int, t time.Time, loc *time.Location) Period {
+	if day < 2 || day > MaxAnchorDay {
+		return Of(Monthly, t, loc)
+	}
+	lt := t.In(loc)
+	start := time.Date(lt.Year(), lt.Month(), day, 0, 0, 0, 0, loc)
+	if lt.Before(start) {
+		start = start.AddDate(0, -1, 0)
+	}
+	return Period{Kind: Monthly, Key: fmt.Sprintf("%04d-%02d@%02d", start.Year(), int(start.Month()), day), Start: start, End: start.AddDate(0, 1, 0)}
+}
+
+// MaxAnchorDay is the last anchor day of a pay-month (every month has it).
+const MaxAnchorDay = 28
+
+// OfBudget is the period of a budget of kind k with anchor day anchor (0
+// or 1: calendar months; only monthly budgets are anchored) containing t.
+func OfBudget(k Kind, anchor int, t time.Time, loc *time.Location) Period {
+	if k == Monthly && anchor > 1 {
+		return Anchored(anchor, t, loc)
+	}
+	return Of(k, t, loc)
 }

@@ -39,7 +39,59 @@ function bar(b, label) {
     el("div", { class: "nums" }, `${money(b.spent_minor, b.currency)} of ${money(b.limit_minor, b.currency)} · ` +
       (b.remaining_minor >= 0 ? `${money(b.remaining_minor, b.currency)} left` : `${money(-b.remaining_minor, b.currency)} over`) +
       (b.days_left != null ? ` · ${b.days_left} days left` : "")));
+  if (b.safe_to_spend_minor != null && b.pace)
+    card.append(el("div", { class: "plan" }, el("span", { class: "safe" }, `${money(b.safe_to_spend_minor, b.currency)} safe to spend`),
+      b.commitments_minor ? ` (after ${money(b.commitments_minor, b.currency)} of recurring payments)` : "",
+      " · pace: ", el("span", { class: "pace pace-" + b.pace }, b.pace === "too_fast" ? "too fast" : "on track"),
+      b.rollover ? ` · rollover ${money(b.rollover_minor || 0, b.currency)}` : "",
+      b.period_anchor_day > 1 ? ` · pay-month from day ${b.period_anchor_day}` : ""));
   return card;
+}
+
+// renderSafeTotal shows the overall safe-to-spend of GET /v1/me/budgets,
+// or the sum of the budgets shown (after live updates) in that currency.
+function renderSafeTotal() {
+  const box = $("safe-total"), list = [...state.personal.values()].filter((b) => b.safe_to_spend_minor != null);
+  box.hidden = !list.length;
+  if (!list.length) return;
+  const cur = state.safeCurrency || list[0].currency;
+  const sum = list.filter((b) => b.currency === cur).reduce((n, b) => n + b.safe_to_spend_minor, 0);
+  box.replaceChildren("Safe to spend across your budgets: ", el("b", { id: "safe-total-amount" }, money(sum, cur)));
+}
+
+// loadAlerts lists the recent alerts, each with a link to its explanation.
+async function loadAlerts() {
+  let list;
+  try { list = (await api("/v1/me/alerts")).alerts || []; } catch (e) { return; }
+  const ul = $("alerts"); ul.replaceChildren();
+  for (const a of list) {
+    const link = el("a", { href: "#alert=" + encodeURIComponent(a.alert_id), class: "explain", "data-alert-id": a.alert_id }, "Why?");
+    link.onclick = (e) => { e.preventDefault(); explain(a.alert_id); };
+    const label = a.kind === "pace" ? "Pace" : pct(a.threshold_bp);
+    ul.append(el("li", { class: a.kind === "pace" || a.threshold_bp >= 8000 ? "warning" : "" },
+      el("span", { class: "alert-kind" }, label), a.text, link));
+  }
+  if (!ul.children.length) ul.append(el("li", { class: "empty" }, "No alerts yet."));
+}
+
+// explain shows GET /v1/me/alerts/{id}: the transactions that built the
+// spend (with the source of each category), the threshold, pace and rule.
+async function explain(id) {
+  const box = $("explanation");
+  let a;
+  try { a = await api("/v1/me/alerts/" + encodeURIComponent(id)); } catch (e) { box.hidden = false; box.textContent = e.message; return; }
+  const x = a.explanation || { transactions: [] };
+  const rows = x.transactions.map((t) => el("tr", {}, el("td", {}, new Date(t.posted_at).toLocaleDateString()), el("td", {}, t.merchant || t.txn_id),
+    el("td", {}, t.category), el("td", {}, t.source), el("td", { class: "amt" }, money(t.amount_minor, a.currency))));
+  box.replaceChildren(
+    el("div", { class: "top" }, el("span", { class: "name" }, "Why: " + a.text)),
+    el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, "Date"), el("th", {}, "Merchant"), el("th", {}, "Category"), el("th", {}, "Source"),
+      el("th", {}, "Amount"))), el("tbody", {}, ...rows)),
+    el("div", { class: "nums" }, (x.truncated ? `The ${x.transactions.length} largest of ${x.count} transactions · ` : `${x.count} transactions · `) +
+      (x.threshold_bp ? `threshold ${pct(x.threshold_bp)} · ` : "") + `pace ${x.pace === "too_fast" ? "too fast" : "on track"} (${pct(x.elapsed_bp)} of the period gone)`),
+    el("div", { class: "rule" }, x.rule || ""));
+  box.dataset.alertId = id;
+  box.hidden = false;
 }
 
 function renderPersonal() {
@@ -48,6 +100,7 @@ function renderPersonal() {
   if (!state.personal.size) return box.append(el("p", { class: "empty" }, "No budgets yet."));
   for (const b of [...state.personal.values()].sort((a, c) => a.category.localeCompare(c.category)))
     box.append(bar(b, { id: "budget-" + b.budget_id, name: b.category }));
+  renderSafeTotal();
 }
 
 function renderShared() {
@@ -83,6 +136,7 @@ function onUpdate(u) {
     state.personal.set(u.budget_id, { ...prev, ...u });
     renderPersonal();
   }
+  if (u.alert) loadAlerts();
   if (u.merchant && u.amount_minor > 0)
     feed(`${u.user_id} spent ${money(u.amount_minor, u.currency || "THB")} at ${u.merchant} — ${pct(u.used_bp)} used` +
       (u.name ? ` of ${u.name}` : u.category ? ` of ${u.category}` : ""), u.alert);
@@ -107,6 +161,7 @@ function connect() {
       case "notification": {
         const src = m.data.source, d = m.data.data || m.data;
         if (src === "insight" || src === "goal") { loadExtras(); break; }
+        loadAlerts();
         feed((d.title ? d.title + ": " : "") + (d.body || ""), true);
         break;
       }
@@ -127,7 +182,9 @@ function connect() {
 async function load() {
   const mine = await api("/v1/me/budgets");
   state.personal = new Map(mine.budgets.map((b) => [b.budget_id, b]));
+  state.safeCurrency = mine.currency;
   renderPersonal();
+  loadAlerts();
   try {
     const list = await api("/v1/me/shared-budgets");
     for (const s of list.shared_budgets || list.budgets || []) {
@@ -188,9 +245,14 @@ async function loadExtras() {
   try {
     const g = await api("/v1/me/goals");
     const box = $("goals"); box.replaceChildren();
-    for (const goal of g.goals || [])
-      box.append(bar({ used_bp: goal.progress_bp, spent_minor: goal.saved_minor, limit_minor: goal.target_minor,
-        remaining_minor: goal.target_minor - goal.saved_minor, currency: goal.currency }, { id: "goal-" + goal.goal_id, name: goal.name }));
+    for (const goal of g.goals || []) {
+      const card = bar({ used_bp: goal.progress_bp, spent_minor: goal.saved_minor, limit_minor: goal.target_minor,
+        remaining_minor: goal.target_minor - goal.saved_minor, currency: goal.currency }, { id: "goal-" + goal.goal_id, name: goal.name });
+      if (goal.monthly_needed_minor != null)
+        card.append(el("div", { class: "plan" }, `${money(goal.monthly_needed_minor, goal.currency)} a month to reach it by ${goal.target_date}` +
+          (goal.on_track ? "" : " · off track")));
+      box.append(card);
+    }
     if (!box.children.length) box.append(el("p", { class: "empty" }, "No goals."));
   } catch (e) { /* goals not available */ }
 }
