@@ -23,6 +23,11 @@ const (
 	GroupNotifications = "finstream-notifications"
 )
 
+// AssistantAudit is the audit of every co-pilot exchange, masked (JSON
+// api/assistant.Record), keyed by user_id; the WebSocket fanout streams each
+// record's answer to the user's devices.
+const AssistantAudit = "finstream.assistant.audit"
+
 // Internal topics. The comment names the key.
 const (
 	TxnByAccount            = "finstream.txn.by-account"  // account_id: transactions whose user_id must be resolved
@@ -152,6 +157,7 @@ func All(partitions int32) []Topic {
 		t(GroupInsights+"-loop", false, CodecAvro),
 		t(GroupGoals+"-loop", false, CodecAvro),
 		t(GroupNotifications+"-loop", false, CodecAvro),
+		t(AssistantAudit, false, CodecJSON),
 		{Name: Schemas, Partitions: 1, Compacted: true, Codec: CodecJSON, RetentionMS: -1, RetentionBytes: -1},
 	}
 }

@@ -33,7 +33,8 @@ type options struct {
 	// Ops listener and topic creation (ops.go, topicflags.go).
 	opsListen   string
 	replication int
-	auth        authOptions // tokens and rate limits (auth.go)
+	auth        authOptions      // tokens and rate limits (auth.go)
+	assistant   assistantOptions // the co-pilot (assistant.go)
 }
 
 func newFlagSet(name, summary string, stderr io.Writer) *flag.FlagSet {
@@ -72,6 +73,7 @@ func (o *options) apiFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.pushURL, "push-url", "", "push gateway URL: notifications are POSTed there (retried; refused ones go to finstream.dlq)")
 	o.auth.tokenFlags(fs)
 	o.auth.apiLimitFlags(fs)
+	o.assistant.flags(fs)
 }
 
 func (o *options) logFlags(fs *flag.FlagSet) {

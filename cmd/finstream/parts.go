@@ -90,11 +90,13 @@ type apiPart struct {
 	server   *api.Server
 	ready    readiness // every view has recovered
 	gate     *api.Gate // the Server's: mount History with it
+	asst     *api.Assistant
 }
 
 // run runs the views until ctx ends; emitters are finished on return.
 func (p *apiPart) run(ctx context.Context) error {
 	defer func() {
+		p.asst.Close() // escalations in flight first
 		for _, e := range p.emitters {
 			_ = e.Finish()
 		}
@@ -199,6 +201,10 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 		return nil, err
 	}
 	copilot.Mount(p.server.Handle)
+	if p.asst, err = p.newAssistant(brokers, o, gate, goalsView, insightsView, log); err != nil {
+		return nil, err
+	}
+	p.asst.Mount(p.server.Handle)
 	dash := dashboard.Handler(o.dev)
 	p.server.Handle("GET /{$}", dash)
 	p.server.Handle("GET /assets/", dash)
