@@ -139,7 +139,7 @@ func (a *Assistant) Ask(ctx context.Context, userID, convID, message string) (Re
 	}
 	history, known := a.cfg.Contexts.get(convID, userID)
 	masked, names := Mask(message, known)
-	p := Parse(message)
+	p := FollowUp(Parse(message), history)
 	rec := Record{ConversationID: convID, UserID: userID, Message: masked, Source: "router", At: now}
 	resp := Response{ConversationID: convID, Intent: p.Intent, Confidence: p.Confidence, Data: map[string]any{}}
 	if refuse, why := Screen(message, p); refuse {
@@ -270,7 +270,8 @@ func (a *Assistant) escalate(resp *Response, rec *Record, history []Turn, masked
 func (a *Assistant) finish(ctx context.Context, resp Response, rec Record, history []Turn, known, names []string) Response {
 	rec.Answer, _ = Mask(resp.Answer, known)
 	rec.Intent, rec.Confidence, rec.Escalated, rec.Data = resp.Intent, resp.Confidence, resp.Escalated, resp.Data
-	a.cfg.Contexts.add(resp.ConversationID, rec.UserID, Turn{Message: rec.Message, Answer: rec.Answer, Intent: rec.Intent, At: rec.At}, names)
+	cat, _ := resp.Data["category"].(string)
+	a.cfg.Contexts.add(resp.ConversationID, rec.UserID, Turn{Message: rec.Message, Answer: rec.Answer, Intent: rec.Intent, Category: cat, At: rec.At}, names)
 	if a.cfg.Audit != nil {
 		if err := a.cfg.Audit.Audit(ctx, rec); err != nil {
 			a.cfg.Logger.Error("assistant: audit", "err", err)

@@ -407,3 +407,25 @@ func TestInventedFigureCaught(t *testing.T) {
 		t.Errorf("grounded figures flagged: %v", bad)
 	}
 }
+
+func TestFollowUpUsesTheContext(t *testing.T) {
+	rd := seedReader()
+	rd.facts["USR-789"].Spending[LastMonth] = []budget.CategorySpend{{Category: "groceries", Currency: "THB", SpentMinor: 1_234_500}, {Category: "dining", Currency: "THB", SpentMinor: 420_000}}
+	a := newTest(t, Config{Reader: rd})
+	first := ask(t, a, "USR-789", "", "How much did I spend on groceries this month?")
+	if first.Intent != IntentSpend || !strings.Contains(first.Answer, "฿15,000") {
+		t.Fatalf("first: %+v", first)
+	}
+	r := ask(t, a, "USR-789", first.ConversationID, "and last month?")
+	if r.Intent != IntentSpend || r.Confidence < MinConfidence || r.Escalated || !strings.Contains(r.Answer, "฿12,345") {
+		t.Errorf("follow-up on the period: %+v", r)
+	}
+	r = ask(t, a, "USR-789", first.ConversationID, "dining last month?")
+	if r.Intent != IntentSpend || !strings.Contains(r.Answer, "฿4,200") {
+		t.Errorf("follow-up on the category: %+v", r)
+	}
+	// Without the conversation the same message is not understood.
+	if r := ask(t, a, "USR-789", "", "and last month?"); r.Intent != IntentUnknown || !r.Escalated && r.Confidence >= MinConfidence {
+		t.Errorf("no context: %+v", r)
+	}
+}

@@ -21,10 +21,12 @@ const (
 
 // Turn is one exchange as the context and the transcript keep it: masked.
 type Turn struct {
-	Message string    `json:"message"`
-	Answer  string    `json:"answer"`
-	Intent  Intent    `json:"intent"`
-	At      time.Time `json:"at"`
+	Message string `json:"message"`
+	Answer  string `json:"answer"`
+	Intent  Intent `json:"intent"`
+	// Category is the category the turn was about (for follow-ups).
+	Category string    `json:"category,omitempty"`
+	At       time.Time `json:"at"`
 }
 
 // conversation is the context of one conversation.

@@ -81,10 +81,31 @@ type Parsed struct {
 type Entities struct {
 	Category string // a category slug, "" when none is named
 	Period   Period // ThisMonth unless named
+	// PeriodNamed says the message named the period.
+	PeriodNamed bool
 	// AmountMinor and Currency are the amount named (AmountMinor 0: none).
 	AmountMinor int64
 	Currency    string
 	Merchant    string // as written ("Tesco Lotus"), "" when none
+}
+
+// FollowUp reads p as a follow-up of the conversation's last turn: a
+// message the router is unsure of that names only a category or a period
+// ("and dining?", "last month?") asks what the last turn asked, about
+// that. It returns p unchanged otherwise.
+func FollowUp(p Parsed, history []Turn) Parsed {
+	if len(history) == 0 || p.Confidence >= MinConfidence || p.Intent.Support() || p.AmountMinor > 0 || (p.Category == "" && !p.PeriodNamed) {
+		return p
+	}
+	last := history[len(history)-1]
+	if _, ok := ToolFor(last.Intent); !ok {
+		return p
+	}
+	p.Intent, p.Confidence = last.Intent, 0.75
+	if p.Category == "" {
+		p.Category = last.Category
+	}
+	return p
 }
 
 // Parse classifies a message and extracts its entities. It is
@@ -225,7 +246,7 @@ func extract(msg, low string) Entities {
 	e := Entities{Period: ThisMonth}
 	for _, pw := range periodWords {
 		if anyWord(low, pw.words) {
-			e.Period = pw.p
+			e.Period, e.PeriodNamed = pw.p, true
 			break
 		}
 	}
