@@ -30,6 +30,10 @@ type AssistantConfig struct {
 	// the goals and insights tables. Nil: the tools see no shared budgets,
 	// goals, insights or recent transactions.
 	Shared, Goals, Insights *goka.View
+	// Memory is a view of finstream-assistant-table: conversations go on
+	// after a restart and across instances. Nil: this instance's Contexts
+	// alone.
+	Memory *goka.View
 	// Audit emits to finstream.assistant.audit (keyed by user_id), which
 	// the WebSocket fanout also streams to the user's devices. Nil: no
 	// audit.
@@ -74,6 +78,9 @@ func NewAssistant(cfg AssistantConfig) (*Assistant, error) {
 	acfg := assistant.Config{Reader: &stateReader{cfg: &cfg}, CRM: cfg.CRM, Model: cfg.Model, Contexts: cfg.Contexts, Now: cfg.Now, Logger: cfg.Logger}
 	if cfg.Audit != nil {
 		acfg.Audit = auditEmitter{cfg.Audit}
+	}
+	if cfg.Memory != nil {
+		acfg.Memory = memoryView{cfg.Memory}
 	}
 	a, err := assistant.New(acfg)
 	if err != nil {
@@ -154,4 +161,11 @@ func (a auditEmitter) Audit(ctx context.Context, rec assistant.Record) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 	defer cancel()
 	return emitAcked(ctx, a.em, rec.UserID, rec)
+}
+
+// memoryView reads users' assistant.Memory from the table's view.
+type memoryView struct{ v *goka.View }
+
+func (m memoryView) Memory(_ context.Context, user string) (assistant.Memory, error) {
+	return read[assistant.Memory](m.v, user)
 }

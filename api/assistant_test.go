@@ -13,7 +13,6 @@ import (
 
 	"finstream/api"
 	"finstream/api/assistant"
-	"finstream/avro"
 	"finstream/processors/cdc"
 	"finstream/processors/event"
 	"finstream/processors/processorstest"
@@ -24,6 +23,13 @@ import (
 // endpoint with an audit emitter, and seeds USR-789 with the seed's
 // groceries budget (฿16,000, ฿15,000 spent) and USR-999 with other figures.
 func startAssistant(t *testing.T, cfg api.AssistantConfig) *fixture {
+	t.Helper()
+	f, _ := startAssistantCfg(t, cfg)
+	return f
+}
+
+// startAssistantCfg is startAssistant that also returns the config used.
+func startAssistantCfg(t *testing.T, cfg api.AssistantConfig) (*fixture, api.AssistantConfig) {
 	t.Helper()
 	h := processorstest.Start(t)
 	users, err := goka.NewView(nil, goka.Table(topics.TableUsers), h.Codecs.UsersTable, goka.WithViewTester(h.Tester))
@@ -39,9 +45,24 @@ func startAssistant(t *testing.T, cfg api.AssistantConfig) *fixture {
 			t.Errorf("view: %v", err)
 		}
 	})
-	waitRunning(t, users)
+	memory, err := goka.NewView(nil, goka.Table(topics.TableAssistant), h.Codecs.AssistantTable, goka.WithViewTester(h.Tester))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done2 := make(chan error, 1)
+	go func() { done2 <- memory.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel() // cleanups run last first: the users view's comes after
+		if err := <-done2; err != nil {
+			t.Errorf("view: %v", err)
+		}
+	})
+	waitRunning(t, users, memory)
+	if cfg.Memory == nil {
+		cfg.Memory = memory
+	}
 	cfg.Users, cfg.Secret, cfg.Now = users, []byte(secret), func() time.Time { return now }
-	if cfg.Audit, err = goka.NewEmitter(nil, goka.Stream(topics.AssistantAudit), avro.JSONCodec[assistant.Record]{}, goka.WithEmitterTester(h.Tester)); err != nil {
+	if cfg.Audit, err = goka.NewEmitter(nil, goka.Stream(topics.AssistantAudit), h.Codecs.AssistantAudit, goka.WithEmitterTester(h.Tester)); err != nil {
 		t.Fatal(err)
 	}
 	a, err := api.NewAssistant(cfg)
@@ -57,9 +78,13 @@ func startAssistant(t *testing.T, cfg api.AssistantConfig) *fixture {
 			Category: "groceries", LimitMinor: u.limit, Currency: "THB", Period: "monthly", IssuedAt: now})
 		h.Txn(cdc.OpCreate, purchase("T-"+u.id, u.id, u.spent, 10))
 	}
+	return &fixture{h: h, srv: serveAssistant(t, a)}, cfg
+}
+
+func serveAssistant(t *testing.T, a *api.Assistant) *httptest.Server {
 	srv := httptest.NewServer(a)
 	t.Cleanup(srv.Close)
-	return &fixture{h: h, srv: srv}
+	return srv
 }
 
 func (f *fixture) ask(t *testing.T, user, body string) (int, map[string]any) {
@@ -165,5 +190,36 @@ func TestAssistantRequestErrors(t *testing.T) {
 		if code != c.code || jget[string](t, body, "error", "code") != c.err {
 			t.Errorf("%s: %d %v", c.body[:min(len(c.body), 40)], code, body)
 		}
+	}
+}
+
+// A conversation goes on in another api instance (or after a restart): its
+// turns come back from finstream-assistant-table, fed by the audit.
+func TestAssistantConversationSurvivesTheInstance(t *testing.T) {
+	f, cfg := startAssistantCfg(t, api.AssistantConfig{})
+	code, first := f.ask(t, "USR-789", askBody("How much did I spend on groceries this month?", ""))
+	if code != http.StatusOK || jget[string](t, first, "intent") != "spend" {
+		t.Fatalf("%d %v", code, first)
+	}
+	conv := jget[string](t, first, "conversation_id")
+	// A second instance over the same table, with an empty local context.
+	v := f.h.Tester.TableValue(goka.Table(topics.TableAssistant), "USR-789")
+	mem, ok := v.(assistant.Memory)
+	if !ok || len(mem.Turns(conv)) != 1 || strings.Contains(mem.Turns(conv)[0].Answer, "USR-999") {
+		t.Fatalf("memory %#v", v)
+	}
+	a, err := api.NewAssistant(cfg) // its own, empty, local context
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	second := &fixture{h: f.h, srv: serveAssistant(t, a)}
+	code, body := second.ask(t, "USR-789", askBody("and last month?", conv))
+	if code != http.StatusOK || jget[string](t, body, "intent") != "spend" || jget[string](t, body, "conversation_id") != conv || jget[bool](t, body, "escalated") {
+		t.Errorf("continued elsewhere: %d %v", code, body)
+	}
+	// Another user naming that conversation starts a fresh one.
+	if _, body := second.ask(t, "USR-999", askBody("and last month?", conv)); body["intent"] == "spend" || body["conversation_id"] == conv {
+		t.Errorf("another user continued it: %v", body)
 	}
 }

@@ -23,6 +23,7 @@ func Graphs(cfg *Config, m *Metrics) []*goka.GroupGraph {
 		defineInsights(cfg, cfg.Codecs.Copilot),
 		defineGoals(cfg, cfg.Codecs.Copilot),
 		defineNotifications(cfg, cfg.Codecs.Copilot),
+		defineAssistant(cfg),
 	}
 }
 

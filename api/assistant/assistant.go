@@ -57,9 +57,13 @@ type Config struct {
 	CRM *CRM
 	// Model phrases answers. Nil: the router answers alone.
 	Model *Model
-	// Contexts keeps the conversations. Zero value means
+	// Contexts keeps the conversations in this instance. Zero value means
 	// NewContexts(DefaultConversations).
 	Contexts *Contexts
+	// Memory reads the conversations kept for every instance (the
+	// finstream-assistant table, fed by the audit): a conversation goes on
+	// after a restart or on another instance. Nil: Contexts alone.
+	Memory MemoryReader
 	// MaxEscalations bounds the escalations being sent at once. Zero value
 	// means 64.
 	MaxEscalations int
@@ -138,6 +142,7 @@ func (a *Assistant) Ask(ctx context.Context, userID, convID, message string) (Re
 		convID = newID("c_") // a conversation of another user is never continued
 	}
 	history, known := a.cfg.Contexts.get(convID, userID)
+	history = a.remembered(ctx, userID, convID, history)
 	masked, names := Mask(message, known)
 	p := FollowUp(Parse(message), history)
 	rec := Record{ConversationID: convID, UserID: userID, Message: masked, Source: "router", At: now}
@@ -180,6 +185,26 @@ func (a *Assistant) Ask(ctx context.Context, userID, convID, message string) (Re
 		a.escalate(&resp, &rec, history, masked, userID, p)
 	}
 	return a.finish(ctx, resp, rec, history, append(known, names...), names), nil
+}
+
+// remembered returns the conversation's turns from Memory when they are
+// newer than this instance's (it was continued elsewhere, or this instance
+// restarted); the user's own Memory only, so another user's conversation
+// id finds nothing.
+func (a *Assistant) remembered(ctx context.Context, userID, convID string, local []Turn) []Turn {
+	if a.cfg.Memory == nil {
+		return local
+	}
+	m, err := a.cfg.Memory.Memory(ctx, userID)
+	if err != nil {
+		a.cfg.Logger.Warn("assistant: memory not readable, this instance's context only", "err", err)
+		return local
+	}
+	kept := m.Turns(convID)
+	if len(kept) > 0 && (len(local) == 0 || kept[len(kept)-1].At.After(local[len(local)-1].At)) {
+		return append([]Turn(nil), kept...)
+	}
+	return local
 }
 
 // phrase lets the model answer; the router's answer stays when the model

@@ -11,7 +11,7 @@ import (
 
 	"finstream/api"
 	"finstream/api/assistant"
-	"finstream/avro"
+	"finstream/processors"
 	"finstream/topics"
 	"finstream/wsfanout"
 )
@@ -65,23 +65,20 @@ func (o *assistantOptions) build() (*assistant.CRM, *assistant.Model, error) {
 	return crm, model, nil
 }
 
-// auditCodec encodes finstream.assistant.audit records.
-type auditCodec = avro.JSONCodec[assistant.Record]
-
 // newAssistant builds POST /v1/me/assistant over the API part's views,
 // with an emitter of the audit topic (appended to p.emitters).
-func (p *apiPart) newAssistant(brokers []string, o *options, gate *api.Gate, goals, insights *goka.View, log *slog.Logger) (*api.Assistant, error) {
+func (p *apiPart) newAssistant(brokers []string, c *processors.Codecs, o *options, gate *api.Gate, goals, insights, memory *goka.View, log *slog.Logger) (*api.Assistant, error) {
 	crm, model, err := o.assistant.build()
 	if err != nil {
 		return nil, err
 	}
-	audit, err := newEmitter(brokers, topics.AssistantAudit, auditCodec{})
+	audit, err := newEmitter(brokers, topics.AssistantAudit, c.AssistantAudit)
 	if err != nil {
 		return nil, err
 	}
 	p.emitters = append(p.emitters, audit)
 	a, err := api.NewAssistant(api.AssistantConfig{Gate: gate, Users: p.users, Shared: p.shared, Goals: goals, Insights: insights,
-		Audit: audit, CRM: crm, Model: model, Logger: log})
+		Memory: memory, Audit: audit, CRM: crm, Model: model, Logger: log})
 	if err != nil {
 		return nil, err
 	}
@@ -92,12 +89,14 @@ func (p *apiPart) newAssistant(brokers []string, o *options, gate *api.Gate, goa
 // assistantFeed streams the co-pilot's answers to the asking user's
 // devices: every finstream.assistant.audit record becomes an "assistant"
 // message {conversation_id, answer, intent, confidence, escalated, data}.
-var assistantFeed = userFeed{
-	topic: topics.AssistantAudit, source: "assistant", codec: auditCodec{},
-	user: func(v any) string { return v.(assistant.Record).UserID },
-	send: func(hub *wsfanout.Hub, user string, v any) error {
-		r := v.(assistant.Record)
-		return hub.SendUser(user, wsfanout.TypeAssistant, assistant.Response{ConversationID: r.ConversationID, Answer: r.Answer,
-			Intent: r.Intent, Confidence: r.Confidence, Data: r.Data, Escalated: r.Escalated})
-	},
+func assistantFeed(c *processors.Codecs) userFeed {
+	return userFeed{
+		topic: topics.AssistantAudit, source: "assistant", codec: c.AssistantAudit,
+		user: func(v any) string { return v.(assistant.Record).UserID },
+		send: func(hub *wsfanout.Hub, user string, v any) error {
+			r := v.(assistant.Record)
+			return hub.SendUser(user, wsfanout.TypeAssistant, assistant.Response{ConversationID: r.ConversationID, Answer: r.Answer,
+				Intent: r.Intent, Confidence: r.Confidence, Data: r.Data, Escalated: r.Escalated})
+		},
+	}
 }

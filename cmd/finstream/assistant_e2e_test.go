@@ -70,7 +70,8 @@ func TestAssistantThroughTheBinary(t *testing.T) {
 		return 200, `{"choices":[{"message":{"role":"assistant","content":"","tool_calls":[{"id":"c1","type":"function","function":{"name":"budget_status","arguments":"{\"category\":\"groceries\"}"}}]}}]}`
 	}}
 	n := newNode(t)
-	n.start("--crm-url", crm.start(t), "--llm-url", primary.start(t)+"/v1", "--llm-fallback-url", fallback.start(t)+"/v1", "--llm-model", "stub")
+	flags := []string{"--crm-url", crm.start(t), "--llm-url", primary.start(t) + "/v1", "--llm-fallback-url", fallback.start(t) + "/v1", "--llm-model", "stub"}
+	n.start(flags...)
 	const U = "USR-ASK"
 	if code, body := n.call("PUT", "/v1/me/budgets/groceries", U, `{"limit_minor":1600000,"currency":"THB"}`); code != http.StatusAccepted {
 		t.Fatalf("budget: %d %v", code, body)
@@ -164,5 +165,18 @@ func TestAssistantThroughTheBinary(t *testing.T) {
 	}
 	if !strings.Contains(recs[0], `"source":"fallback_model"`) || !strings.Contains(recs[0], "[NAME]") {
 		t.Errorf("audit %s", recs[0])
+	}
+
+	// After a restart the conversation goes on: its turns come back from
+	// finstream-assistant-table, and the model is sent them.
+	conv, _ := answer["conversation_id"].(string)
+	n.caughtUp(30 * time.Second)
+	n.stop()
+	n.start(flags...)
+	before := len(fallback.all())
+	code, body = n.call("POST", "/v1/me/assistant", U, `{"message":"and last month?","conversation_id":"`+conv+`"}`)
+	reqs := fallback.all()[before:]
+	if code != http.StatusOK || body["conversation_id"] != conv || len(reqs) == 0 || !strings.Contains(reqs[0], "How much is left for groceries?") {
+		t.Errorf("after a restart: %d %v, model sent %v", code, body, reqs)
 	}
 }

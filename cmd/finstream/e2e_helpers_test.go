@@ -220,6 +220,7 @@ var groupInputs = map[string][]string{
 	"finstream-rekey-accounts":     {"core.public.accounts"},
 	"finstream-accounts":           {"finstream.accounts.by-id", "finstream.txn.by-account"},
 	"finstream-users":              {"finstream.txn.by-user", "finstream.commands.user"},
+	"finstream-assistant":          {"finstream.assistant.audit"},
 }
 
 // caughtUp waits until every finstream group has committed every record of

@@ -143,7 +143,7 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 	}
 	p := &apiPart{gate: gate}
 	cc := c.Copilot
-	var insightsView, goalsView, notifyView, accountsView, txnsView *goka.View
+	var insightsView, goalsView, notifyView, accountsView, txnsView, memoryView *goka.View
 	for _, v := range []struct {
 		dst   **goka.View
 		table string
@@ -156,12 +156,13 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 		{&notifyView, processors.TableNotifications, cc.NotificationsTable},
 		{&accountsView, topics.TableAccounts, c.AccountsTable},
 		{&txnsView, topics.TableTxns, c.TxnsTable},
+		{&memoryView, topics.TableAssistant, c.AssistantTable},
 	} {
 		if *v.dst, err = newView(brokers, v.table, v.codec, sb, o.flush); err != nil {
 			return nil, err
 		}
 	}
-	p.views = []*goka.View{p.users, p.shared, insightsView, goalsView, notifyView, accountsView, txnsView}
+	p.views = []*goka.View{p.users, p.shared, insightsView, goalsView, notifyView, accountsView, txnsView, memoryView}
 	p.ready = func() bool {
 		for _, v := range p.views {
 			if !v.Recovered() {
@@ -201,7 +202,7 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 		return nil, err
 	}
 	copilot.Mount(p.server.Handle)
-	if p.asst, err = p.newAssistant(brokers, o, gate, goalsView, insightsView, log); err != nil {
+	if p.asst, err = p.newAssistant(brokers, c, o, gate, goalsView, insightsView, memoryView, log); err != nil {
 		return nil, err
 	}
 	p.asst.Mount(p.server.Handle)

@@ -90,7 +90,7 @@ func userFeeds(c *processors.Codecs) []userFeed {
 		{topics.Notifications, "notification", c.Copilot.Notifications, func(v any) string { return v.(event.Notification).UserID }, nil},
 		{topics.Insights, "insight", c.Copilot.Insights, func(v any) string { return v.(event.Insight).UserID }, nil},
 		{topics.GoalEvents, "goal", c.Copilot.GoalEvents, func(v any) string { return v.(event.GoalEvent).UserID }, nil},
-		assistantFeed,
+		assistantFeed(c),
 	}
 }
 
