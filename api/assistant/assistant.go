@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -182,7 +183,7 @@ func (a *Assistant) Ask(ctx context.Context, userID, convID, message string) (Re
 		a.phrase(ctx, &resp, &rec, facts, history, masked, append(known, names...), p.Thai)
 	}
 	if resp.Confidence < MinConfidence || resp.Intent.Support() {
-		a.escalate(&resp, &rec, history, masked, userID, p)
+		a.escalate(&resp, &rec, history, masked, userID, p, append(known, names...))
 	}
 	return a.finish(ctx, resp, rec, history, append(known, names...), names), nil
 }
@@ -258,7 +259,7 @@ func dataOf(rs []Reply) []map[string]any {
 }
 
 // escalate sends the masked transcript to the CRM in the background.
-func (a *Assistant) escalate(resp *Response, rec *Record, history []Turn, masked, userID string, p Parsed) {
+func (a *Assistant) escalate(resp *Response, rec *Record, history []Turn, masked, userID string, p Parsed, names []string) {
 	if a.cfg.CRM == nil {
 		resp.Answer += pick(p.Thai, noCRMEN, noCRMTH)
 		return
@@ -277,9 +278,10 @@ func (a *Assistant) escalate(resp *Response, rec *Record, history []Turn, masked
 	}
 	resp.Answer += pick(p.Thai, escalatedEN, escalatedTH)
 	resp.Escalated = true
+	answer, _ := Mask(resp.Answer, names)
 	t := Ticket{TicketID: newID("t_"), ConversationID: resp.ConversationID, UserID: userID, Reason: reason,
 		Intent: resp.Intent, Confidence: resp.Confidence, CreatedAt: rec.At,
-		Transcript: append(append([]Turn(nil), history...), Turn{Message: masked, Answer: resp.Answer, Intent: resp.Intent, At: rec.At})}
+		Transcript: append(append([]Turn(nil), history...), Turn{Message: masked, Answer: answer, Intent: resp.Intent, At: rec.At})}
 	a.wg.Add(1)
 	go func() {
 		defer func() { <-a.inflight; a.wg.Done() }()
@@ -294,7 +296,7 @@ func (a *Assistant) escalate(resp *Response, rec *Record, history []Turn, masked
 // finish keeps the turn in the context and audits it.
 func (a *Assistant) finish(ctx context.Context, resp Response, rec Record, history []Turn, known, names []string) Response {
 	rec.Answer, _ = Mask(resp.Answer, known)
-	rec.Intent, rec.Confidence, rec.Escalated, rec.Data = resp.Intent, resp.Confidence, resp.Escalated, resp.Data
+	rec.Intent, rec.Confidence, rec.Escalated, rec.Data = resp.Intent, resp.Confidence, resp.Escalated, maskData(resp.Data, known)
 	cat, _ := resp.Data["category"].(string)
 	a.cfg.Contexts.add(resp.ConversationID, rec.UserID, Turn{Message: rec.Message, Answer: rec.Answer, Intent: rec.Intent, Category: cat, At: rec.At}, names)
 	if a.cfg.Audit != nil {
@@ -304,6 +306,39 @@ func (a *Assistant) finish(ctx context.Context, resp Response, rec Record, histo
 	}
 	a.cfg.Logger.Info("assistant exchange", "intent", rec.Intent, "confidence", rec.Confidence, "escalated", rec.Escalated, "source", rec.Source, "flags", rec.Flags, "turns", len(history)+1)
 	return resp
+}
+
+// maskData is a copy of data (decoded from its JSON: numbers become
+// float64) with every string masked: goal and merchant names are the
+// user's words.
+func maskData(data map[string]any, known []string) map[string]any {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return nil
+	}
+	var out map[string]any
+	if json.Unmarshal(b, &out) != nil {
+		return nil
+	}
+	var walk func(v any) any
+	walk = func(v any) any {
+		switch t := v.(type) {
+		case string:
+			m, _ := Mask(t, known)
+			return m
+		case map[string]any:
+			for k, e := range t {
+				t[k] = walk(e)
+			}
+		case []any:
+			for i, e := range t {
+				t[i] = walk(e)
+			}
+		}
+		return v
+	}
+	walk(out)
+	return out
 }
 
 func argsOf(e Entities) Args {

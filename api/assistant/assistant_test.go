@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"finstream/processors/budget"
+	"finstream/processors/goal"
 )
 
 var bkk, _ = time.LoadLocation("Asia/Bangkok")
@@ -427,5 +428,23 @@ func TestFollowUpUsesTheContext(t *testing.T) {
 	// Without the conversation the same message is not understood.
 	if r := ask(t, a, "USR-789", "", "and last month?"); r.Intent != IntentUnknown || !r.Escalated && r.Confidence >= MinConfidence {
 		t.Errorf("no context: %+v", r)
+	}
+}
+
+// Strings in data (goal names are the user's words) are masked in the
+// audit, figures kept.
+func TestAuditMasksData(t *testing.T) {
+	rd := seedReader()
+	rd.facts["USR-789"].Goals = []goal.View{{GoalID: "G1", Name: "Wedding of Somchai Jaidee, call 081-234-5678", Currency: "THB", TargetMinor: 10_000_000, SavedMinor: 2_500_000, ProgressBP: 2500}}
+	audit := &auditLog{}
+	a := newTest(t, Config{Reader: rd, Audit: audit})
+	r := ask(t, a, "USR-789", "", "My name is Somchai. How are my savings goals?")
+	if r.Intent != IntentGoalProgress || !strings.Contains(r.Answer, "฿25,000") {
+		t.Fatalf("%+v", r)
+	}
+	b, _ := json.Marshal(audit.recs[0])
+	noPII(t, "audit", string(b))
+	if !strings.Contains(string(b), `"saved_minor":2500000`) || !strings.Contains(string(b), "[PHONE]") {
+		t.Errorf("audit %s", b)
 	}
 }

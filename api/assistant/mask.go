@@ -76,14 +76,15 @@ func stopName(n string) bool {
 }
 
 // maskName replaces every whole-word occurrence of name (and of each of its
-// words of 3 letters or more), case-insensitively.
+// words of 3 letters or more), case-insensitively, with a capitalized word
+// that follows it (a surname).
 func maskName(s, name string) string {
 	words := append([]string{name}, strings.Fields(name)...)
 	for _, w := range words {
 		if len([]rune(w)) < 3 {
 			continue
 		}
-		re, err := regexp.Compile(`(?i)` + boundary(w) + regexp.QuoteMeta(w) + boundary(w))
+		re, err := regexp.Compile(`(?i:` + boundary(w) + regexp.QuoteMeta(w) + boundary(w) + `)(?:\s+\p{Lu}[\p{L}'\-]*)?`)
 		if err != nil {
 			continue
 		}
