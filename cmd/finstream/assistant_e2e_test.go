@@ -46,6 +46,18 @@ func (r *recorder) all() []string {
 	return append([]string(nil), r.bodies...)
 }
 
+// seedGroceries gives user the seed's groceries budget: ฿16,000, of which
+// ฿15,000 spent (one purchase, txnID, now).
+func seedGroceries(t *testing.T, n *node, user, txnID string) {
+	t.Helper()
+	if code, body := n.call("PUT", "/v1/me/budgets/groceries", user, `{"limit_minor":1600000,"currency":"THB"}`); code != http.StatusAccepted {
+		t.Fatalf("budget: %d %v", code, body)
+	}
+	waitBudget(t, n, user, "groceries", func(b map[string]any) bool { return b["limit_minor"] == float64(1_600_000) })
+	n.produce("core.public.transactions", [2]string{`{"id":"` + txnID + `"}`, debezium("c", txnID, user, "POSTED", 1_500_000, 100, time.Now())})
+	waitBudget(t, n, user, "groceries", func(b map[string]any) bool { return b["spent_minor"] == float64(1_500_000) })
+}
+
 const e2ePII = "My name is Somchai Jaidee, card 4111 1111 1111 1111, phone 081-234-5678"
 
 func noE2EPII(t *testing.T, where, s string) {
@@ -73,12 +85,7 @@ func TestAssistantThroughTheBinary(t *testing.T) {
 	flags := []string{"--crm-url", crm.start(t), "--llm-url", primary.start(t) + "/v1", "--llm-fallback-url", fallback.start(t) + "/v1", "--llm-model", "stub"}
 	n.start(flags...)
 	const U = "USR-ASK"
-	if code, body := n.call("PUT", "/v1/me/budgets/groceries", U, `{"limit_minor":1600000,"currency":"THB"}`); code != http.StatusAccepted {
-		t.Fatalf("budget: %d %v", code, body)
-	}
-	waitBudget(t, n, U, "groceries", func(b map[string]any) bool { return b["limit_minor"] == float64(1_600_000) })
-	n.produce("core.public.transactions", [2]string{`{"id":"ASK-T1"}`, debezium("c", "ASK-T1", U, "POSTED", 1_500_000, 100, time.Now())})
-	waitBudget(t, n, U, "groceries", func(b map[string]any) bool { return b["spent_minor"] == float64(1_500_000) })
+	seedGroceries(t, n, U, "ASK-T1")
 
 	dev := n.connect(t, U)
 	var answer map[string]any

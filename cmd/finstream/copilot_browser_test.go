@@ -62,12 +62,7 @@ func TestDashboardAskBox(t *testing.T) {
 	n := newNode(t)
 	n.start("--crm-url", crm.start(t))
 	const U = "USR-ASKUI"
-	if code, body := n.call("PUT", "/v1/me/budgets/groceries", U, `{"limit_minor":1600000,"currency":"THB"}`); code != http.StatusAccepted {
-		t.Fatalf("budget: %d %v", code, body)
-	}
-	waitBudget(t, n, U, "groceries", func(b map[string]any) bool { return b["limit_minor"] == float64(1_600_000) })
-	n.produce("core.public.transactions", [2]string{`{"id":"ASKUI-T1"}`, debezium("c", "ASKUI-T1", U, "POSTED", 1_500_000, 100, time.Now())})
-	waitBudget(t, n, U, "groceries", func(b map[string]any) bool { return b["spent_minor"] == float64(1_500_000) })
+	seedGroceries(t, n, U, "ASKUI-T1")
 
 	page, cancel := chromedp.NewContext(browser)
 	defer cancel()
