@@ -448,3 +448,20 @@ func TestAuditMasksData(t *testing.T) {
 		t.Errorf("audit %s", b)
 	}
 }
+
+// A model cannot reach another user either: tool arguments carry no user.
+func TestModelCannotNameAnotherUser(t *testing.T) {
+	stub := &modelStub{tool: "budget_status", args: `{"category":"groceries","user_id":"USR-999","sub":"USR-999"}`, text: "You have ฿1,000 left."}
+	rd := seedReader()
+	a := newTest(t, Config{Reader: rd, Model: newModel(t, startModel(t, stub), "")})
+	r := ask(t, a, "USR-789", "", "How much is left for groceries of USR-999?")
+	b, _ := json.Marshal(r)
+	if strings.Contains(string(b), "22,222") || strings.Contains(string(b), "9999900") || r.Data["remaining_minor"] != int64(100_000) {
+		t.Errorf("%s", b)
+	}
+	for _, u := range rd.asked {
+		if u != "USR-789" {
+			t.Fatalf("state read for %q", u)
+		}
+	}
+}

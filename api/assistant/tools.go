@@ -247,8 +247,8 @@ func canAfford(f *Facts, a Args, th bool) Reply {
 			data["category"] = cat
 		}
 		return Reply{Unsure: true, Data: data, Answer: pick(th,
-			fmt.Sprintf("You have no %s budget to check %s against.", orWord(catName(cat, th), "matching", th), amount),
-			fmt.Sprintf("คุณไม่มีงบ%sที่จะใช้เทียบกับ %s", orWord(catName(cat, th), "ที่ตรงกัน", th), amount))}
+			fmt.Sprintf("You have no %s budget to check %s against.", orWord(catName(cat, th), "matching"), amount),
+			fmt.Sprintf("คุณไม่มีงบ%sที่จะใช้เทียบกับ %s", orWord(catName(cat, th), "ที่ตรงกัน"), amount))}
 	}
 	for k, v := range budgetData(b) {
 		data[k] = v
@@ -271,7 +271,7 @@ func canAfford(f *Facts, a Args, th bool) Reply {
 		fmt.Sprintf("ไม่ไหวค่ะ %s %sมากกว่างบ%sที่เหลือ %s (ใช้ไป %s จาก %s) จะเกินงบ %s", amount, where, c, left, money.Format(b.SpentMinor, cur), limit, money.Format(-after, cur)))}
 }
 
-func orWord(s, alt string, th bool) string {
+func orWord(s, alt string) string {
 	if s == "" {
 		return alt
 	}
