@@ -6,10 +6,12 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
 	"github.com/lovoo/goka"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"finstream/api/assistant"
 )
@@ -45,6 +47,10 @@ type AssistantConfig struct {
 	// Contexts keeps conversations. Zero value means
 	// assistant.NewContexts(0): in memory, per instance.
 	Contexts *assistant.Contexts
+	// Metrics receives finstream_assistant_exchanges_total{intent,source,
+	// escalated} and finstream_assistant_escalations_failed_total. Nil:
+	// none.
+	Metrics prometheus.Registerer
 	// Now is the clock. Zero value means time.Now.
 	Now func() time.Time
 	// Logger. Zero value means slog.Default().
@@ -75,12 +81,16 @@ func NewAssistant(cfg AssistantConfig) (*Assistant, error) {
 	if err := defaults(&cfg.Now, &cfg.Gate, cfg.Secret, &cfg.Logger); err != nil {
 		return nil, err
 	}
+	var err error
 	acfg := assistant.Config{Reader: &stateReader{cfg: &cfg}, CRM: cfg.CRM, Model: cfg.Model, Contexts: cfg.Contexts, Now: cfg.Now, Logger: cfg.Logger}
 	if cfg.Audit != nil {
 		acfg.Audit = auditEmitter{cfg.Audit}
 	}
 	if cfg.Memory != nil {
 		acfg.Memory = memoryView{cfg.Memory}
+	}
+	if acfg.Observe, err = assistantMetrics(cfg.Metrics); err != nil {
+		return nil, err
 	}
 	a, err := assistant.New(acfg)
 	if err != nil {
@@ -168,4 +178,30 @@ type memoryView struct{ v *goka.View }
 
 func (m memoryView) Memory(_ context.Context, user string) (assistant.Memory, error) {
 	return read[assistant.Memory](m.v, user)
+}
+
+// assistantMetrics counts exchanges by intent, source and escalation, and
+// escalations the CRM did not take. Every label is a bounded enum.
+func assistantMetrics(reg prometheus.Registerer) (func(assistant.Record), error) {
+	exchanges, err := registerCounters(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "finstream_assistant_exchanges_total",
+		Help: "Assistant exchanges by intent, answer source (router, model, fallback_model) and escalation.",
+	}, []string{"intent", "source", "escalated"}))
+	if err != nil {
+		return nil, err
+	}
+	failed, err := registerCounters(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "finstream_assistant_escalations_failed_total",
+		Help: "Escalations the CRM did not take after every retry.",
+	}, nil))
+	if err != nil {
+		return nil, err
+	}
+	return func(r assistant.Record) {
+		if r.Source == "crm" {
+			failed.WithLabelValues().Inc()
+			return
+		}
+		exchanges.WithLabelValues(string(r.Intent), r.Source, strconv.FormatBool(r.Escalated)).Inc()
+	}, nil
 }

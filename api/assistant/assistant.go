@@ -68,6 +68,10 @@ type Config struct {
 	// MaxEscalations bounds the escalations being sent at once. Zero value
 	// means 64.
 	MaxEscalations int
+	// Observe is called with every exchange's audit record (metrics), and
+	// with escalated false and flag "crm_failed" when an escalation could
+	// not be delivered. Nil: not called.
+	Observe func(Record)
 	// Now is the clock. Zero value means time.Now.
 	Now func() time.Time
 	// Logger. Zero value means slog.Default(). It never receives a
@@ -289,6 +293,9 @@ func (a *Assistant) escalate(resp *Response, rec *Record, history []Turn, masked
 		defer cancel()
 		if err := a.cfg.CRM.Send(ctx, t); err != nil {
 			a.cfg.Logger.Error("assistant: escalation not delivered", "ticket", t.TicketID, "err", err)
+			if a.cfg.Observe != nil {
+				a.cfg.Observe(Record{Intent: t.Intent, Source: "crm", Flags: []string{"crm_failed"}})
+			}
 		}
 	}()
 }
@@ -303,6 +310,9 @@ func (a *Assistant) finish(ctx context.Context, resp Response, rec Record, histo
 		if err := a.cfg.Audit.Audit(ctx, rec); err != nil {
 			a.cfg.Logger.Error("assistant: audit", "err", err)
 		}
+	}
+	if a.cfg.Observe != nil {
+		a.cfg.Observe(rec)
 	}
 	a.cfg.Logger.Info("assistant exchange", "intent", rec.Intent, "confidence", rec.Confidence, "escalated", rec.Escalated, "source", rec.Source, "flags", rec.Flags, "turns", len(history)+1)
 	return resp

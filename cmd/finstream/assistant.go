@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lovoo/goka"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"finstream/api"
 	"finstream/api/assistant"
@@ -67,7 +68,7 @@ func (o *assistantOptions) build() (*assistant.CRM, *assistant.Model, error) {
 
 // newAssistant builds POST /v1/me/assistant over the API part's views,
 // with an emitter of the audit topic (appended to p.emitters).
-func (p *apiPart) newAssistant(brokers []string, c *processors.Codecs, o *options, gate *api.Gate, goals, insights, memory *goka.View, log *slog.Logger) (*api.Assistant, error) {
+func (p *apiPart) newAssistant(brokers []string, c *processors.Codecs, o *options, gate *api.Gate, goals, insights, memory *goka.View, reg prometheus.Registerer, log *slog.Logger) (*api.Assistant, error) {
 	crm, model, err := o.assistant.build()
 	if err != nil {
 		return nil, err
@@ -78,7 +79,7 @@ func (p *apiPart) newAssistant(brokers []string, c *processors.Codecs, o *option
 	}
 	p.emitters = append(p.emitters, audit)
 	a, err := api.NewAssistant(api.AssistantConfig{Gate: gate, Users: p.users, Shared: p.shared, Goals: goals, Insights: insights,
-		Memory: memory, Audit: audit, CRM: crm, Model: model, Logger: log})
+		Memory: memory, Audit: audit, CRM: crm, Model: model, Metrics: reg, Logger: log})
 	if err != nil {
 		return nil, err
 	}

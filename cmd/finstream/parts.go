@@ -202,7 +202,7 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 		return nil, err
 	}
 	copilot.Mount(p.server.Handle)
-	if p.asst, err = p.newAssistant(brokers, c, o, gate, goalsView, insightsView, memoryView, log); err != nil {
+	if p.asst, err = p.newAssistant(brokers, c, o, gate, goalsView, insightsView, memoryView, gather, log); err != nil {
 		return nil, err
 	}
 	p.asst.Mount(p.server.Handle)
