@@ -112,19 +112,15 @@ func FollowUp(p Parsed, history []Turn) Parsed {
 // deterministic and safe for concurrent use.
 func Parse(msg string) Parsed {
 	low := strings.ToLower(strings.TrimSpace(msg))
-	p := Parsed{Intent: IntentUnknown, Confidence: 0.3, Thai: hasThai(msg)}
+	p := Parsed{Thai: hasThai(msg)}
 	p.Entities = extract(msg, low)
-	best := 0.0
-	for _, c := range cues {
-		for _, w := range c.words {
-			if c.weight > best && contains(low, w) {
-				best, p.Intent = c.weight, c.intent
-				break
-			}
+	p.Intent, p.Confidence = pickIntent(low, "")
+	if p.Intent == IntentAfford && p.AmountMinor == 0 {
+		// "How much can I spend on dining?" asks for a budget, not about
+		// an amount: another cue, when there is one, says what.
+		if i, c := pickIntent(low, IntentAfford); c >= 0.75 {
+			p.Intent, p.Confidence = i, c
 		}
-	}
-	if best > 0 {
-		p.Confidence = best
 	}
 	if p.AmountMinor > 0 && (p.Intent == IntentUnknown || p.Confidence < 0.8) && anyWord(low, buyWords) {
 		p.Intent, p.Confidence = IntentAfford, 0.85 // "ซื้อ ฿2,000 ที่ Lotus ได้ไหม"
@@ -153,6 +149,24 @@ func Parse(msg string) Parsed {
 		}
 	}
 	return p
+}
+
+// pickIntent is the intent of the heaviest cue in low (the earliest on
+// equal weight), skipping intent skip; IntentUnknown at 0.3 when none.
+func pickIntent(low string, skip Intent) (Intent, float64) {
+	best, intent := 0.0, IntentUnknown
+	for _, c := range cues {
+		if c.intent == skip || c.weight <= best {
+			continue
+		}
+		if anyWord(low, c.words) {
+			best, intent = c.weight, c.intent
+		}
+	}
+	if best == 0 {
+		return IntentUnknown, 0.3
+	}
+	return intent, best
 }
 
 func hasThai(s string) bool {

@@ -35,6 +35,9 @@ func TestParse(t *testing.T) {
 		{"hello", IntentGreeting, "", 0, "", ThisMonth, 0.9},
 		{"สวัสดีค่ะ", IntentGreeting, "", 0, "", ThisMonth, 0.9},
 		{"what is the meaning of life", IntentUnknown, "", 0, "", ThisMonth, 0},
+		{"How much can I spend on dining?", IntentBudgetStatus, "dining", 0, "", ThisMonth, 0.9},
+		{"Can I spend ฿500 on dining this week?", IntentAfford, "dining", 50000, "", ThisWeek, 0.9},
+		{"can I afford it?", IntentAfford, "", 0, "", ThisMonth, 0},
 	} {
 		p := Parse(c.msg)
 		if p.Intent != c.intent || p.Category != c.cat || p.AmountMinor != c.amount || p.Merchant != c.merchant || p.Period != c.period || p.Confidence < c.minConf {
