@@ -59,6 +59,22 @@ type Gate struct {
 	refused              *prometheus.CounterVec
 }
 
+// registerCounters registers cv with reg (nil: none) and returns it, or
+// the counters registered under its name before (a second API part).
+func registerCounters(reg prometheus.Registerer, cv *prometheus.CounterVec) (*prometheus.CounterVec, error) {
+	if reg == nil {
+		return cv, nil
+	}
+	if err := reg.Register(cv); err != nil {
+		var are prometheus.AlreadyRegisteredError
+		if !errors.As(err, &are) {
+			return nil, fmt.Errorf("api: metrics: %w", err)
+		}
+		return are.ExistingCollector.(*prometheus.CounterVec), nil
+	}
+	return cv, nil
+}
+
 // NewGate builds a Gate.
 func NewGate(cfg GateConfig) (*Gate, error) {
 	if cfg.Tokens == nil {
@@ -69,16 +85,11 @@ func NewGate(cfg GateConfig) (*Gate, error) {
 		Name: "finstream_api_refused_total",
 		Help: "API requests refused before their handler, by reason (unauthorized, rate_limited_user, rate_limited_ip, rate_limited_dev_token).",
 	}, []string{"reason"})}
-	if cfg.Metrics != nil {
-		if err := cfg.Metrics.Register(g.refused); err != nil {
-			var are prometheus.AlreadyRegisteredError
-			if !errors.As(err, &are) {
-				return nil, fmt.Errorf("api: metrics: %w", err)
-			}
-			g.refused = are.ExistingCollector.(*prometheus.CounterVec)
-		}
+	var err error
+	if g.refused, err = registerCounters(cfg.Metrics, g.refused); err != nil {
+		return nil, err
 	}
-	err := ratelimit.NewAll(l.MaxKeys, cfg.Now,
+	err = ratelimit.NewAll(l.MaxKeys, cfg.Now,
 		ratelimit.Spec{Dst: &g.users, Given: ratelimit.Config{Rate: l.UserRate, Burst: l.UserBurst}, Def: ratelimit.Config{Rate: 5, Burst: 30}},
 		ratelimit.Spec{Dst: &g.ips, Given: ratelimit.Config{Rate: l.IPRate, Burst: l.IPBurst}, Def: ratelimit.Config{Rate: 30, Burst: 120}},
 		ratelimit.Spec{Dst: &g.devToken, Given: ratelimit.Config{Rate: l.DevTokenRate, Burst: l.DevTokenBurst}, Def: ratelimit.Config{Rate: 0.2, Burst: 5}})

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"time"
+
+	"github.com/lovoo/goka"
 
 	"finstream/processors/cdc"
 	"finstream/processors/event"
@@ -13,22 +16,30 @@ import (
 // getGoals lists the goals the user owns, then the shared goals of others
 // they take part in (read from their owners' states).
 func (c *Copilot) getGoals(w http.ResponseWriter, r *http.Request, user string) {
-	st, err := read[goal.State](c.cfg.Goals, user)
+	list, version, err := userGoals(c.cfg.Goals, user, c.cfg.Now())
 	if err != nil {
 		c.unavailable(w, err)
 		return
 	}
+	writeJSON(w, http.StatusOK, map[string]any{"goals": list, "version": version})
+}
+
+// userGoals lists the goals user owns, then the shared goals of others they
+// take part in, planned at now, with the version of the user's goal state.
+func userGoals(goals *goka.View, user string, now time.Time) ([]goal.View, int64, error) {
+	st, err := read[goal.State](goals, user)
+	if err != nil {
+		return nil, 0, err
+	}
 	st.UserID = user
-	now := c.cfg.Now()
 	list := st.Views()
 	for i := range list {
 		st.Plan(&list[i], now)
 	}
 	for _, m := range st.Shared() {
-		owner, err := read[goal.State](c.cfg.Goals, m.OwnerID)
+		owner, err := read[goal.State](goals, m.OwnerID)
 		if err != nil {
-			c.unavailable(w, err)
-			return
+			return nil, 0, err
 		}
 		owner.UserID = m.OwnerID
 		if v, ok := owner.View(m.GoalID, user); ok {
@@ -36,7 +47,7 @@ func (c *Copilot) getGoals(w http.ResponseWriter, r *http.Request, user string) 
 			list = append(list, v)
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"goals": list, "version": st.Version})
+	return list, st.Version, nil
 }
 
 // ownState is the user's goal state for checking a command on a private

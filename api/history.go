@@ -70,20 +70,11 @@ func NewHistory(cfg HistoryConfig) (*History, error) {
 	case cfg.Gate == nil && len(cfg.Secret) == 0:
 		return nil, errors.New("history api: no JWT secret")
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Gate == nil {
-		var err error
-		if cfg.Gate, err = HS256Gate(cfg.Secret, cfg.Now); err != nil {
-			return nil, err
-		}
+	if err := defaults(&cfg.Now, &cfg.Gate, cfg.Secret, &cfg.Logger); err != nil {
+		return nil, err
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 5 * time.Second
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
 	}
 	h := &History{cfg: cfg, db: sinks.NewReader(cfg.Pool), mux: http.NewServeMux()}
 	h.Mount(h.mux.Handle)

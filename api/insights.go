@@ -82,17 +82,8 @@ func NewCopilot(cfg CopilotConfig) (*Copilot, error) {
 	case cfg.GoalCommands == nil || cfg.NotifyCommands == nil:
 		return nil, errors.New("copilot api: a command emitter is missing")
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Gate == nil {
-		var err error
-		if cfg.Gate, err = HS256Gate(cfg.Secret, cfg.Now); err != nil {
-			return nil, err
-		}
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
+	if err := defaults(&cfg.Now, &cfg.Gate, cfg.Secret, &cfg.Logger); err != nil {
+		return nil, err
 	}
 	c := &Copilot{cfg: cfg, mux: http.NewServeMux()}
 	c.Mount(c.mux.Handle)

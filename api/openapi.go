@@ -52,6 +52,7 @@ var Operations = map[string]Operation{
 	"DELETE /v1/shared-budgets/{id}/members/{user_id}":          {Tag: "shared", Summary: "Remove a member (owner), or leave", Auth: true, Status: 202, Response: "Accepted"},
 	"GET /v1/me/alerts":                                         {Tag: "budgets", Summary: "Your recent alerts (the last 20), each with its explanation", Auth: true, Response: "Alerts"},
 	"GET /v1/me/alerts/{alert_id}":                              {Tag: "budgets", Summary: "One alert with the transactions that built the spend, the threshold, the pace and the rule", Auth: true, Response: "Alert"},
+	"POST /v1/me/assistant":                                     {Tag: "assistant", Summary: "Ask the co-pilot: answers from your own state; escalates below 0.7 confidence", Auth: true, Request: "AssistantRequest", Response: "AssistantResponse"},
 	"GET /v1/me/invitations":                                    {Tag: "shared", Summary: "Your pending shared-budget invitations", Auth: true, Response: "Invitations"},
 	"POST /v1/me/invitations/{invitation_id}/accept":            {Tag: "shared", Summary: "Accept an invitation", Auth: true, Status: 202, Response: "Accepted"},
 	"POST /v1/me/invitations/{invitation_id}/decline":           {Tag: "shared", Summary: "Decline an invitation", Auth: true, Status: 202, Response: "Accepted"},

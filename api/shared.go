@@ -10,6 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lovoo/goka"
+
+	"finstream/processors/budget"
 	"finstream/processors/cdc"
 	"finstream/processors/event"
 	"finstream/processors/shared"
@@ -34,7 +37,11 @@ func (s *Server) sharedRoute(h authed) http.HandlerFunc {
 
 // sharedBudget reads a shared budget from the view (nil when unknown).
 func (s *Server) sharedBudget(id string) (*shared.Budget, error) {
-	v, err := s.cfg.Shared.Get(id)
+	return sharedBudget(s.cfg.Shared, id)
+}
+
+func sharedBudget(view *goka.View, id string) (*shared.Budget, error) {
+	v, err := view.Get(id)
 	if err != nil {
 		return nil, fmt.Errorf("read shared budget %q: %w", id, err)
 	}
@@ -199,20 +206,29 @@ func (s *Server) getMySharedBudgets(w http.ResponseWriter, r *http.Request, user
 		s.unavailable(w, err)
 		return
 	}
+	out, err := sharedMemberships(s.cfg.Shared, st, user, s.cfg.Now())
+	if err != nil {
+		s.unavailable(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"shared_budgets": out, "version": st.Version})
+}
+
+// sharedMemberships are the shared budgets of user, whose state is st: the
+// memberships the user state knows, as the shared table shows them at now.
+func sharedMemberships(view *goka.View, st *budget.State, user string, now time.Time) ([]sharedMembership, error) {
 	out := []sharedMembership{}
-	now := s.cfg.Now()
 	for _, m := range st.SharedMemberships() {
-		b, err := s.sharedBudget(m.BudgetID)
+		b, err := sharedBudget(view, m.BudgetID)
 		if err != nil {
-			s.unavailable(w, err)
-			return
+			return nil, err
 		}
 		if b == nil || b.RoleOf(user) == "" {
 			continue // the shared table is ahead of the user state: no longer a member
 		}
 		out = append(out, sharedMembership{Role: string(b.RoleOf(user)), Since: b.Members[user].Since, View: b.View(now)})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"shared_budgets": out, "version": st.Version})
+	return out, nil
 }
 
 // sendShared emits a shared-budget command and answers 202 with its id (and

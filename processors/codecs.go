@@ -6,6 +6,7 @@ import (
 
 	"github.com/lovoo/goka"
 
+	"finstream/api/assistant"
 	"finstream/avro"
 	"finstream/processors/accountjoin"
 	"finstream/processors/budget"
@@ -38,6 +39,10 @@ type Codecs struct {
 	SharedCommands goka.Codec
 	SharedSpend    goka.Codec
 	SharedTable    goka.Codec
+	// AssistantAudit (assistant.Record) and AssistantTable
+	// (assistant.Memory) are JSON: the co-pilot's audit and memory.
+	AssistantAudit goka.Codec
+	AssistantTable goka.Codec
 	// Copilot are the codecs of insights, goals and notifications.
 	Copilot *CopilotCodecs
 	// CDC decodes Debezium records (JSON, JSON with schema, Avro).
@@ -54,6 +59,9 @@ func NewCodecs(ctx context.Context, reg *avro.Client) (*Codecs, error) {
 		AccountsTable: avro.JSONCodec[accountjoin.State]{},
 		SharedTable:   shared.Codec{},
 		CDC:           cdc.NewDecoder(reg),
+
+		AssistantAudit: avro.JSONCodec[assistant.Record]{},
+		AssistantTable: avro.JSONCodec[assistant.Memory]{},
 	}
 	var err error
 	reg1 := func(dst *goka.Codec, topic string, mk func(context.Context, *avro.Client, string) (goka.Codec, error)) {

@@ -52,8 +52,11 @@
 //
 //	finstream.budget.alerts ────► finstream-alerts [t] (the user's last 20 alerts, for GET /v1/me/alerts/{id})
 //
-// Outside this package: the WebSocket fanout tails finstream.budget.updates,
-// .notifications, .insights and .goal.events (no consumer group); the
+//	finstream.assistant.audit ──► finstream-assistant [t] (the co-pilot's memory, read by the API)
+//
+// Outside this package: the API writes finstream.assistant.audit; the
+// WebSocket fanout tails finstream.budget.updates, .notifications,
+// .insights, .goal.events and .assistant.audit (no consumer group); the
 // Postgres sink (group finstream-sink) and the push gateway (group
 // finstream-push) consume their topics with offsets committed after the
 // write. Every internal key uses Kafka's murmur2 (topics.Hasher).

@@ -24,6 +24,7 @@ func Graphs(cfg *Config, m *Metrics) []*goka.GroupGraph {
 		defineGoals(cfg, cfg.Codecs.Copilot),
 		defineNotifications(cfg, cfg.Codecs.Copilot),
 		defineAlerts(cfg),
+		defineAssistant(cfg),
 	}
 }
 

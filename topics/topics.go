@@ -27,6 +27,18 @@ const (
 	TableAlerts = GroupAlerts + "-table" // compacted
 )
 
+// AssistantAudit is the audit of every co-pilot exchange, masked (JSON
+// api/assistant.Record), keyed by user_id; the WebSocket fanout streams each
+// record's answer to the user's devices.
+const AssistantAudit = "finstream.assistant.audit"
+
+// The co-pilot's memory: the finstream-assistant group keeps each user's
+// recent conversations (api/assistant.Memory) from the audit.
+const (
+	GroupAssistant = "finstream-assistant"
+	TableAssistant = GroupAssistant + "-table" // compacted, keyed by user_id
+)
+
 // Internal topics. The comment names the key.
 const (
 	TxnByAccount            = "finstream.txn.by-account"  // account_id: transactions whose user_id must be resolved
@@ -157,6 +169,8 @@ func All(partitions int32) []Topic {
 		t(GroupInsights+"-loop", false, CodecAvro),
 		t(GroupGoals+"-loop", false, CodecAvro),
 		t(GroupNotifications+"-loop", false, CodecAvro),
+		t(AssistantAudit, false, CodecJSON),
+		t(TableAssistant, true, CodecJSON),
 		{Name: Schemas, Partitions: 1, Compacted: true, Codec: CodecJSON, RetentionMS: -1, RetentionBytes: -1},
 	}
 }

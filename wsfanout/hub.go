@@ -153,10 +153,16 @@ func (h *Hub) Publish(u event.BudgetUpdate) {
 // "data") to every device of userID. It fails only if payload cannot be
 // marshalled; a user with no device online is not an error.
 func (h *Hub) Notify(userID string, payload any) error {
+	return h.SendUser(userID, TypeNotification, payload)
+}
+
+// SendUser sends a message of type typ carrying payload (in "data") to
+// every device of userID, like Notify.
+func (h *Hub) SendUser(userID, typ string, payload any) error {
 	name := userPrefix + userID
-	f, err := encode(TypeNotification, notificationMsg{Type: TypeNotification, Channel: name, Data: payload})
+	f, err := encode(typ, notificationMsg{Type: typ, Channel: name, Data: payload})
 	if err != nil {
-		return fmt.Errorf("notify %q: %w", userID, err)
+		return fmt.Errorf("send %s to %q: %w", typ, userID, err)
 	}
 	h.broadcast(name, func(string) *frame { return f })
 	return nil

@@ -24,6 +24,7 @@ const (
 	TypeSnapshot     = "snapshot"      // {"type","channel","budget_id","version","state"}
 	TypeBudgetUpdate = "budget_update" // {"type","channel", every event.BudgetUpdate field}
 	TypeNotification = "notification"  // {"type","channel","data"}
+	TypeAssistant    = "assistant"     // {"type","channel","data"}: an answer of the co-pilot
 	TypePresence     = "presence"      // {"type","channel","budget_id","online","joined"|"left"}
 	TypePong         = "pong"          // {"type"}
 	TypeError        = "error"         // {"type","code","status","message","channel"}

@@ -53,3 +53,38 @@ func TestDashboardShowsInsightsAndGoalsLive(t *testing.T) {
 	waitText(t, page, `document.querySelector("#goal-G1 .pct")?.textContent || ""`, "30.0%")
 	browsertest.Screenshot(t, page, "dashboard-insights-goals")
 }
+
+// The dashboard's Ask box answers from the user's own budget, in English
+// and in Thai, and shows an escalation.
+func TestDashboardAskBox(t *testing.T) {
+	browser := browsertest.New(t)
+	crm := &recorder{}
+	n := newNode(t)
+	n.start("--crm-url", crm.start(t))
+	const U = "USR-ASKUI"
+	seedGroceries(t, n, U, "ASKUI-T1")
+
+	page, cancel := chromedp.NewContext(browser)
+	defer cancel()
+	if err := chromedp.Do(page, chromedp.Navigate("http://"+n.listen+"/?user="+U)); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, page, `document.querySelector("#status")?.textContent || ""`, "live")
+	askIn := func(q string) {
+		t.Helper()
+		js := fmt.Sprintf(`(document.querySelector("#ask-input").value = %q, document.querySelector("#ask button").click(), "asked")`, q)
+		if _, err := chromedp.Run(page, chromedp.Evaluate[string](js)); err != nil {
+			t.Fatalf("ask %q: %v", q, err)
+		}
+	}
+	latest := `document.querySelector("#answers li:first-child")?.textContent || ""`
+	askIn("How much is left for groceries?")
+	waitText(t, page, latest, "You have ฿1,000 left in your groceries budget")
+	askIn("งบของชำเหลือเท่าไหร่")
+	waitText(t, page, latest, "เหลือ ฿1,000")
+	askIn("I want to file a complaint")
+	waitText(t, page, `document.querySelector("#answers li:first-child")?.className || ""`, "escalated")
+	waitText(t, page, latest, "sent to support")
+	waitFor(t, 20*time.Second, "the ticket at the CRM", func() (bool, string) { return len(crm.all()) == 1, fmt.Sprint(crm.all()) })
+	browsertest.Screenshot(t, page, "dashboard-ask")
+}

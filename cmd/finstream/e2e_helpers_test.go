@@ -222,6 +222,7 @@ var groupInputs = map[string][]string{
 	"finstream-txns":               {"finstream.txn.by-id", "finstream.commands.txn"},
 	"finstream-users":              {"finstream.txn.by-user", "finstream.commands.user"},
 	"finstream-shared":             {"finstream.commands.shared", "finstream.shared.spend"},
+	"finstream-assistant":          {"finstream.assistant.audit"},
 }
 
 // caughtUp waits until every finstream group has committed every record of

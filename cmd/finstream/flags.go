@@ -34,7 +34,8 @@ type options struct {
 	// Ops listener and topic creation (ops.go, topicflags.go).
 	opsListen   string
 	replication int
-	auth        authOptions // tokens and rate limits (auth.go)
+	auth        authOptions      // tokens and rate limits (auth.go)
+	assistant   assistantOptions // the co-pilot (assistant.go)
 
 	kafkaSecurity // Kafka TLS and SASL, registry auth (kafkasec.go)
 	hotStandby    bool
@@ -88,6 +89,7 @@ func (o *options) apiFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.pushURL, "push-url", "", "push gateway URL: notifications are POSTed there (retried; refused ones go to finstream.dlq)")
 	o.auth.tokenFlags(fs)
 	o.auth.apiLimitFlags(fs)
+	o.assistant.flags(fs)
 }
 
 func (o *options) logFlags(fs *flag.FlagSet) {

@@ -85,11 +85,13 @@ type apiPart struct {
 	server   *api.Server
 	ready    readiness // every view has recovered
 	gate     *api.Gate // the Server's: mount History with it
+	asst     *api.Assistant
 }
 
 // run runs the views until ctx ends; emitters are finished on return.
 func (p *apiPart) run(ctx context.Context) error {
 	defer func() {
+		p.asst.Close() // escalations in flight first
 		for _, e := range p.emitters {
 			_ = e.Finish()
 		}
@@ -138,7 +140,7 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 	}
 	p := &apiPart{gate: gate}
 	cc := c.Copilot
-	var insightsView, goalsView, notifyView, accountsView, txnsView, alertsView *goka.View
+	var insightsView, goalsView, notifyView, accountsView, txnsView, alertsView, memoryView *goka.View
 	for _, v := range []struct {
 		dst   **goka.View
 		table string
@@ -152,12 +154,13 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 		{&accountsView, topics.TableAccounts, c.AccountsTable},
 		{&txnsView, topics.TableTxns, c.TxnsTable},
 		{&alertsView, topics.TableAlerts, c.AlertsTable},
+		{&memoryView, topics.TableAssistant, c.AssistantTable},
 	} {
 		if *v.dst, err = newView(brokers, &o.kafka, v.table, v.codec, sb, o.flush); err != nil {
 			return nil, err
 		}
 	}
-	p.views = []*goka.View{p.users, p.shared, insightsView, goalsView, notifyView, accountsView, txnsView, alertsView}
+	p.views = []*goka.View{p.users, p.shared, insightsView, goalsView, notifyView, accountsView, txnsView, alertsView, memoryView}
 	p.ready = func() bool {
 		for _, v := range p.views {
 			if !v.Recovered() {
@@ -197,6 +200,10 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 		return nil, err
 	}
 	copilot.Mount(p.server.Handle)
+	if p.asst, err = p.newAssistant(brokers, c, o, gate, goalsView, insightsView, memoryView, gather, log); err != nil {
+		return nil, err
+	}
+	p.asst.Mount(p.server.Handle)
 	dash := dashboard.Handler(o.dev)
 	p.server.Handle("GET /{$}", dash)
 	p.server.Handle("GET /assets/", dash)

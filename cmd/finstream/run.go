@@ -58,6 +58,9 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := o.secretCheck(); err != nil {
 		return err
 	}
+	if err := o.assistantCheck(); err != nil {
+		return err
+	}
 	dataDir, err := o.ensureDataDir()
 	if err != nil {
 		return err
@@ -333,7 +336,7 @@ func cmdAPI(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	r, err := o.setupRole(ctx, stderr, true, o.listenCheck, o.opsListenCheck, o.topicsCheck, o.secretCheck)
+	r, err := o.setupRole(ctx, stderr, true, o.listenCheck, o.opsListenCheck, o.topicsCheck, o.secretCheck, o.assistantCheck)
 	if err != nil {
 		return err
 	}

@@ -80,13 +80,17 @@ type userFeed struct {
 	topic, source string
 	codec         goka.Codec
 	user          func(v any) string
+	// send delivers v to the user's devices. Nil: a "notification" of
+	// feedMessage{source, v}.
+	send func(hub *wsfanout.Hub, user string, v any) error
 }
 
 func userFeeds(c *processors.Codecs) []userFeed {
 	return []userFeed{
-		{topics.Notifications, "notification", c.Copilot.Notifications, func(v any) string { return v.(event.Notification).UserID }},
-		{topics.Insights, "insight", c.Copilot.Insights, func(v any) string { return v.(event.Insight).UserID }},
-		{topics.GoalEvents, "goal", c.Copilot.GoalEvents, func(v any) string { return v.(event.GoalEvent).UserID }},
+		{topics.Notifications, "notification", c.Copilot.Notifications, func(v any) string { return v.(event.Notification).UserID }, nil},
+		{topics.Insights, "insight", c.Copilot.Insights, func(v any) string { return v.(event.Insight).UserID }, nil},
+		{topics.GoalEvents, "goal", c.Copilot.GoalEvents, func(v any) string { return v.(event.GoalEvent).UserID }, nil},
+		assistantFeed(c),
 	}
 }
 
@@ -116,7 +120,13 @@ func tailUserFeed(ctx context.Context, brokers []string, opts []kgo.Opt, f userF
 				log.Warn("undecodable record", "topic", f.topic, "partition", r.Partition, "offset", r.Offset, "err", err)
 				return
 			}
-			if err := hub.Notify(f.user(v), feedMessage{Source: f.source, Data: v}); err != nil {
+			send := f.send
+			if send == nil {
+				send = func(hub *wsfanout.Hub, user string, v any) error {
+					return hub.Notify(user, feedMessage{Source: f.source, Data: v})
+				}
+			}
+			if err := send(hub, f.user(v), v); err != nil {
 				log.Warn("notify", "topic", f.topic, "err", err)
 			}
 		})

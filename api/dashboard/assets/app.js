@@ -1,7 +1,10 @@
 // finstream dashboard: budgets as progress bars, live over the WebSocket.
 "use strict";
 
-const state = { token: null, user: null, personal: new Map(), shared: new Map(), ws: null, retry: 0 };
+// conversation: this page's conversation with the assistant, named here so
+// that its answers streamed over the WebSocket are known as this page's.
+const conversation = "d_" + Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
+const state = { token: null, user: null, personal: new Map(), shared: new Map(), ws: null, retry: 0, conversation };
 const $ = (id) => document.getElementById(id);
 const SYMBOLS = { THB: "฿", USD: "$", EUR: "€", GBP: "£", JPY: "¥", SGD: "S$" };
 const EXP = { JPY: 0, KRW: 0, VND: 0 };
@@ -165,6 +168,9 @@ function connect() {
         feed((d.title ? d.title + ": " : "") + (d.body || ""), true);
         break;
       }
+      case "assistant": // an answer asked on another device of this user
+        if (m.data.conversation_id !== state.conversation) feed("Assistant: " + m.data.answer, m.data.escalated);
+        break;
       case "unsubscribed": state.shared.delete((m.channel || "").replace("budget:", "")); renderShared(); feed(m.reason || "removed from a budget", false); break;
     }
   };
@@ -177,6 +183,23 @@ function connect() {
     }
     setTimeout(connect, Math.min(10000, 500 * 2 ** state.retry++));
   };
+}
+
+// ask posts a question to the co-pilot and shows the answer above the
+// earlier ones; the conversation goes on until the page is reloaded.
+async function ask(message) {
+  const q = el("li", { class: "pending" }, el("div", { class: "q" }, message), el("div", { class: "a" }, "…"));
+  $("answers").prepend(q);
+  try {
+    const r = await api("/v1/me/assistant", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ message, conversation_id: state.conversation }) });
+    state.conversation = r.conversation_id;
+    q.className = r.escalated ? "escalated" : "";
+    q.dataset.intent = r.intent; q.dataset.confidence = r.confidence;
+    q.querySelector(".a").textContent = r.answer;
+    q.append(el("div", { class: "meta" }, `${r.intent} · ${Math.round(r.confidence * 100)}%` + (r.escalated ? " · sent to support" : "")));
+  } catch (e) { q.className = "error"; q.querySelector(".a").textContent = "Could not ask: " + e.message; }
+  while ($("answers").children.length > 10) $("answers").lastChild.remove();
 }
 
 async function load() {
@@ -271,6 +294,11 @@ async function signIn(user) {
 }
 
 window.addEventListener("DOMContentLoaded", () => {
+  $("ask").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const m = $("ask-input").value.trim();
+    if (m) { $("ask-input").value = ""; ask(m); }
+  });
   const dev = document.body.dataset.mode === "dev";
   const params = new URLSearchParams(location.search);
   const token = params.get("token");
