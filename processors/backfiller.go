@@ -18,7 +18,7 @@ var ErrBackfillBusy = errors.New("backfill queue full")
 // merchant") and of operators (Do: POST /v1/ops/recategorize). Safe for
 // concurrent use; Run owns the work.
 type Backfiller struct {
-	procs []*goka.Processor
+	procs func() []*goka.Processor // the current processors (Pool.Current)
 	m     *BackfillMetrics
 	log   *slog.Logger
 	queue chan backfillJob
@@ -38,8 +38,8 @@ type backfillDone struct {
 // instance's retained ledgers, so a queue longer than this is a fault.
 const backfillQueue = 64
 
-// NewBackfiller is the backfiller of procs (from New).
-func NewBackfiller(procs []*goka.Processor, m *BackfillMetrics, log *slog.Logger) *Backfiller {
+// NewBackfiller is the backfiller of the processors procs gives (Pool.Current).
+func NewBackfiller(procs func() []*goka.Processor, m *BackfillMetrics, log *slog.Logger) *Backfiller {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -53,7 +53,7 @@ func (b *Backfiller) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case j := <-b.queue:
-			res, err := Backfill(ctx, b.procs, j.spec, b.m, b.log)
+			res, err := Backfill(ctx, b.procs(), j.spec, b.m, b.log)
 			if j.done != nil {
 				j.done <- backfillDone{res, err}
 			}

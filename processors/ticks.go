@@ -58,8 +58,11 @@ type TickConfig struct {
 // per instance, whatever the number of users; the work per tick is one
 // read of every state of the instance's partitions, and a write only for
 // those with something due. It returns when ctx ends.
-func RunTicks(ctx context.Context, procs []*goka.Processor, cfg TickConfig) error {
-	ticked := tickedProcessors(procs)
+//
+// procs gives the current processors (Pool.Current): a restarted set is
+// ticked from its next tick on.
+func RunTicks(ctx context.Context, procs func() []*goka.Processor, cfg TickConfig) error {
+	ticked := tickedProcessors(procs())
 	if len(ticked) == 0 {
 		return nil
 	}
@@ -92,7 +95,7 @@ func RunTicks(ctx context.Context, procs []*goka.Processor, cfg TickConfig) erro
 	defer t.Stop()
 	for {
 		now := cfg.Now()
-		n, err := Tick(ctx, procs, now)
+		n, err := Tick(ctx, procs(), now)
 		visited.Add(float64(n))
 		switch {
 		case ctx.Err() != nil:

@@ -8,6 +8,8 @@ import (
 
 	"github.com/lovoo/goka"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"finstream/processors"
 )
 
 // groupState is what /readyz on the ops listener says about one goka
@@ -36,11 +38,12 @@ const passive goka.PPRunMode = 1
 type groupsReport func(ctx context.Context) []groupState
 
 // processorsReport reports procs.
-func processorsReport(procs []*goka.Processor) groupsReport {
+func processorsReport(pool *processors.Pool) groupsReport {
 	return func(ctx context.Context) []groupState {
+		procs, down := pool.Current(), pool.Down()
 		out := make([]groupState, 0, len(procs))
 		for _, p := range procs {
-			st := groupState{Group: string(p.Graph().Group()), Ready: p.Recovered()}
+			st := groupState{Group: string(p.Graph().Group()), Ready: p.Recovered() && !down}
 			for _, pp := range p.StatsWithContext(ctx).Group {
 				if ts := pp.TableStats; ts != nil && ts.RunMode == passive {
 					st.Standby++

@@ -21,7 +21,7 @@ import (
 )
 
 // startBackfiller runs the backfiller of procs in g.
-func startBackfiller(ctx context.Context, g *errgroup.Group, procs []*goka.Processor, reg prometheus.Registerer, log *slog.Logger) *processors.Backfiller {
+func startBackfiller(ctx context.Context, g *errgroup.Group, procs func() []*goka.Processor, reg prometheus.Registerer, log *slog.Logger) *processors.Backfiller {
 	bf := processors.NewBackfiller(procs, processors.NewBackfillMetrics(reg), log)
 	g.Go(func() error { return bf.Run(ctx) })
 	return bf

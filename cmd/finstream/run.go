@@ -147,15 +147,15 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	metrics := newMetricsRegistry()
 	pm := processors.NewMetrics(metrics)
 
-	procs, err := processors.New(processors.Config{
+	pool, err := processors.NewPool(processors.Config{
 		Brokers: brokers, Kafka: &o.kafka, StorageDir: dataDir, FlushInterval: o.flush, Codecs: c, Logger: log, HotStandby: o.hotStandby, Now: o.clock,
-	}, pm)
+	}, pm, metrics)
 	if err != nil {
 		return err
 	}
-	g.Go(func() error { return processors.RunProcessors(gctx, procs, func() { log.Info("processors ready") }) })
-	g.Go(func() error { return processors.RunTicks(gctx, procs, o.ticks(log, metrics)) })
-	bf := startBackfiller(gctx, g, procs, metrics, log)
+	g.Go(func() error { return pool.Run(gctx, func() { log.Info("processors ready") }) })
+	g.Go(func() error { return processors.RunTicks(gctx, pool.Current, o.ticks(log, metrics)) })
+	bf := startBackfiller(gctx, g, pool.Current, metrics, log)
 	o.backfill = bf.Submit
 
 	ap, err := newAPIPart(ctx, brokers, c, dataDir, &o, metrics, log)
@@ -163,7 +163,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	g.Go(func() error { return ap.run(gctx) })
-	ops := groupsOpsMux(gctx, g, metrics, processorsReport(procs).and(viewsReport(ap.views)), log)
+	ops := groupsOpsMux(gctx, g, metrics, processorsReport(pool).and(viewsReport(ap.views)), log)
 	mountBackfill(ops, bf)
 	if _, err := startLag(gctx, g, brokers, &o.kafka, ops, metrics, log); err != nil {
 		return err
@@ -308,17 +308,17 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	pm := processors.NewMetrics(metrics)
 	g, gctx := errgroup.WithContext(ctx)
-	procs, err := processors.New(processors.Config{Brokers: r.brokers, Kafka: &o.kafka, HotStandby: o.hotStandby, StorageDir: dataDir, FlushInterval: o.flush, Codecs: r.codecs, Logger: log, Groups: only}, pm)
+	pool, err := processors.NewPool(processors.Config{Brokers: r.brokers, Kafka: &o.kafka, HotStandby: o.hotStandby, StorageDir: dataDir, FlushInterval: o.flush, Codecs: r.codecs, Logger: log, Groups: only}, pm, metrics)
 	if err != nil {
 		return err
 	}
-	ops := groupsOpsMux(gctx, g, metrics, processorsReport(procs), log)
-	mountBackfill(ops, startBackfiller(gctx, g, procs, metrics, log))
+	ops := groupsOpsMux(gctx, g, metrics, processorsReport(pool), log)
+	mountBackfill(ops, startBackfiller(gctx, g, pool.Current, metrics, log))
 	if err := o.serveOps(gctx, g, ops, log); err != nil {
 		return err
 	}
-	g.Go(func() error { return processors.RunProcessors(gctx, procs, func() { log.Info("processors ready") }) })
-	g.Go(func() error { return processors.RunTicks(gctx, procs, o.ticks(log, metrics)) })
+	g.Go(func() error { return pool.Run(gctx, func() { log.Info("processors ready") }) })
+	g.Go(func() error { return processors.RunTicks(gctx, pool.Current, o.ticks(log, metrics)) })
 	if err := g.Wait(); err != nil && ctx.Err() == nil {
 		return err
 	}
