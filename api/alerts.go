@@ -11,7 +11,7 @@ import (
 // getAlerts answers the user's last alerts (budget.MaxAlertLog at most),
 // newest first, each with its explanation.
 func (c *Copilot) getAlerts(w http.ResponseWriter, r *http.Request, user string) {
-	l, ok := c.alertLog(w, user)
+	l, ok := c.alertLog(w, r, user)
 	if ok {
 		writeJSON(w, http.StatusOK, map[string]any{"alerts": l.Newest(), "version": l.Version})
 	}
@@ -22,7 +22,7 @@ func (c *Copilot) getAlerts(w http.ResponseWriter, r *http.Request, user string)
 // rule. Another user's alert id, or one no longer among the user's last
 // budget.MaxAlertLog, is 404.
 func (c *Copilot) getAlert(w http.ResponseWriter, r *http.Request, user string) {
-	l, ok := c.alertLog(w, user)
+	l, ok := c.alertLog(w, r, user)
 	if !ok {
 		return
 	}
@@ -34,17 +34,16 @@ func (c *Copilot) getAlert(w http.ResponseWriter, r *http.Request, user string) 
 	writeJSON(w, http.StatusOK, a)
 }
 
-func (c *Copilot) alertLog(w http.ResponseWriter, user string) (budget.AlertLog, bool) {
+// alertLog reads the user's alert log, waiting for ?min_version (readAt).
+func (c *Copilot) alertLog(w http.ResponseWriter, r *http.Request, user string) (budget.AlertLog, bool) {
 	if c.cfg.Alerts == nil {
 		writeError(w, http.StatusServiceUnavailable, "unavailable", "alerts are not served by this instance")
 		return budget.AlertLog{}, false
 	}
-	l, err := read[budget.AlertLog](c.cfg.Alerts, user)
-	if err != nil {
-		c.unavailable(w, err)
-		return budget.AlertLog{}, false
-	}
-	return l, true
+	return readAt(w, r, c.unavailable, func() (budget.AlertLog, int64, error) {
+		l, err := read[budget.AlertLog](c.cfg.Alerts, user)
+		return l, l.Version, err
+	})
 }
 
 // explainedInsight is an insight with, for a budget's insight, the

@@ -35,6 +35,12 @@ func start(t *testing.T, dev bool) *fixture {
 // startWith starts the API with the fixture's config changed by opt.
 func startWith(t *testing.T, opt func(*api.Config)) *fixture {
 	t.Helper()
+	return startOn(t, func(_ *processorstest.Harness, c *api.Config) { opt(c) })
+}
+
+// startOn is startWith for an opt that needs the processors' harness.
+func startOn(t *testing.T, opt func(*processorstest.Harness, *api.Config)) *fixture {
+	t.Helper()
 	h := processorstest.Start(t)
 	view, err := goka.NewView(nil, goka.Table(topics.TableUsers), h.Codecs.UsersTable, goka.WithViewTester(h.Tester))
 	if err != nil {
@@ -66,7 +72,7 @@ func startWith(t *testing.T, opt func(*api.Config)) *fixture {
 		t.Fatal(err)
 	}
 	cfg := api.Config{Users: view, Commands: em, Txns: txns, TxnCommands: txnCmds, Secret: []byte(secret), Now: func() time.Time { return now }, Ready: func() bool { return true }}
-	opt(&cfg)
+	opt(h, &cfg)
 	s, err := api.New(cfg)
 	if err != nil {
 		t.Fatal(err)

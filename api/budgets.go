@@ -15,9 +15,8 @@ import (
 )
 
 func (s *Server) getBudgets(w http.ResponseWriter, r *http.Request, user string) {
-	st, err := s.state(user)
-	if err != nil {
-		s.unavailable(w, err)
+	st, ok := s.userStateAt(w, r, user)
+	if !ok {
 		return
 	}
 	views := st.Views(s.cfg.Now())
@@ -67,11 +66,17 @@ func (s *Server) putBudget(w http.ResponseWriter, r *http.Request, user string) 
 			b.Currency, b.Currency, strings.Join(held, ", ")))
 		return
 	}
-	s.send(r.Context(), w, event.UserCommand{
+	cmd := event.UserCommand{
 		UserID: user, Kind: event.CmdSetBudget, Category: b.Category, LimitMinor: b.LimitMinor,
 		Currency: b.Currency, Period: string(b.Period), ThresholdsBP: b.ThresholdsBP, Rollover: req.Rollover,
-		AnchorDay: req.AnchorDay,
-	})
+		AnchorDay: req.AnchorDay, IssuedAt: s.cfg.Now(),
+	}
+	// The same budget again changes nothing (SetBudget): its min_version is
+	// the version read.
+	before := st.Version
+	b.Rollover, b.AnchorDay = req.Rollover, req.AnchorDay
+	st.SetBudget(*b, cmd.IssuedAt)
+	s.send(r.Context(), w, cmd, versionAfter(userStatePath, before, st.Version))
 }
 
 func (s *Server) deleteBudget(w http.ResponseWriter, r *http.Request, user string) {
@@ -85,7 +90,10 @@ func (s *Server) deleteBudget(w http.ResponseWriter, r *http.Request, user strin
 		writeError(w, http.StatusNotFound, "not_found", "no budget on category "+cat)
 		return
 	}
-	s.send(r.Context(), w, event.UserCommand{UserID: user, Kind: event.CmdDeleteBudget, Category: cat})
+	cmd := event.UserCommand{UserID: user, Kind: event.CmdDeleteBudget, Category: cat, IssuedAt: s.cfg.Now()}
+	before := st.Version
+	st.DeleteBudget(cat, cmd.IssuedAt)
+	s.send(r.Context(), w, cmd, versionAfter(userStatePath, before, st.Version))
 }
 
 func (s *Server) recategorize(w http.ResponseWriter, r *http.Request, user string) {
@@ -131,7 +139,7 @@ func (s *Server) recategorize(w http.ResponseWriter, r *http.Request, user strin
 	cmd := event.UserCommand{UserID: user, Kind: event.CmdRecategorize, TxnID: id, Category: req.Category,
 		CommandID: newCommandID(), IssuedAt: s.cfg.Now()}
 	body["command_id"] = cmd.CommandID
-	accept(r.Context(), w, s.cfg.Logger, s.cfg.TxnCommands, id, cmd, body)
+	accept(r.Context(), w, s.cfg.Logger, s.cfg.TxnCommands, id, cmd, body, nil)
 }
 
 func (s *Server) unavailable(w http.ResponseWriter, err error) {
@@ -143,9 +151,8 @@ func (s *Server) unavailable(w http.ResponseWriter, err error) {
 // current month in the user's zone): spend per category whether or not a
 // budget exists.
 func (s *Server) getSpending(w http.ResponseWriter, r *http.Request, user string) {
-	st, err := s.state(user)
-	if err != nil {
-		s.unavailable(w, err)
+	st, ok := s.userStateAt(w, r, user)
+	if !ok {
 		return
 	}
 	key := r.URL.Query().Get("period")

@@ -34,14 +34,20 @@ func emitAcked(ctx context.Context, em *goka.Emitter, key string, cmd any) error
 	}
 }
 
-// accept emits a command and answers 202 with body once Kafka acked it, or
-// 503 when it could not be written. Commands are applied asynchronously:
-// reads are eventually consistent and carry a version.
-func accept(ctx context.Context, w http.ResponseWriter, log *slog.Logger, em *goka.Emitter, key string, cmd any, body map[string]string) {
+// accept emits a command and answers 202 with body (and at's min_version
+// and applies_to, when at is not nil) once Kafka acked it, or 503 when it
+// could not be written. Commands are applied asynchronously: reads are
+// eventually consistent and carry a version (versions.go).
+func accept(ctx context.Context, w http.ResponseWriter, log *slog.Logger, em *goka.Emitter, key string, cmd any, body map[string]string, at *minVersion) {
 	if err := emitAcked(ctx, em, key, cmd); err != nil {
 		log.Error("emit command", "err", err)
 		writeError(w, http.StatusServiceUnavailable, "unavailable", "could not accept the command, retry")
 		return
 	}
-	writeJSON(w, http.StatusAccepted, body)
+	out := make(map[string]any, len(body)+2)
+	for k, v := range body {
+		out[k] = v
+	}
+	at.add(out)
+	writeJSON(w, http.StatusAccepted, out)
 }

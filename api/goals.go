@@ -16,12 +16,14 @@ import (
 // getGoals lists the goals the user owns, then the shared goals of others
 // they take part in (read from their owners' states).
 func (c *Copilot) getGoals(w http.ResponseWriter, r *http.Request, user string) {
-	list, version, err := userGoals(c.cfg.Goals, user, c.cfg.Now())
-	if err != nil {
-		c.unavailable(w, err)
-		return
+	var version int64
+	list, ok := readAt(w, r, c.unavailable, func() (list []goal.View, v int64, err error) {
+		list, version, err = userGoals(c.cfg.Goals, user, c.cfg.Now())
+		return list, version, err
+	})
+	if ok {
+		writeJSON(w, http.StatusOK, map[string]any{"goals": list, "version": version})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"goals": list, "version": version})
 }
 
 // userGoals lists the goals user owns, then the shared goals of others they
@@ -103,12 +105,14 @@ func (c *Copilot) putGoal(w http.ResponseWriter, r *http.Request, user string) {
 	if !ok {
 		return
 	}
+	before := st.Version
 	if _, err := st.SetGoal(set, c.cfg.Now()); err != nil {
 		goalError(w, err)
 		return
 	}
 	c.sendGoal(w, r, event.GoalCommand{UserID: user, Kind: event.CmdSetGoal, GoalID: set.ID, Name: set.Name,
-		TargetMinor: set.TargetMinor, Currency: set.Currency, TargetDate: set.TargetDate, AccountID: set.AccountID})
+		TargetMinor: set.TargetMinor, Currency: set.Currency, TargetDate: set.TargetDate, AccountID: set.AccountID},
+		versionAfter(goalsPath, before, st.Version))
 }
 
 func (c *Copilot) deleteGoal(w http.ResponseWriter, r *http.Request, user string) {
@@ -138,24 +142,33 @@ func (c *Copilot) checkAndSend(w http.ResponseWriter, r *http.Request, user stri
 		return
 	}
 	cmd.IssuedAt = c.cfg.Now()
+	before := st.Version
 	if _, err := st.Command(cmd, cdc.KnownCurrency); err != nil {
 		goalError(w, err)
 		return
 	}
-	c.sendGoal(w, r, cmd)
+	c.sendGoal(w, r, cmd, versionAfter(goalsPath, before, st.Version))
 }
 
-func (c *Copilot) sendGoal(w http.ResponseWriter, r *http.Request, cmd event.GoalCommand) {
+// goalsPath is the applies_to of the commands on the user's own goals.
+const goalsPath = "/v1/me/goals"
+
+// sendGoal sends cmd and answers 202 with at: nil for a command on another
+// user's goal state (answering an invitation), whose version GET
+// /v1/me/goals does not answer.
+func (c *Copilot) sendGoal(w http.ResponseWriter, r *http.Request, cmd event.GoalCommand, at *minVersion) {
 	cmd.CommandID = newCommandID()
 	cmd.IssuedAt = c.cfg.Now()
-	c.emit(r.Context(), w, c.cfg.GoalCommands, cmd.UserID, cmd.CommandID, cmd)
+	c.emit(r.Context(), w, c.cfg.GoalCommands, cmd.UserID, cmd.CommandID, cmd, at)
 }
 
 // getGoalInvitations lists the user's pending invitations to others' goals.
 func (c *Copilot) getGoalInvitations(w http.ResponseWriter, r *http.Request, user string) {
-	st, err := read[goal.State](c.cfg.Goals, user)
-	if err != nil {
-		c.unavailable(w, err)
+	st, ok := readAt(w, r, c.unavailable, func() (goal.State, int64, error) {
+		st, err := read[goal.State](c.cfg.Goals, user)
+		return st, st.Version, err
+	})
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"invitations": st.Invitations(c.cfg.Now()), "version": st.Version})
@@ -190,6 +203,6 @@ func (c *Copilot) answerGoalInvitation(kind string) authed {
 			goalError(w, err)
 			return
 		}
-		c.sendGoal(w, r, cmd)
+		c.sendGoal(w, r, cmd, nil)
 	}
 }

@@ -140,9 +140,11 @@ func (c *Copilot) unavailable(w http.ResponseWriter, err error) {
 // getInsights answers the user's current insights (not expired at the
 // clock's now), newest first; ?lang=th gives the Thai texts.
 func (c *Copilot) getInsights(w http.ResponseWriter, r *http.Request, user string) {
-	st, err := read[insight.State](c.cfg.Insights, user)
-	if err != nil {
-		c.unavailable(w, err)
+	st, ok := readAt(w, r, c.unavailable, func() (insight.State, int64, error) {
+		st, err := read[insight.State](c.cfg.Insights, user)
+		return st, st.Version, err
+	})
+	if !ok {
 		return
 	}
 	list := st.Current(c.cfg.Now())
@@ -159,17 +161,19 @@ func (c *Copilot) getInsights(w http.ResponseWriter, r *http.Request, user strin
 	writeJSON(w, http.StatusOK, map[string]any{"insights": out, "version": st.Version})
 }
 
-// emit sends a command keyed by key and answers 202 with its id once Kafka
-// acked it.
-func (c *Copilot) emit(ctx context.Context, w http.ResponseWriter, em *goka.Emitter, key, id string, cmd any) {
-	accept(ctx, w, c.cfg.Logger, em, key, cmd, map[string]string{"command_id": id})
+// emit sends a command keyed by key and answers 202 with its id (and at)
+// once Kafka acked it.
+func (c *Copilot) emit(ctx context.Context, w http.ResponseWriter, em *goka.Emitter, key, id string, cmd any, at *minVersion) {
+	accept(ctx, w, c.cfg.Logger, em, key, cmd, map[string]string{"command_id": id}, at)
 }
 
 // getNotificationSettings answers {kinds: {kind: enabled}, lang}.
 func (c *Copilot) getNotificationSettings(w http.ResponseWriter, r *http.Request, user string) {
-	st, err := read[notify.State](c.cfg.Notifications, user)
-	if err != nil {
-		c.unavailable(w, err)
+	st, ok := readAt(w, r, c.unavailable, func() (notify.State, int64, error) {
+		st, err := read[notify.State](c.cfg.Notifications, user)
+		return st, st.Version, err
+	})
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"kinds": st.Settings().Kinds, "lang": st.Settings().Lang, "version": st.Version})
@@ -216,7 +220,9 @@ func (c *Copilot) putNotificationSettings(w http.ResponseWriter, r *http.Request
 		return
 	}
 	cmd := event.NotificationSettings{CommandID: newCommandID(), UserID: user, Disabled: disabled, Enabled: enabled, Lang: lang, IssuedAt: c.cfg.Now()}
-	c.emit(r.Context(), w, c.cfg.NotifyCommands, user, cmd.CommandID, cmd)
+	before := st.Version
+	_, _ = st.SetSettings(cmd) // validated above; on the private copy read
+	c.emit(r.Context(), w, c.cfg.NotifyCommands, user, cmd.CommandID, cmd, versionAfter("/v1/me/notification-settings", before, st.Version))
 }
 
 // accountOwner is the user of account id from the accounts view ("" when

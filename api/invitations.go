@@ -11,9 +11,8 @@ import (
 // getInvitations lists the user's pending invitations to shared budgets,
 // from the user's state (the shared-budget group tells it of each one).
 func (s *Server) getInvitations(w http.ResponseWriter, r *http.Request, user string) {
-	st, err := s.state(user)
-	if err != nil {
-		s.unavailable(w, err)
+	st, ok := s.userStateAt(w, r, user)
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"invitations": st.PendingInvitations(s.cfg.Now()), "version": st.Version})
@@ -51,6 +50,7 @@ func (s *Server) answerInvitation(kind string) authed {
 			writeCommandError(w, err)
 			return
 		}
-		s.sendShared(r.Context(), w, cmd)
+		// Once accepted, the budget is readable at its new version.
+		s.sendShared(r.Context(), w, cmd, sharedAfter(b, cmd))
 	}
 }

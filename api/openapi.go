@@ -24,6 +24,9 @@ type Operation struct {
 	// schema of its body ("" for a non-JSON answer such as a page).
 	Status   int
 	Response string
+	// Wait: the route accepts ?min_version=N&wait=D (read-your-writes,
+	// versions.go) and may answer with StaleHeader.
+	Wait bool
 }
 
 // Operations documents every route finstream serves on --listen, keyed by
@@ -36,36 +39,36 @@ var Operations = map[string]Operation{
 	"GET /openapi.json":                                         {Tag: "health", Summary: "This OpenAPI 3.1 document", Response: "OpenAPI"},
 	"GET /v1/clock":                                             {Tag: "health", Summary: "The domain clock: now (simulated under run --simulate) and time_scale", Response: "Clock"},
 	"POST /v1/dev/token":                                        {Tag: "dev", Summary: "A demo token for any user (only with --dev)", Request: "DevTokenRequest", Response: "DevToken"},
-	"GET /v1/me/budgets":                                        {Tag: "budgets", Summary: "Your budgets in the current period", Auth: true, Response: "Budgets"},
+	"GET /v1/me/budgets":                                        {Tag: "budgets", Summary: "Your budgets in the current period", Auth: true, Response: "Budgets", Wait: true},
 	"PUT /v1/me/budgets/{category}":                             {Tag: "budgets", Summary: "Set a budget on a category", Auth: true, Request: "BudgetRequest", Status: 202, Response: "Accepted"},
 	"DELETE /v1/me/budgets/{category}":                          {Tag: "budgets", Summary: "Delete a budget", Auth: true, Status: 202, Response: "Accepted"},
 	"GET /v1/me/budgets/{category}/history":                     {Tag: "history", Summary: "Every version of a budget (Postgres sink; 503 without it)", Auth: true, Response: "BudgetHistory"},
-	"GET /v1/me/spending":                                       {Tag: "budgets", Summary: "Spend per category in a period (?period=2026-11 or 2026-W47)", Auth: true, Response: "Spending"},
+	"GET /v1/me/spending":                                       {Tag: "budgets", Summary: "Spend per category in a period (?period=2026-11 or 2026-W47)", Auth: true, Response: "Spending", Wait: true},
 	"GET /v1/me/transactions":                                   {Tag: "history", Summary: "Your transactions, newest first, cursor paginated (Postgres sink; 503 without it)", Auth: true, Response: "Transactions"},
 	"POST /v1/me/transactions/{id}/category":                    {Tag: "budgets", Summary: "Recategorize a transaction (scope this|merchant)", Auth: true, Request: "RecategorizeRequest", Status: 202, Response: "Accepted"},
-	"GET /v1/me/shared-budgets":                                 {Tag: "shared", Summary: "The shared budgets you take part in", Auth: true, Response: "SharedBudgets"},
+	"GET /v1/me/shared-budgets":                                 {Tag: "shared", Summary: "The shared budgets you take part in", Auth: true, Response: "SharedBudgets", Wait: true},
 	"POST /v1/shared-budgets":                                   {Tag: "shared", Summary: "Create a shared budget (you are its owner)", Auth: true, Request: "SharedBudgetRequest", Status: 202, Response: "Accepted"},
-	"GET /v1/shared-budgets/{id}":                               {Tag: "shared", Summary: "A shared budget (404 unless you take part)", Auth: true, Response: "SharedBudget"},
+	"GET /v1/shared-budgets/{id}":                               {Tag: "shared", Summary: "A shared budget (404 unless you take part)", Auth: true, Response: "SharedBudget", Wait: true},
 	"PATCH /v1/shared-budgets/{id}":                             {Tag: "shared", Summary: "Change a shared budget's limit or thresholds (owner)", Auth: true, Request: "SharedBudgetPatch", Status: 202, Response: "Accepted"},
 	"GET /v1/shared-budgets/{id}/transactions":                  {Tag: "history", Summary: "A shared budget's transactions (Postgres sink; 503 without it)", Auth: true, Response: "SharedTransactions"},
 	"POST /v1/shared-budgets/{id}/members":                      {Tag: "shared", Summary: "Invite a member (owner); they accept or decline", Auth: true, Request: "MemberRequest", Status: 202, Response: "Invitation"},
 	"DELETE /v1/shared-budgets/{id}/members/{user_id}":          {Tag: "shared", Summary: "Remove a member (owner), or leave", Auth: true, Status: 202, Response: "Accepted"},
-	"GET /v1/me/alerts":                                         {Tag: "budgets", Summary: "Your recent alerts (the last 20), each with its explanation", Auth: true, Response: "Alerts"},
-	"GET /v1/me/alerts/{alert_id}":                              {Tag: "budgets", Summary: "One alert with the transactions that built the spend, the threshold, the pace and the rule", Auth: true, Response: "Alert"},
+	"GET /v1/me/alerts":                                         {Tag: "budgets", Summary: "Your recent alerts (the last 20), each with its explanation", Auth: true, Response: "Alerts", Wait: true},
+	"GET /v1/me/alerts/{alert_id}":                              {Tag: "budgets", Summary: "One alert with the transactions that built the spend, the threshold, the pace and the rule", Auth: true, Response: "Alert", Wait: true},
 	"POST /v1/me/assistant":                                     {Tag: "assistant", Summary: "Ask the co-pilot: answers from your own state; escalates below 0.7 confidence", Auth: true, Request: "AssistantRequest", Response: "AssistantResponse"},
-	"GET /v1/me/invitations":                                    {Tag: "shared", Summary: "Your pending shared-budget invitations", Auth: true, Response: "Invitations"},
+	"GET /v1/me/invitations":                                    {Tag: "shared", Summary: "Your pending shared-budget invitations", Auth: true, Response: "Invitations", Wait: true},
 	"POST /v1/me/invitations/{invitation_id}/accept":            {Tag: "shared", Summary: "Accept an invitation", Auth: true, Status: 202, Response: "Accepted"},
 	"POST /v1/me/invitations/{invitation_id}/decline":           {Tag: "shared", Summary: "Decline an invitation", Auth: true, Status: 202, Response: "Accepted"},
-	"GET /v1/me/insights":                                       {Tag: "insights", Summary: "Your spending insights", Auth: true, Response: "Insights"},
-	"GET /v1/me/goals":                                          {Tag: "goals", Summary: "Your savings goals", Auth: true, Response: "Goals"},
+	"GET /v1/me/insights":                                       {Tag: "insights", Summary: "Your spending insights", Auth: true, Response: "Insights", Wait: true},
+	"GET /v1/me/goals":                                          {Tag: "goals", Summary: "Your savings goals", Auth: true, Response: "Goals", Wait: true},
 	"PUT /v1/me/goals/{id}":                                     {Tag: "goals", Summary: "Create or change a goal", Auth: true, Request: "GoalRequest", Status: 202, Response: "Accepted"},
 	"DELETE /v1/me/goals/{id}":                                  {Tag: "goals", Summary: "Delete a goal", Auth: true, Status: 202, Response: "Accepted"},
 	"POST /v1/me/goals/{id}/members":                            {Tag: "goals", Summary: "Invite a member to a shared goal", Auth: true, Request: "MemberRequest", Status: 202, Response: "Accepted"},
 	"DELETE /v1/me/goals/{id}/members/{user_id}":                {Tag: "goals", Summary: "Remove a goal member", Auth: true, Status: 202, Response: "Accepted"},
-	"GET /v1/me/goal-invitations":                               {Tag: "goals", Summary: "Your pending goal invitations", Auth: true, Response: "GoalInvitations"},
+	"GET /v1/me/goal-invitations":                               {Tag: "goals", Summary: "Your pending goal invitations", Auth: true, Response: "GoalInvitations", Wait: true},
 	"POST /v1/me/goal-invitations/{owner_id}/{goal_id}/accept":  {Tag: "goals", Summary: "Accept a goal invitation", Auth: true, Status: 202, Response: "Accepted"},
 	"POST /v1/me/goal-invitations/{owner_id}/{goal_id}/decline": {Tag: "goals", Summary: "Decline a goal invitation", Auth: true, Status: 202, Response: "Accepted"},
-	"GET /v1/me/notification-settings":                          {Tag: "notifications", Summary: "Which notification kinds you get, and their language", Auth: true, Response: "NotificationSettings"},
+	"GET /v1/me/notification-settings":                          {Tag: "notifications", Summary: "Which notification kinds you get, and their language", Auth: true, Response: "NotificationSettings", Wait: true},
 	"PUT /v1/me/notification-settings":                          {Tag: "notifications", Summary: "Turn notification kinds on or off (daily_digest is opt-in)", Auth: true, Request: "NotificationSettings", Status: 202, Response: "Accepted"},
 	"GET /v1/ws":                                                {Tag: "realtime", Summary: "WebSocket: budget updates, notifications, presence (token in Authorization or ?access_token=)", Auth: true, Status: 101},
 	"GET /{$}":                                                  {Tag: "dashboard", Summary: "The live dashboard (HTML)"},
@@ -163,6 +166,9 @@ func operation(pattern string, op Operation, documented bool, params []string) m
 	for _, p := range params {
 		ps = append(ps, map[string]any{"name": p, "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
 	}
+	if op.Wait {
+		ps = append(ps, waitParameters...)
+	}
 	if ps != nil {
 		out["parameters"] = ps
 	}
@@ -177,10 +183,16 @@ func operation(pattern string, op Operation, documented bool, params []string) m
 	if op.Response != "" {
 		ok["content"] = jsonContent(op.Response)
 	}
+	if op.Wait {
+		ok["headers"] = map[string]any{StaleHeader: map[string]any{"description": "true: ?wait ended before the state reached ?min_version; the body is the current state",
+			"schema": map[string]any{"type": "string", "enum": []string{"true"}}}}
+	}
 	responses := map[string]any{strconv.Itoa(status): ok}
 	errs := []int{}
 	if op.Request != "" {
 		errs = append(errs, 400, 422)
+	} else if op.Wait {
+		errs = append(errs, 400)
 	}
 	if op.Auth {
 		out["security"] = []any{map[string]any{"bearer": []string{}}}
@@ -191,6 +203,14 @@ func operation(pattern string, op Operation, documented bool, params []string) m
 	}
 	out["responses"] = responses
 	return out
+}
+
+// waitParameters are the query parameters of a route with Wait.
+var waitParameters = []any{
+	map[string]any{"name": "min_version", "in": "query", "required": false, "schema": map[string]any{"type": "integer", "format": "int64", "minimum": 0},
+		"description": "Wait until the state's version is at least this: a command's 202 says it as min_version (400 bad_min_version when not an integer >= 0)"},
+	map[string]any{"name": "wait", "in": "query", "required": false, "schema": map[string]any{"type": "string", "default": "0s", "examples": []string{"2s", "500ms"}},
+		"description": "How long to wait for min_version, a Go duration up to 5s (400 bad_wait otherwise); when it ends first, 200 with the current state and X-Finstream-Stale: true"},
 }
 
 func jsonContent(schema string) map[string]any {

@@ -198,9 +198,20 @@ func (s *Server) state(userID string) (*budget.State, error) {
 	return &budget.State{UserID: userID}, nil
 }
 
-// send emits a user command and answers 202 with its id once Kafka acked it.
-func (s *Server) send(ctx context.Context, w http.ResponseWriter, cmd event.UserCommand) {
+// send emits a user command and answers 202 with its id, and at, once Kafka
+// acked it.
+func (s *Server) send(ctx context.Context, w http.ResponseWriter, cmd event.UserCommand, at *minVersion) {
 	cmd.CommandID = newCommandID()
-	cmd.IssuedAt = s.cfg.Now()
-	accept(ctx, w, s.cfg.Logger, s.cfg.Commands, cmd.UserID, cmd, map[string]string{"command_id": cmd.CommandID})
+	accept(ctx, w, s.cfg.Logger, s.cfg.Commands, cmd.UserID, cmd, map[string]string{"command_id": cmd.CommandID}, at)
+}
+
+// userStateAt reads the user's state, waiting for ?min_version (readAt).
+func (s *Server) userStateAt(w http.ResponseWriter, r *http.Request, user string) (*budget.State, bool) {
+	return readAt(w, r, s.unavailable, func() (*budget.State, int64, error) {
+		st, err := s.state(user)
+		if err != nil {
+			return nil, 0, err
+		}
+		return st, st.Version, nil
+	})
 }

@@ -99,11 +99,26 @@ func (s *Server) createShared(w http.ResponseWriter, r *http.Request, user strin
 		writeError(w, http.StatusConflict, "conflict", "shared budget "+req.BudgetID+" exists")
 		return
 	}
-	s.sendShared(r.Context(), w, cmd)
+	s.sendShared(r.Context(), w, cmd, &minVersion{Version: 1, AppliesTo: sharedPath(req.BudgetID)})
 }
 
+// getShared answers a shared budget; waiting for ?min_version, a budget
+// not created yet, or which the user does not take part in yet, reads as
+// version 0.
 func (s *Server) getShared(w http.ResponseWriter, r *http.Request, user string) {
-	if b := s.participantBudget(w, r.PathValue("id"), user); b != nil {
+	id := r.PathValue("id")
+	b, ok := readAt(w, r, s.unavailable, func() (*shared.Budget, int64, error) {
+		b, err := s.sharedBudget(id)
+		if err != nil || b == nil || b.RoleOf(user) == "" {
+			return nil, 0, err
+		}
+		return b, b.Version, nil
+	})
+	switch {
+	case !ok:
+	case b == nil:
+		writeError(w, http.StatusNotFound, "not_found", "no shared budget "+id)
+	default:
 		writeJSON(w, http.StatusOK, b.View(s.cfg.Now()))
 	}
 }
@@ -129,19 +144,19 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request, user string) 
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	cmd, ok := s.checked(w, r, event.SharedCommand{Kind: event.CmdSharedAddMember, ActorID: user, UserID: req.UserID, Role: req.Role})
+	cmd, at, ok := s.checked(w, r, event.SharedCommand{Kind: event.CmdSharedAddMember, ActorID: user, UserID: req.UserID, Role: req.Role})
 	if !ok {
 		return
 	}
 	if cmd.Kind != event.CmdSharedAddMember {
-		s.sendShared(r.Context(), w, cmd)
+		s.sendShared(r.Context(), w, cmd, at)
 		return
 	}
 	cmd.CommandID = newCommandID()
 	accept(r.Context(), w, s.cfg.Logger, s.cfg.SharedCommands, cmd.BudgetID, cmd, map[string]string{
 		"invitation_id": cmd.CommandID, "status": "pending", "expires_at": cmd.IssuedAt.Add(shared.InvitationTTL).Format(time.RFC3339),
 		"command_id": cmd.CommandID, "budget_id": cmd.BudgetID,
-	})
+	}, at)
 }
 
 func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, user string) {
@@ -151,31 +166,44 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, user strin
 // checkAndSend authorizes cmd on budget {id} against the current state and
 // sends it.
 func (s *Server) checkAndSend(w http.ResponseWriter, r *http.Request, cmd event.SharedCommand) {
-	if cmd, ok := s.checked(w, r, cmd); ok {
-		s.sendShared(r.Context(), w, cmd)
+	if cmd, at, ok := s.checked(w, r, cmd); ok {
+		s.sendShared(r.Context(), w, cmd, at)
 	}
 }
 
 // checked authorizes cmd on budget {id} against the current state at the
 // current instant, answering 404 for a non-participant whether or not the
 // budget exists. Adding someone who already participates changes their
-// role.
-func (s *Server) checked(w http.ResponseWriter, r *http.Request, cmd event.SharedCommand) (event.SharedCommand, bool) {
+// role. at is the budget's version once cmd is applied (sharedAfter).
+func (s *Server) checked(w http.ResponseWriter, r *http.Request, cmd event.SharedCommand) (_ event.SharedCommand, at *minVersion, ok bool) {
 	cmd.BudgetID = r.PathValue("id")
 	cmd.IssuedAt = s.cfg.Now()
 	b := s.participantBudget(w, cmd.BudgetID, cmd.ActorID)
 	if b == nil {
-		return cmd, false
+		return cmd, nil, false
 	}
 	if cmd.Kind == event.CmdSharedAddMember && cmd.UserID != "" && b.RoleOf(cmd.UserID) != "" && b.RoleOf(cmd.UserID) != shared.Role(cmd.Role) {
 		cmd.Kind = event.CmdSharedChangeRole
 	}
 	if err := b.Check(cmd); err != nil {
 		writeCommandError(w, err)
-		return cmd, false
+		return cmd, nil, false
 	}
-	return cmd, true
+	return cmd, sharedAfter(b, cmd), true
 }
+
+// sharedAfter is the version of b once cmd is applied, from applying it to
+// b (a private copy read from the view, changed here); nil when it would
+// not apply.
+func sharedAfter(b *shared.Budget, cmd event.SharedCommand) *minVersion {
+	before := b.Version
+	if _, err := b.Apply(cmd); err != nil {
+		return nil
+	}
+	return versionAfter(sharedPath(b.BudgetID), before, b.Version)
+}
+
+func sharedPath(id string) string { return "/v1/shared-budgets/" + id }
 
 func writeCommandError(w http.ResponseWriter, err error) {
 	switch {
@@ -201,9 +229,8 @@ type sharedMembership struct {
 // getMySharedBudgets lists the shared budgets the user participates in: the
 // memberships their user state knows, as the shared table shows them now.
 func (s *Server) getMySharedBudgets(w http.ResponseWriter, r *http.Request, user string) {
-	st, err := s.state(user)
-	if err != nil {
-		s.unavailable(w, err)
+	st, ok := s.userStateAt(w, r, user)
+	if !ok {
 		return
 	}
 	out, err := sharedMemberships(s.cfg.Shared, st, user, s.cfg.Now())
@@ -232,13 +259,13 @@ func sharedMemberships(view *goka.View, st *budget.State, user string, now time.
 }
 
 // sendShared emits a shared-budget command and answers 202 with its id (and
-// the budget id) once Kafka acked it.
-func (s *Server) sendShared(ctx context.Context, w http.ResponseWriter, cmd event.SharedCommand) {
+// the budget id, and at) once Kafka acked it.
+func (s *Server) sendShared(ctx context.Context, w http.ResponseWriter, cmd event.SharedCommand, at *minVersion) {
 	cmd.CommandID = newCommandID()
 	if cmd.IssuedAt.IsZero() {
 		cmd.IssuedAt = s.cfg.Now()
 	}
-	accept(ctx, w, s.cfg.Logger, s.cfg.SharedCommands, cmd.BudgetID, cmd, map[string]string{"command_id": cmd.CommandID, "budget_id": cmd.BudgetID})
+	accept(ctx, w, s.cfg.Logger, s.cfg.SharedCommands, cmd.BudgetID, cmd, map[string]string{"command_id": cmd.CommandID, "budget_id": cmd.BudgetID}, at)
 }
 
 func randomHex(n int) string {
