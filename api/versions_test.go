@@ -13,6 +13,8 @@ import (
 
 	"finstream/api"
 	"finstream/processors/cdc"
+	"finstream/processors/event"
+	"finstream/processors/goal"
 	"finstream/processors/processorstest"
 	"finstream/topics"
 )
@@ -181,5 +183,82 @@ func TestReadYourWritesBadParams(t *testing.T) {
 				t.Errorf("%s?%s: %d %v, want 400 %s", path, c.query, code, body, c.code)
 			}
 		}
+	}
+}
+
+// Every shared-budget command's min_version is the version the budget
+// shows once the shared-budget group applied it, and an invitee who
+// accepts reads the budget at that version.
+func TestReadYourWritesShared(t *testing.T) {
+	f := startShared(t)
+	path := "/v1/shared-budgets/BDG-RYW"
+	step := func(method, p, user, body string) float64 {
+		t.Helper()
+		acc := f.want(t, method, p, user, body, 202)
+		if acc["applies_to"] != path {
+			t.Fatalf("%s %s: applies_to %v", method, p, acc)
+		}
+		n := jget[float64](t, acc, "min_version")
+		code, stale, b, _ := getAt(t, f, path+"?min_version="+strconv.FormatFloat(n, 'f', 0, 64)+"&wait=2s", user)
+		if code != 200 || stale || b["version"] != n {
+			t.Fatalf("%s %s: min_version %v, then GET as %s: %d stale=%v %v", method, p, n, user, code, stale, b)
+		}
+		return n
+	}
+	if n := step("POST", "/v1/shared-budgets", "A", `{"budget_id":"BDG-RYW","name":"Home","category":"groceries","limit_minor":1600000,"currency":"THB"}`); n != 1 {
+		t.Fatalf("create: min_version %v, want 1", n)
+	}
+	v := step("PATCH", path, "A", `{"limit_minor":2000000}`)
+	// An invitation does not change the budget's version (the budget
+	// shows no pending invitations): its min_version is the one already
+	// there.
+	inv := f.want(t, "POST", path+"/members", "A", `{"user_id":"B","role":"contributor"}`, 202)
+	if inv["min_version"] != v || inv["applies_to"] != path {
+		t.Fatalf("invite: %v, want min_version %v", inv, v)
+	}
+	// Not a participant before accepting: 404 even when waiting.
+	if code, _ := f.do(t, "GET", path+"?min_version=1", "B", ""); code != 404 {
+		t.Fatalf("B before accepting: %d", code)
+	}
+	id, _ := inv["invitation_id"].(string)
+	step("POST", "/v1/me/invitations/"+id+"/accept", "B", "")
+}
+
+// Goal and notification-settings commands say the version of the state
+// they change: applied with the goals group's own logic, the goal state
+// reaches it; the same goal again says the version already there.
+func TestReadYourWritesGoals(t *testing.T) {
+	f := startCopilot(t)
+	put := func() map[string]any {
+		code, acc := f.do(t, "PUT", "/v1/me/goals/G-CAR", "USR-1", `{"name":"Car","target_minor":30000000,"currency":"THB","target_date":"2027-06-30"}`)
+		if code != 202 || acc["applies_to"] != "/v1/me/goals" {
+			t.Fatalf("PUT goal: %d %v", code, acc)
+		}
+		return acc
+	}
+	if acc := put(); acc["min_version"] != 1.0 {
+		t.Fatalf("PUT goal: %v, want min_version 1", acc)
+	}
+	code, body := f.do(t, "GET", "/v1/me/goals?min_version=1&wait=50ms", "USR-1", "")
+	if code != 200 || body["version"] != 0.0 {
+		t.Fatalf("before the command is applied: %d %v", code, body)
+	}
+	_, cmd := next[event.GoalCommand](t, f.goalQ)
+	st := goal.State{UserID: "USR-1"}
+	if _, err := st.Command(cmd, cdc.KnownCurrency); err != nil {
+		t.Fatal(err)
+	}
+	f.tt.SetTableValue(goka.Table(goalsTable), "USR-1", st)
+	code, body = f.do(t, "GET", "/v1/me/goals?min_version=1&wait=2s", "USR-1", "")
+	if code != 200 || body["version"] != 1.0 || jget[string](t, body, "goals", 0, "goal_id") != "G-CAR" {
+		t.Fatalf("after: %d %v", code, body)
+	}
+	if acc := put(); acc["min_version"] != 1.0 {
+		t.Fatalf("the same goal again: %v, want min_version 1", acc)
+	}
+
+	code, acc := f.do(t, "PUT", "/v1/me/notification-settings", "USR-1", `{"kinds":{"insight":false}}`)
+	if code != 202 || acc["min_version"] != 1.0 || acc["applies_to"] != "/v1/me/notification-settings" {
+		t.Fatalf("PUT settings: %d %v", code, acc)
 	}
 }
