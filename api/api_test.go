@@ -2,10 +2,8 @@ package api_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -84,21 +82,7 @@ func startOn(t *testing.T, opt func(*processorstest.Harness, *api.Config)) *fixt
 
 func (f *fixture) do(t *testing.T, method, path, user, body string) (int, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
-	if user != "" {
-		tok, err := api.Token([]byte(secret), user, now, time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&out)
+	resp, out := raw(t, f, method, path, user, body)
 	// Commands are applied through Kafka: let the processors catch up.
 	f.h.Tester.Catchup()
 	return resp.StatusCode, out

@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -96,18 +95,7 @@ func startCopilot(t *testing.T) *copilotFixture {
 
 func (f *copilotFixture) do(t *testing.T, method, path, user, body string) (int, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
-	if user != "" {
-		tok, _ := api.Token([]byte(secret), user, now, time.Hour)
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&out)
+	resp, out := request(t, f.srv.URL, method, path, user, body)
 	return resp.StatusCode, out
 }
 
