@@ -125,4 +125,20 @@ func TestOpenAPIMatchesTheRouter(t *testing.T) {
 	if jget[string](t, doc, "paths", "/", "get", "operationId") != "GET /{$}" {
 		t.Errorf("root")
 	}
+	// Read-your-writes: a GET that answers a version documents
+	// min_version and wait, its 400 and the stale header; a 202 says
+	// min_version and applies_to.
+	get := jget[map[string]any](t, doc, "paths", "/v1/me/budgets", "get")
+	var names []string
+	for _, p := range jget[[]any](t, get, "parameters") {
+		names = append(names, jget[string](t, p, "name"))
+	}
+	if strings.Join(names, ",") != "min_version,wait" {
+		t.Errorf("GET /v1/me/budgets parameters %v", names)
+	}
+	jget[map[string]any](t, get, "responses", "400")
+	jget[map[string]any](t, get, "responses", "200", "headers", api.StaleHeader)
+	for _, f := range []string{"min_version", "applies_to"} {
+		jget[map[string]any](t, doc, "components", "schemas", "Accepted", "properties", f)
+	}
 }

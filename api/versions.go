@@ -98,6 +98,8 @@ func readAt[T any](w http.ResponseWriter, r *http.Request, unavailable func(http
 	if !ok {
 		return v, false
 	}
+	// The wall clock, not Config.Now: the wait bounds how long this request
+	// is held, and the domain clock runs faster under run --simulate.
 	deadline := time.Now().Add(wait)
 	for interval := pollFirst; ; interval = min(2*interval, pollMax) {
 		v, version, err := read()
@@ -105,10 +107,10 @@ func readAt[T any](w http.ResponseWriter, r *http.Request, unavailable func(http
 			unavailable(w, err)
 			return v, false
 		}
-		left := time.Until(deadline)
 		if version >= want {
 			return v, true
 		}
+		left := time.Until(deadline)
 		if left <= 0 || r.Context().Err() != nil {
 			w.Header().Set(StaleHeader, "true")
 			return v, true
