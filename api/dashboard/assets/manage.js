@@ -50,20 +50,21 @@ async function saveBudget(e) {
   const body = await r.json().catch(() => ({}));
   if (r.status !== 202) return feed(`Budget not saved: ${body.error?.message || r.status}`, true);
   feed(`Budget on ${cat} set to ${money(limit, cur)} — applying`, false);
-  awaitBudget(cat, limit, 40);
+  awaitBudget(cat, limit, body.min_version ?? 0, 3);
 }
 
-// awaitBudget reloads the budgets until cat shows limit (the command is
-// applied through Kafka; the WebSocket usually brings it first).
-async function awaitBudget(cat, limit, tries) {
-  const mine = await api("/v1/me/budgets");
+// awaitBudget reloads the budgets once the command is applied (through
+// Kafka): the GET waits up to 5s for the version the 202 named
+// (?min_version=&wait=); a stale answer asks again, tries times at most.
+async function awaitBudget(cat, limit, minVersion, tries) {
+  const mine = await api(`/v1/me/budgets?min_version=${minVersion}&wait=5s`);
   const b = mine.budgets.find((x) => x.category === cat);
   if (b && b.limit_minor === limit) {
     state.personal.set(b.budget_id, { ...state.personal.get(b.budget_id), ...b });
     renderPersonal();
     return;
   }
-  if (tries > 0) setTimeout(() => awaitBudget(cat, limit, tries - 1), 250);
+  if (tries > 0) awaitBudget(cat, limit, minVersion, tries - 1);
 }
 
 async function showHistory(b) {
