@@ -204,14 +204,3 @@ func (s *Server) send(ctx context.Context, w http.ResponseWriter, cmd event.User
 	cmd.CommandID = newCommandID()
 	accept(ctx, w, s.cfg.Logger, s.cfg.Commands, cmd.UserID, cmd, map[string]string{"command_id": cmd.CommandID}, at)
 }
-
-// userStateAt reads the user's state, waiting for ?min_version (readAt).
-func (s *Server) userStateAt(w http.ResponseWriter, r *http.Request, user string) (*budget.State, bool) {
-	return readAt(w, r, s.unavailable, func() (*budget.State, int64, error) {
-		st, err := s.state(user)
-		if err != nil {
-			return nil, 0, err
-		}
-		return st, st.Version, nil
-	})
-}

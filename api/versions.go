@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"finstream/processors/budget"
 )
 
 // Read-your-writes. A command's 202 says min_version, the version the state
@@ -122,4 +124,15 @@ func readAt[T any](w http.ResponseWriter, r *http.Request, unavailable func(http
 		}
 		t.Stop()
 	}
+}
+
+// userStateAt reads the user's state, waiting for ?min_version (readAt).
+func (s *Server) userStateAt(w http.ResponseWriter, r *http.Request, user string) (*budget.State, bool) {
+	return readAt(w, r, s.unavailable, func() (*budget.State, int64, error) {
+		st, err := s.state(user)
+		if err != nil {
+			return nil, 0, err
+		}
+		return st, st.Version, nil
+	})
 }
