@@ -48,6 +48,11 @@ type Txn struct {
 	Source       string    `json:"source"`
 	PostedAt     time.Time `json:"posted_at"`
 	Version      int64     `json:"version"`
+	// DetailedCategory is the detailed category under Category
+	// ("dining.coffee"), ConfidenceLevel high, medium or low; both "" on
+	// rows written before the two-level taxonomy.
+	DetailedCategory string `json:"detailed_category"`
+	ConfidenceLevel  string `json:"confidence_level"`
 	// ContributionMinor is, in a shared budget's list, the net amount the
 	// transaction added to that budget's spend.
 	ContributionMinor *int64 `json:"contribution_minor,omitempty"`
@@ -55,13 +60,14 @@ type Txn struct {
 
 const txnColumns = `t.txn_id, t.user_id, t.account_id, t.direction, t.type, t.status, t.amount_minor,
 	t.spend_minor, t.currency, t.merchant_name, t.merchant_id, t.mcc, t.channel, t.budget_id,
-	t.category, t.confidence, t.source, t.posted_at, t.version`
+	t.category, t.confidence, t.source, t.posted_at, t.version, t.detailed_category, t.confidence_level`
 
 func scanTxn(rows pgx.Rows, extra ...any) (Txn, error) {
 	var t Txn
 	err := rows.Scan(append([]any{&t.TxnID, &t.UserID, &t.AccountID, &t.Direction, &t.Type, &t.Status,
 		&t.AmountMinor, &t.SpendMinor, &t.Currency, &t.MerchantName, &t.MerchantID, &t.MCC, &t.Channel,
-		&t.BudgetID, &t.Category, &t.Confidence, &t.Source, &t.PostedAt, &t.Version}, extra...)...)
+		&t.BudgetID, &t.Category, &t.Confidence, &t.Source, &t.PostedAt, &t.Version, &t.DetailedCategory,
+		&t.ConfidenceLevel}, extra...)...)
 	t.PostedAt = t.PostedAt.UTC()
 	return t, err
 }
