@@ -36,6 +36,7 @@ var Operations = map[string]Operation{
 	"GET /openapi.json":                                         {Tag: "health", Summary: "This OpenAPI 3.1 document", Response: "OpenAPI"},
 	"GET /v1/clock":                                             {Tag: "health", Summary: "The domain clock: now (simulated under run --simulate) and time_scale", Response: "Clock"},
 	"POST /v1/dev/token":                                        {Tag: "dev", Summary: "A demo token for any user (only with --dev)", Request: "DevTokenRequest", Response: "DevToken"},
+	"GET /v1/categories":                                        {Tag: "categories", Summary: "The category taxonomy: primary categories and their detailed codes (EN/TH names), and the confidence levels", Response: "Categories"},
 	"GET /v1/me/budgets":                                        {Tag: "budgets", Summary: "Your budgets in the current period", Auth: true, Response: "Budgets"},
 	"PUT /v1/me/budgets/{category}":                             {Tag: "budgets", Summary: "Set a budget on a category", Auth: true, Request: "BudgetRequest", Status: 202, Response: "Accepted"},
 	"DELETE /v1/me/budgets/{category}":                          {Tag: "budgets", Summary: "Delete a budget", Auth: true, Status: 202, Response: "Accepted"},

@@ -131,6 +131,7 @@ func (s *Server) routes() {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	s.mux.HandleFunc("GET /openapi.json", s.openAPI)
+	s.mux.HandleFunc("GET /v1/categories", getCategories)
 	s.mux.HandleFunc("GET /v1/clock", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"now": s.cfg.Now().UTC().Format(time.RFC3339Nano), "time_scale": s.cfg.TimeScale})
 	})

@@ -72,12 +72,13 @@ func scanTxn(rows pgx.Rows, extra ...any) (Txn, error) {
 	return t, err
 }
 
-// TxnQuery selects a user's transactions: in Category (empty: all),
-// posted in [From, To) (zero: unbounded), after position After (nil: from
-// the newest), at most Limit (> 0).
+// TxnQuery selects a user's transactions: in Category and Detailed
+// (empty: all), posted in [From, To) (zero: unbounded), after position
+// After (nil: from the newest), at most Limit (> 0).
 type TxnQuery struct {
 	UserID   string
 	Category string
+	Detailed string
 	From, To time.Time
 	After    *Position
 	Limit    int
@@ -95,6 +96,9 @@ func (r *Reader) Transactions(ctx context.Context, q TxnQuery) ([]Txn, *Position
 	}
 	if q.Category != "" {
 		arg("t.category = $%d", q.Category)
+	}
+	if q.Detailed != "" {
+		arg("t.detailed_category = $%d", q.Detailed)
 	}
 	if !q.From.IsZero() {
 		arg("t.posted_at >= $%d", q.From)
