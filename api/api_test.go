@@ -25,6 +25,7 @@ const secret = "test-secret"
 type fixture struct {
 	h   *processorstest.Harness
 	srv *httptest.Server
+	api *api.Server
 }
 
 func start(t *testing.T, dev bool) *fixture {
@@ -73,7 +74,7 @@ func startWith(t *testing.T, opt func(*api.Config)) *fixture {
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &fixture{h: h, srv: srv}
+	return &fixture{h: h, srv: srv, api: s}
 }
 
 func (f *fixture) do(t *testing.T, method, path, user, body string) (int, map[string]any) {

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -76,5 +77,46 @@ func TestHistoryTransactionsDetailedCategory(t *testing.T) {
 	var e errorReply
 	if code := getHistory(t, f.h, "U1", "/v1/me/transactions?detailed_category=dining.pizza", &e); code != http.StatusBadRequest || e.Error.Code != "bad_request" {
 		t.Errorf("unknown detailed category: %d %+v, want 400 bad_request", code, e)
+	}
+}
+
+// GET /v1/me/spending?level=detailed splits the period's spend per detailed
+// category from the sink; without a sink it is 503, and an unknown level 400.
+func TestSpendingByDetailedCategory(t *testing.T) {
+	f := start(t, false)
+	if code, body := f.do(t, http.MethodGet, "/v1/me/spending?level=detailed", "U1", ""); code != http.StatusServiceUnavailable || jget[string](t, body, "error", "code") != "unavailable" {
+		t.Fatalf("without a sink: %d %v, want 503 unavailable", code, body)
+	}
+	hist := newHistory(t)
+	f.api.SetDetailedSpending(hist.h)
+	in := func(day int) time.Time { return time.Date(2026, 3, day, 10, 0, 0, 0, time.UTC) }
+	coffee := histTxn("T1", "U1", "dining", in(2), 95)
+	coffee.DetailedCategory = "dining.coffee"
+	coffee2 := histTxn("T2", "U1", "dining", in(3), 105)
+	coffee2.DetailedCategory = "dining.coffee"
+	old := histTxn("T3", "U1", "dining", in(4), 40) // stored before the detailed level
+	taxi := histTxn("T4", "U1", "transport", in(5), 300)
+	taxi.DetailedCategory = "transport.taxi_rideshare"
+	april := histTxn("T5", "U1", "dining", time.Date(2026, 4, 1, 10, 0, 0, 0, time.UTC), 999)
+	april.DetailedCategory = "dining.coffee"
+	other := histTxn("T6", "U2", "dining", in(2), 7)
+	other.DetailedCategory = "dining.coffee"
+	hist.write(t, []event.Categorized{coffee, coffee2, old, taxi, april, other})
+
+	code, body := f.do(t, http.MethodGet, "/v1/me/spending?period=2026-03&level=detailed", "U1", "")
+	if code != http.StatusOK {
+		t.Fatalf("%d %v", code, body)
+	}
+	var got []string
+	for _, s := range jget[[]any](t, body, "spending") {
+		got = append(got, fmt.Sprintf("%s/%s/%s/%v", jget[string](t, s, "category"), jget[string](t, s, "detailed_category"),
+			jget[string](t, s, "currency"), jget[float64](t, s, "spent_minor")))
+	}
+	want := []string{"dining/dining.coffee/THB/200", "dining/dining.other/THB/40", "transport/transport.taxi_rideshare/THB/300"}
+	if fmt.Sprint(got) != fmt.Sprint(want) || jget[string](t, body, "level") != "detailed" {
+		t.Errorf("detailed spending %v, want %v", got, want)
+	}
+	if code, body := f.do(t, http.MethodGet, "/v1/me/spending?level=merchant", "U1", ""); code != http.StatusBadRequest {
+		t.Errorf("level=merchant: %d %v, want 400", code, body)
 	}
 }

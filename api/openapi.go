@@ -41,7 +41,7 @@ var Operations = map[string]Operation{
 	"PUT /v1/me/budgets/{category}":                             {Tag: "budgets", Summary: "Set a budget on a category", Auth: true, Request: "BudgetRequest", Status: 202, Response: "Accepted"},
 	"DELETE /v1/me/budgets/{category}":                          {Tag: "budgets", Summary: "Delete a budget", Auth: true, Status: 202, Response: "Accepted"},
 	"GET /v1/me/budgets/{category}/history":                     {Tag: "history", Summary: "Every version of a budget (Postgres sink; 503 without it)", Auth: true, Response: "BudgetHistory"},
-	"GET /v1/me/spending":                                       {Tag: "budgets", Summary: "Spend per category in a period (?period=2026-11 or 2026-W47)", Auth: true, Response: "Spending"},
+	"GET /v1/me/spending":                                       {Tag: "budgets", Summary: "Spend per category in a period (?period=2026-11 or 2026-W47); ?level=detailed splits it per detailed category (Postgres sink; 503 without it)", Auth: true, Response: "Spending"},
 	"GET /v1/me/transactions":                                   {Tag: "history", Summary: "Your transactions, newest first, cursor paginated (Postgres sink; 503 without it)", Auth: true, Response: "Transactions"},
 	"POST /v1/me/transactions/{id}/category":                    {Tag: "budgets", Summary: "Recategorize a transaction (scope this|merchant)", Auth: true, Request: "RecategorizeRequest", Status: 202, Response: "Accepted"},
 	"GET /v1/me/shared-budgets":                                 {Tag: "shared", Summary: "The shared budgets you take part in", Auth: true, Response: "SharedBudgets"},

@@ -88,8 +88,9 @@ func (c *Config) Validate() error {
 // Server is finstream's REST API: reads from goka views, commands through
 // Kafka. Safe for concurrent use.
 type Server struct {
-	cfg Config
-	mux *routeMux
+	cfg      Config
+	mux      *routeMux
+	detailed DetailedSpender // GET /v1/me/spending?level=detailed; nil: 503
 }
 
 // New builds the API server.
