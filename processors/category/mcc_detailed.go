@@ -1,5 +1,7 @@
 package category
 
+import "slices"
+
 // mccDetail maps a run of merchant category codes to a detailed code. The
 // runs are sorted, do not overlap, and each lies inside MCC-table rows of the
 // detailed code's primary (mcc_detailed_test.go checks it); a code in no run
@@ -123,19 +125,19 @@ var mccDetails = [...]mccDetail{
 }
 
 // mccDetailOf returns the detailed code of an MCC, or "" when the code has
-// none finer than its primary's generic one. Binary search over mccDetails.
+// none finer than its primary's generic one.
 func mccDetailOf(mcc int) string {
-	lo, hi := 0, len(mccDetails)
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		if mccDetails[mid].To < mcc {
-			lo = mid + 1
-		} else {
-			hi = mid
+	i, ok := slices.BinarySearchFunc(mccDetails[:], mcc, func(d mccDetail, mcc int) int {
+		switch {
+		case d.To < mcc:
+			return -1
+		case d.From > mcc:
+			return 1
 		}
+		return 0
+	})
+	if !ok {
+		return ""
 	}
-	if lo < len(mccDetails) && mccDetails[lo].From <= mcc {
-		return mccDetails[lo].Code
-	}
-	return ""
+	return mccDetails[i].Code
 }
