@@ -23,6 +23,7 @@ const secret = "test-secret"
 type fixture struct {
 	h   *processorstest.Harness
 	srv *httptest.Server
+	api *api.Server
 }
 
 func start(t *testing.T, dev bool) *fixture {
@@ -77,7 +78,7 @@ func startOn(t *testing.T, opt func(*processorstest.Harness, *api.Config)) *fixt
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &fixture{h: h, srv: srv}
+	return &fixture{h: h, srv: srv, api: s}
 }
 
 func (f *fixture) do(t *testing.T, method, path, user, body string) (int, map[string]any) {

@@ -162,6 +162,10 @@ func (s *Server) getSpending(w http.ResponseWriter, r *http.Request, user string
 		writeError(w, http.StatusBadRequest, "bad_period", "period must look like 2026-11 or 2026-W47")
 		return
 	}
+	if level := r.URL.Query().Get("level"); level != "" && level != "primary" {
+		s.detailedSpending(w, r, user, st, key, level)
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"period": key, "spending": st.SpendingIn(key), "version": st.Version})
 }
 

@@ -125,11 +125,13 @@ type txnPage struct {
 
 func (h *History) transactions(ctx context.Context, w http.ResponseWriter, r *http.Request, user string) {
 	q := r.URL.Query()
-	query := sinks.TxnQuery{UserID: user, Category: q.Get("category")}
+	query := sinks.TxnQuery{UserID: user, Category: q.Get("category"), Detailed: q.Get("detailed_category")}
 	var msg string
 	switch {
 	case query.Category != "" && !category.Valid(query.Category):
 		msg = "category: unknown category " + strconv.Quote(query.Category)
+	case query.Detailed != "" && !category.ValidDetailed(query.Detailed):
+		msg = "detailed_category: unknown detailed category " + strconv.Quote(query.Detailed) + " (see GET /v1/categories)"
 	case !parseTime(q.Get("from"), &query.From):
 		msg = "from: want an RFC 3339 time or a date (2026-11-01)"
 	case !parseTime(q.Get("to"), &query.To):

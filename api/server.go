@@ -88,8 +88,9 @@ func (c *Config) Validate() error {
 // Server is finstream's REST API: reads from goka views, commands through
 // Kafka. Safe for concurrent use.
 type Server struct {
-	cfg Config
-	mux *routeMux
+	cfg      Config
+	mux      *routeMux
+	detailed DetailedSpender // GET /v1/me/spending?level=detailed; nil: 503
 }
 
 // New builds the API server.
@@ -131,6 +132,7 @@ func (s *Server) routes() {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	s.mux.HandleFunc("GET /openapi.json", s.openAPI)
+	s.mux.HandleFunc("GET /v1/categories", getCategories)
 	s.mux.HandleFunc("GET /v1/clock", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"now": s.cfg.Now().UTC().Format(time.RFC3339Nano), "time_scale": s.cfg.TimeScale})
 	})

@@ -170,3 +170,43 @@ func TestWaitingForAnAccountIsBounded(t *testing.T) {
 		t.Fatalf("spend %d, want %d", got, 10*accountjoin.MaxWaiting)
 	}
 }
+
+func TestCategorizedCarriesTheDetailedCategoryAndLevel(t *testing.T) {
+	h := processorstest.Start(t)
+	categorized := h.Tester.NewQueueTracker(topics.TxnCategorized)
+	last := func() event.Categorized {
+		t.Helper()
+		c := processorstest.Drain(categorized)
+		if len(c) == 0 {
+			t.Fatal("no categorized record")
+		}
+		return c[len(c)-1].(event.Categorized)
+	}
+
+	fastFood := tesco("T1", 12_000, "POSTED", 10)
+	fastFood.MerchantName, fastFood.MerchantID, fastFood.MCC = "Burger stall", "M-BURGER", 5814
+	h.Txn(cdc.OpCreate, fastFood)
+	if c := last(); c.Category != "dining" || c.DetailedCategory != "dining.fast_food" || c.ConfidenceLevel != "high" || c.Confidence != 0.95 {
+		t.Fatalf("MCC 5814: categorized %+v, want dining / dining.fast_food / high", c)
+	}
+
+	coffee := tesco("T2", 9_500, "POSTED", 11)
+	coffee.MerchantName, coffee.MerchantID, coffee.MCC = "STARBUCKS CENTRAL WORLD", "", 0
+	h.Txn(cdc.OpCreate, coffee)
+	if c := last(); c.Category != "dining" || c.DetailedCategory != "dining.coffee" || c.ConfidenceLevel != "medium" || c.Source != "merchant" {
+		t.Fatalf("Starbucks by name: categorized %+v, want dining / dining.coffee / medium", c)
+	}
+
+	// The user moves the fast food to groceries: the detailed category is
+	// the primary's generic code, and a later change of the row keeps it.
+	h.Tester.Consume(topics.CommandsTxn, "T1", event.UserCommand{CommandID: "c1", UserID: "USR-789", Kind: event.CmdRecategorize,
+		Category: "groceries", TxnID: "T1", IssuedAt: time.Date(2026, 11, 12, 9, 0, 0, 0, bkk)})
+	if c := last(); c.TxnID != "T1" || c.Category != "groceries" || c.DetailedCategory != "groceries.other" || c.ConfidenceLevel != "high" || c.Source != "user_rule" {
+		t.Fatalf("after recategorizing: categorized %+v, want groceries / groceries.other / high", c)
+	}
+	fastFood.Status = "REVERSED"
+	h.Txn(cdc.OpUpdate, fastFood)
+	if c := last(); c.Category != "groceries" || c.DetailedCategory != "groceries.other" {
+		t.Fatalf("after an update: categorized %+v, want groceries.other kept", c)
+	}
+}

@@ -88,6 +88,7 @@ func TransactionsTable() Table {
 		"txn_id", "user_id", "account_id", "direction", "type", "status", "amount_minor", "spend_minor",
 		"currency", "merchant_name", "merchant_id", "mcc", "channel", "budget_id", "category",
 		"confidence", "source", "deleted", "posted_at", "lsn", "version",
+		"detailed_category", "confidence_level",
 	}}
 }
 
@@ -101,7 +102,7 @@ func AddTransaction(b *Batch, c *event.Categorized) {
 	b.Add(TableTransactions, c.TxnID, c.UserID, c.AccountID, c.Direction, c.Type, c.Status,
 		c.AmountMinor, c.SpendMinor, c.Currency, c.MerchantName, c.MerchantID, int32(c.MCC),
 		c.Channel, c.BudgetID, c.Category, c.Confidence, c.Source, c.Deleted, c.PostedAt.UTC(),
-		c.LSN, c.Version)
+		c.LSN, c.Version, c.DetailedCategory, c.ConfidenceLevel)
 }
 
 func budgetColumns() []string {

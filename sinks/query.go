@@ -1,15 +1,18 @@
 package sinks
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"finstream/processors/category"
 	"finstream/processors/event"
 )
 
@@ -48,6 +51,11 @@ type Txn struct {
 	Source       string    `json:"source"`
 	PostedAt     time.Time `json:"posted_at"`
 	Version      int64     `json:"version"`
+	// DetailedCategory is the detailed category under Category
+	// ("dining.coffee"), ConfidenceLevel high, medium or low; both "" on
+	// rows written before the two-level taxonomy.
+	DetailedCategory string `json:"detailed_category"`
+	ConfidenceLevel  string `json:"confidence_level"`
 	// ContributionMinor is, in a shared budget's list, the net amount the
 	// transaction added to that budget's spend.
 	ContributionMinor *int64 `json:"contribution_minor,omitempty"`
@@ -55,23 +63,25 @@ type Txn struct {
 
 const txnColumns = `t.txn_id, t.user_id, t.account_id, t.direction, t.type, t.status, t.amount_minor,
 	t.spend_minor, t.currency, t.merchant_name, t.merchant_id, t.mcc, t.channel, t.budget_id,
-	t.category, t.confidence, t.source, t.posted_at, t.version`
+	t.category, t.confidence, t.source, t.posted_at, t.version, t.detailed_category, t.confidence_level`
 
 func scanTxn(rows pgx.Rows, extra ...any) (Txn, error) {
 	var t Txn
 	err := rows.Scan(append([]any{&t.TxnID, &t.UserID, &t.AccountID, &t.Direction, &t.Type, &t.Status,
 		&t.AmountMinor, &t.SpendMinor, &t.Currency, &t.MerchantName, &t.MerchantID, &t.MCC, &t.Channel,
-		&t.BudgetID, &t.Category, &t.Confidence, &t.Source, &t.PostedAt, &t.Version}, extra...)...)
+		&t.BudgetID, &t.Category, &t.Confidence, &t.Source, &t.PostedAt, &t.Version, &t.DetailedCategory,
+		&t.ConfidenceLevel}, extra...)...)
 	t.PostedAt = t.PostedAt.UTC()
 	return t, err
 }
 
-// TxnQuery selects a user's transactions: in Category (empty: all),
-// posted in [From, To) (zero: unbounded), after position After (nil: from
-// the newest), at most Limit (> 0).
+// TxnQuery selects a user's transactions: in Category and Detailed
+// (empty: all), posted in [From, To) (zero: unbounded), after position
+// After (nil: from the newest), at most Limit (> 0).
 type TxnQuery struct {
 	UserID   string
 	Category string
+	Detailed string
 	From, To time.Time
 	After    *Position
 	Limit    int
@@ -89,6 +99,9 @@ func (r *Reader) Transactions(ctx context.Context, q TxnQuery) ([]Txn, *Position
 	}
 	if q.Category != "" {
 		arg("t.category = $%d", q.Category)
+	}
+	if q.Detailed != "" {
+		arg("t.detailed_category = $%d", q.Detailed)
 	}
 	if !q.From.IsZero() {
 		arg("t.posted_at >= $%d", q.From)
@@ -249,4 +262,53 @@ func (r *Reader) BudgetHistory(ctx context.Context, budgetID string, before int6
 	}
 	out = out[:limit]
 	return out, out[limit-1].Version, nil
+}
+
+// DetailedSpend is the spend of a user in one detailed category and
+// currency.
+type DetailedSpend struct {
+	Category   string `json:"category"`
+	Detailed   string `json:"detailed_category"`
+	Currency   string `json:"currency"`
+	SpentMinor int64  `json:"spent_minor"`
+}
+
+// SpendingByDetailed sums the spend of the user's transactions posted in
+// [from, to) per category, detailed category and currency (deleted ones and
+// those counting nothing left out), sorted. A row stored before the
+// detailed level counts under its category's generic code. It reads the
+// user's rows of the period through transactions_user_posted.
+func (r *Reader) SpendingByDetailed(ctx context.Context, userID string, from, to time.Time) ([]DetailedSpend, error) {
+	rows, err := r.pool.Query(ctx, `SELECT t.category, t.detailed_category, t.currency, sum(t.spend_minor)::bigint
+		FROM transactions t
+		WHERE t.user_id = $1 AND NOT t.deleted AND t.spend_minor <> 0 AND t.posted_at >= $2 AND t.posted_at < $3
+		GROUP BY 1, 2, 3`, userID, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("query detailed spending: %w", err)
+	}
+	defer rows.Close()
+	sums := map[DetailedSpend]int64{}
+	for rows.Next() {
+		var k DetailedSpend
+		var v int64
+		if err := rows.Scan(&k.Category, &k.Detailed, &k.Currency, &v); err != nil {
+			return nil, fmt.Errorf("scan detailed spending: %w", err)
+		}
+		k.Detailed = category.DetailedFor(k.Category, k.Detailed)
+		sums[k] += v
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query detailed spending: %w", err)
+	}
+	out := make([]DetailedSpend, 0, len(sums))
+	for k, v := range sums {
+		if v != 0 {
+			k.SpentMinor = v
+			out = append(out, k)
+		}
+	}
+	slices.SortFunc(out, func(a, b DetailedSpend) int {
+		return cmp.Or(strings.Compare(a.Category, b.Category), strings.Compare(a.Detailed, b.Detailed), strings.Compare(a.Currency, b.Currency))
+	})
+	return out, nil
 }

@@ -158,3 +158,35 @@ func TestTableSQL(t *testing.T) {
 		}
 	}
 }
+
+// The detailed category and the confidence level reach their columns, and
+// the history reader returns them.
+func TestWriterStoresTheDetailedCategory(t *testing.T) {
+	pool := NewPool(t)
+	w, err := NewWriter(pool, TransactionsTable())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := txn("D", 1, 9_500)
+	c.Confidence, c.DetailedCategory, c.ConfidenceLevel = 0.7, "dining.coffee", "medium"
+	var b Batch
+	AddTransaction(&b, &c)
+	ctx := context.Background()
+	if err := w.Write(ctx, &b); err != nil {
+		t.Fatal(err)
+	}
+	var detailed, level string
+	if err := pool.QueryRow(ctx, "SELECT detailed_category, confidence_level FROM transactions WHERE txn_id = 'D'").Scan(&detailed, &level); err != nil {
+		t.Fatal(err)
+	}
+	if detailed != "dining.coffee" || level != "medium" {
+		t.Errorf("columns detailed_category, confidence_level = %q, %q, want dining.coffee, medium", detailed, level)
+	}
+	got, _, err := NewReader(pool).Transactions(ctx, TxnQuery{UserID: "U1", Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].DetailedCategory != "dining.coffee" || got[0].ConfidenceLevel != "medium" {
+		t.Errorf("Transactions = %+v, want D with dining.coffee / medium", got)
+	}
+}

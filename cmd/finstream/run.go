@@ -188,6 +188,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 		hist.Mount(ap.server.Handle)
+		ap.server.SetDetailedSpending(hist)
 	} else {
 		api.MountHistoryUnavailable(ap.server.Handle)
 	}
@@ -355,6 +356,7 @@ func cmdAPI(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		defer pool.Close()
 		hist.Mount(ap.server.Handle)
+		ap.server.SetDetailedSpending(hist)
 	} else {
 		api.MountHistoryUnavailable(ap.server.Handle)
 	}

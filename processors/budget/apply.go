@@ -312,6 +312,8 @@ func (s *State) categorized(rec cdc.TxnChange) event.Categorized {
 		MCC: r.MCC, Channel: r.Channel, BudgetID: r.BudgetID, Category: rec.Category,
 		Confidence: rec.Confidence, Source: rec.Source, Deleted: rec.Deleted,
 		PostedAt: r.PostedAt, LSN: rec.Pos.LSN, Version: rec.Seq,
+		DetailedCategory: category.DetailedFor(rec.Category, rec.Detailed),
+		ConfidenceLevel:  string(category.LevelOf(rec.Confidence)),
 	}
 }
 

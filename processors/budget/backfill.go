@@ -64,7 +64,7 @@ func (l *Ledger) Backfill(spec Backfill, r Rules) Outcome {
 		res = category.Categorize(category.Input{MCC: row.MCC, MerchantName: row.MerchantName, MerchantID: row.MerchantID,
 			Direction: row.Direction, Type: row.Type}, r.Rules)
 	}
-	if res.Category == prev.Category && string(res.Source) == prev.Source {
+	if res.Category == prev.Category && string(res.Source) == prev.Source && category.DetailedFor(res.Category, res.Detailed) == prev.Detailed {
 		return Outcome{}
 	}
 	return l.move(res, Input{}, r)

@@ -105,7 +105,7 @@ func (l *Ledger) ApplyChange(ch cdc.TxnChange, in Input, r Rules) Outcome {
 	if known {
 		p := prev.Row
 		rec.Prev, rec.PrevDeleted, rec.Counted = &p, prev.Deleted, prev.Counts
-		rec.Category, rec.Source, rec.Confidence = prev.Category, prev.Source, prev.Confidence
+		rec.Category, rec.Source, rec.Confidence, rec.Detailed = prev.Category, prev.Source, prev.Confidence, prev.Detailed
 		rec.SharedBefore = prev.Shared
 	}
 	if rec.Source == "" || (rec.Source != string(category.SourceUserRule) && rec.Category == category.Other) {
@@ -138,7 +138,7 @@ func (l *Ledger) Recategorize(userID, cat string, in Input, r Rules) (Outcome, e
 	if prev.Category == cat && prev.Source == string(category.SourceUserRule) {
 		return Outcome{}, nil
 	}
-	return l.move(category.Result{Category: cat, Source: category.SourceUserRule, Confidence: 1}, in, r), nil
+	return l.move(category.Result{Category: cat, Source: category.SourceUserRule, Confidence: 1, Detailed: category.Generic(cat)}, in, r), nil
 }
 
 // move records the transaction's move to res's category: a by-user record
@@ -149,7 +149,7 @@ func (l *Ledger) move(res category.Result, in Input, r Rules) Outcome {
 	p := prev.Row
 	rec.Op, rec.Seq, rec.Resent = OpRecategorize, prev.Seq+1, false
 	rec.Prev, rec.PrevDeleted, rec.Counted = &p, prev.Deleted, prev.Counts
-	rec.Category, rec.Source, rec.Confidence = res.Category, string(res.Source), res.Confidence
+	rec.Category, rec.Source, rec.Confidence, rec.Detailed = res.Category, string(res.Source), res.Confidence, category.DetailedFor(res.Category, res.Detailed)
 	rec.Counts = contribution(rec, period.ZoneOrDefault(r.TimeZone))
 	rec.SharedBefore, rec.Shared = prev.Shared, route(rec, r.Memberships)
 	stamp(&rec, in)
@@ -221,7 +221,7 @@ func categorize(rec *cdc.TxnChange, rules map[string]string) {
 		MCC: row.MCC, MerchantName: row.MerchantName, MerchantID: row.MerchantID,
 		Direction: row.Direction, Type: row.Type,
 	}, rules)
-	rec.Category, rec.Source, rec.Confidence = res.Category, string(res.Source), res.Confidence
+	rec.Category, rec.Source, rec.Confidence, rec.Detailed = res.Category, string(res.Source), res.Confidence, res.Detailed
 }
 
 // contribution is what the record's row counts as spend: a POSTED DEBIT,

@@ -3,13 +3,16 @@ package budget
 import (
 	"fmt"
 
+	"finstream/processors/category"
 	"finstream/processors/cdc"
 )
 
-// ledgerFormat is the first byte of a binary-encoded Ledger; 0xC1 is the
-// format before shared-budget routes (read as none).
+// ledgerFormat is the first byte of a binary-encoded Ledger; 0xC2 is the
+// format before the detailed category (read as the primary's generic code),
+// 0xC1 the format before shared-budget routes (read as none).
 const (
-	ledgerFormat   byte = 0xC2
+	ledgerFormat   byte = 0xC3
+	ledgerFormatC2 byte = 0xC2
 	ledgerFormatC1 byte = 0xC1
 )
 
@@ -73,6 +76,7 @@ func (l *Ledger) MarshalBinary() ([]byte, error) {
 		w.int(rec.MarkOffset)
 		w.strs(rec.SharedBefore)
 		w.strs(rec.Shared)
+		w.str(rec.Detailed)
 	}
 	return w.b, nil
 }
@@ -83,7 +87,7 @@ func (l *Ledger) UnmarshalBinary(b []byte) error {
 	if len(b) == 0 {
 		return nil
 	}
-	if b[0] != ledgerFormat && b[0] != ledgerFormatC1 {
+	if b[0] != ledgerFormat && b[0] != ledgerFormatC2 && b[0] != ledgerFormatC1 {
 		return fmt.Errorf("ledger: unknown format byte 0x%02x", b[0])
 	}
 	r := &reader{b: b[1:]}
@@ -116,8 +120,13 @@ func (l *Ledger) UnmarshalBinary(b []byte) error {
 			rec.Counted = r.contribution()
 			rec.Counts = r.contribution()
 			rec.MarkStream, rec.MarkPartition, rec.MarkOffset = int32(r.int()), int32(r.int()), r.int()
-			if b[0] == ledgerFormat {
+			if b[0] != ledgerFormatC1 {
 				rec.SharedBefore, rec.Shared = r.strs(), r.strs()
+			}
+			if b[0] == ledgerFormat {
+				rec.Detailed = r.str()
+			} else if rec.Category != "" {
+				rec.Detailed = category.Generic(rec.Category)
 			}
 		}
 	}

@@ -15,6 +15,7 @@ type typeRule struct {
 	Direction  string // "" matches either direction
 	Slug       string
 	Confidence float64
+	Detailed   string // "" for the slug's generic code
 }
 
 // typeRules decide a transaction whose MCC says nothing about a merchant (no
@@ -23,12 +24,13 @@ type typeRule struct {
 // recorded by core banking, a name match is a guess, and the counterparty of a
 // transfer is often a person or a wallet whose name looks like a shop.
 var typeRules = [...]typeRule{
-	{"FEE", "", Fees, 0.95},              // bank charges, also an ATM fee booked under MCC 6011
-	{"INTEREST", "CREDIT", Income, 0.95}, // interest earned
-	{"INTEREST", "DEBIT", Fees, 0.9},     // interest charged on a loan or card
-	{"DEPOSIT", "CREDIT", Income, 0.6},   // money arriving; may also be the user's own cash
-	{"WITHDRAWAL", "", Cash, 0.9},        // cash out, at a counter or an ATM
-	{"TRANSFER", "", Transfers, 0.8},     // either direction, to or from anyone
+	{"FEE", "", Fees, 0.95, "fees.bank"},                         // bank charges, also an ATM fee booked under MCC 6011
+	{"INTEREST", "CREDIT", Income, 0.95, "income.interest"},      // interest earned
+	{"INTEREST", "DEBIT", Fees, 0.9, "fees.interest"},            // interest charged on a loan or card
+	{"DEPOSIT", "CREDIT", Income, 0.6, "income.deposits"},        // money arriving; may also be the user's own cash
+	{"WITHDRAWAL", "", Cash, 0.9, ""},                            // cash out, at a counter or an ATM
+	{"TRANSFER", "CREDIT", Transfers, 0.8, "transfers.incoming"}, // from anyone
+	{"TRANSFER", "", Transfers, 0.8, "transfers.outgoing"},       // to anyone (or direction unknown)
 }
 
 // Categorize assigns one category to a transaction. It never fails: the result
@@ -52,6 +54,14 @@ var typeRules = [...]typeRule{
 // Categorize is safe for concurrent use, only reads rules, and does not allocate
 // while the normalized merchant name fits in 256 bytes.
 func Categorize(in Input, rules Rules) Result {
+	r := categorize(in, rules)
+	r.Detailed = DetailedFor(r.Category, r.Detailed)
+	return r
+}
+
+// categorize is Categorize with Detailed set only where the evidence names a
+// detailed code.
+func categorize(in Input, rules Rules) Result {
 	var buf [256]byte
 	name := appendNormalized(buf[:0], in.MerchantName)
 
@@ -60,19 +70,19 @@ func Categorize(in Input, rules Rules) Result {
 	}
 	mcc := lookupMCC(in.MCC)
 	if mcc != nil && !mccSaysNothing(mcc.Slug) {
-		return Result{Category: mcc.Slug, Confidence: mcc.Confidence, Source: SourceMCC}
+		return Result{Category: mcc.Slug, Confidence: mcc.Confidence, Source: SourceMCC, Detailed: mccDetailOf(in.MCC)}
 	}
 	if r := matchType(in.Type, in.Direction); r != nil {
 		if mcc != nil && mcc.Slug == r.Slug { // e.g. WITHDRAWAL at MCC 6011: the code agrees
-			return Result{Category: mcc.Slug, Confidence: mcc.Confidence, Source: SourceMCC}
+			return Result{Category: mcc.Slug, Confidence: mcc.Confidence, Source: SourceMCC, Detailed: mccDetailOf(in.MCC)}
 		}
-		return Result{Category: r.Slug, Confidence: r.Confidence, Source: SourceFallback}
+		return Result{Category: r.Slug, Confidence: r.Confidence, Source: SourceFallback, Detailed: r.Detailed}
 	}
 	if mcc != nil && mcc.Slug != Other {
-		return Result{Category: mcc.Slug, Confidence: mcc.Confidence, Source: SourceMCC}
+		return Result{Category: mcc.Slug, Confidence: mcc.Confidence, Source: SourceMCC, Detailed: mccDetailOf(in.MCC)}
 	}
 	if m := matchMerchant(name); m != nil {
-		return Result{Category: m.slug, Confidence: m.confidence, Source: SourceMerchant}
+		return Result{Category: m.slug, Confidence: m.confidence, Source: SourceMerchant, Detailed: m.detailed}
 	}
 	if strings.EqualFold(in.Type, "BILL_PAYMENT") {
 		return Result{Category: Bills, Confidence: billPaymentConfidence, Source: SourceFallback}

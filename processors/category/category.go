@@ -86,7 +86,14 @@ type Result struct {
 	Confidence float64 `json:"confidence"`
 	// Source says which evidence decided Category.
 	Source Source `json:"source"`
+	// Detailed is the detailed category, a code of the taxonomy under
+	// Category (see Taxonomy): from the MCC or the merchant keyword that
+	// decided, else Generic(Category) — always so for a user rule.
+	Detailed string `json:"detailed_category"`
 }
+
+// Level returns the confidence level of the result (LevelOf(Confidence)).
+func (r Result) Level() Level { return LevelOf(r.Confidence) }
 
 // Rules are a user's own corrections: MerchantKey → category slug. A rule whose
 // slug is not Valid is ignored. Categorize only reads the map.

@@ -42,6 +42,19 @@
 // PURCHASE and REFUND have no type rule: a refund lands in the category of what
 // was bought, so it reduces that category's spend.
 //
+// # Two levels and confidence levels
+//
+// The slugs are the primary level; budgets and spend buckets use only them.
+// Result.Detailed refines the primary with a code of the detailed level
+// (taxonomy.go, about ninety codes with English and Thai names, modelled on
+// Plaid's personal finance categories): from a finer MCC mapping
+// (mcc_detailed.go: 5812 dining.restaurants, 5814 dining.fast_food, 4121
+// transport.taxi_rideshare, 5541 transport.fuel), from the keyword group that
+// matched (starbucks → dining.coffee), from the type rule (FEE → fees.bank),
+// else the primary's generic code (Generic: dining.other). A user rule names
+// only a primary, so it yields the generic code. LevelOf reads a confidence
+// as high (≥ 0.9), medium (≥ 0.7) or low.
+//
 // # Data
 //
 // The MCC table and the keyword lists are package-level, read-only data, checked

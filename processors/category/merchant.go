@@ -134,6 +134,7 @@ type merchantRule struct {
 	keyword    string // normalized, one or more words
 	slug       string
 	confidence float64
+	detailed   string // "" for the slug's generic code
 }
 
 // merchantIndex holds the keyword rules by their first word, longest keyword
@@ -145,7 +146,7 @@ func buildMerchantIndex() map[string][]merchantRule {
 	for _, g := range merchantKeywords {
 		for _, kw := range g.Keywords {
 			first, _, _ := strings.Cut(kw, " ")
-			idx[first] = append(idx[first], merchantRule{keyword: kw, slug: g.Slug, confidence: g.Confidence})
+			idx[first] = append(idx[first], merchantRule{keyword: kw, slug: g.Slug, confidence: g.Confidence, detailed: g.Detailed})
 		}
 	}
 	for _, rules := range idx {

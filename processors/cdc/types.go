@@ -76,6 +76,10 @@ type TxnChange struct {
 	Category   string  `json:"category"`
 	Source     string  `json:"source"`
 	Confidence float64 `json:"confidence"`
+	// Detailed is the detailed category under Category (a code of
+	// category.Taxonomy, such as "dining.coffee"); "" on records of a stage
+	// that predates the detailed level.
+	Detailed string `json:"detailed_category"`
 	// Counted is what the transaction counted as spend before this change,
 	// Counts what it counts after it (zero: nothing).
 	Counted Contribution `json:"counted"`

@@ -10,27 +10,32 @@ import "time"
 // sinks and history. SpendMinor is what it counts as spend now (0 unless a
 // POSTED DEBIT); Version increases with every change of the transaction.
 type Categorized struct {
-	TxnID        string    `json:"txn_id"`
-	UserID       string    `json:"user_id"`
-	AccountID    string    `json:"account_id"`
-	Direction    string    `json:"direction"`
-	Type         string    `json:"type"`
-	Status       string    `json:"status"`
-	AmountMinor  int64     `json:"amount_minor"`
-	SpendMinor   int64     `json:"spend_minor"`
-	Currency     string    `json:"currency"`
-	MerchantName string    `json:"merchant_name"`
-	MerchantID   string    `json:"merchant_id"`
-	MCC          int       `json:"mcc"`
-	Channel      string    `json:"channel"`
-	BudgetID     string    `json:"budget_id"`
-	Category     string    `json:"category"`
-	Confidence   float64   `json:"confidence"`
-	Source       string    `json:"source"`
-	Deleted      bool      `json:"deleted"`
-	PostedAt     time.Time `json:"posted_at"`
-	LSN          int64     `json:"lsn"`
-	Version      int64     `json:"version"`
+	TxnID        string  `json:"txn_id"`
+	UserID       string  `json:"user_id"`
+	AccountID    string  `json:"account_id"`
+	Direction    string  `json:"direction"`
+	Type         string  `json:"type"`
+	Status       string  `json:"status"`
+	AmountMinor  int64   `json:"amount_minor"`
+	SpendMinor   int64   `json:"spend_minor"`
+	Currency     string  `json:"currency"`
+	MerchantName string  `json:"merchant_name"`
+	MerchantID   string  `json:"merchant_id"`
+	MCC          int     `json:"mcc"`
+	Channel      string  `json:"channel"`
+	BudgetID     string  `json:"budget_id"`
+	Category     string  `json:"category"`
+	Confidence   float64 `json:"confidence"`
+	Source       string  `json:"source"`
+	// DetailedCategory is the detailed category under Category (a code of
+	// category.Taxonomy, e.g. "dining.coffee"), ConfidenceLevel the band of
+	// Confidence: "high" (≥ 0.9), "medium" (≥ 0.7) or "low".
+	DetailedCategory string    `json:"detailed_category"`
+	ConfidenceLevel  string    `json:"confidence_level"`
+	Deleted          bool      `json:"deleted"`
+	PostedAt         time.Time `json:"posted_at"`
+	LSN              int64     `json:"lsn"`
+	Version          int64     `json:"version"`
 	// BudgetUpdates are the personal budget updates this change caused, as
 	// written to finstream.budget.updates (those carry the header
 	// HeaderCarried): the insights group learns them here, keyed by user,
