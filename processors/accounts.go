@@ -20,11 +20,11 @@ type accounts struct {
 }
 
 func (a *accounts) define() *goka.GroupGraph {
-	return goka.DefineGroup(GroupAccounts,
-		input(goka.Stream(topics.AccountsByID), a.cfg.Codecs.AccountsByID, a.account),
-		input(goka.Stream(topics.TxnByAccount), a.cfg.Codecs.TxnByAccount, a.txn),
-		goka.Output(goka.Stream(topics.TxnByID), a.cfg.Codecs.TxnByID),
-		dlqOutput(),
+	return goka.DefineGroup(goka.Group(a.cfg.Topics.GroupAccounts),
+		input(goka.Stream(a.cfg.Topics.AccountsByID), a.cfg.Codecs.AccountsByID, a.account),
+		input(goka.Stream(a.cfg.Topics.TxnByAccount), a.cfg.Codecs.TxnByAccount, a.txn),
+		goka.Output(goka.Stream(a.cfg.Topics.TxnByID), a.cfg.Codecs.TxnByID),
+		dlqOutput(a.cfg),
 		goka.Persist(a.cfg.Codecs.AccountsTable),
 	)
 }
@@ -41,7 +41,7 @@ func (a *accounts) account(ctx goka.Context, msg any) {
 	released := s.ApplyAccount(msg.(cdc.AccountChange))
 	ctx.SetValue(s)
 	for _, ch := range released {
-		ctx.Emit(topics.TxnByID, ch.Row.ID, ch)
+		ctx.Emit(goka.Stream(a.cfg.Topics.TxnByID), ch.Row.ID, ch)
 	}
 }
 
@@ -55,12 +55,12 @@ func (a *accounts) txn(ctx goka.Context, msg any) {
 			a.cfg.Logger.Warn("change not sent to the DLQ", "reason", "account_unknown", "err", err)
 			return
 		}
-		ctx.Emit(topics.DLQ, ctx.Key(), raw, goka.WithCtxEmitHeaders(DLQHeaders("account_unknown", why, string(ctx.Topic()), ctx.Partition(), ctx.Offset())))
+		ctx.Emit(goka.Stream(a.cfg.Topics.DLQ), ctx.Key(), raw, goka.WithCtxEmitHeaders(DLQHeaders("account_unknown", why, string(ctx.Topic()), ctx.Partition(), ctx.Offset())))
 		return
 	}
 	ch, ok := s.ApplyTxn(msg.(cdc.TxnChange))
 	if ok {
-		ctx.Emit(topics.TxnByID, ch.Row.ID, ch)
+		ctx.Emit(goka.Stream(a.cfg.Topics.TxnByID), ch.Row.ID, ch)
 		return
 	}
 	ctx.SetValue(s) // waits for its account

@@ -15,9 +15,9 @@ import (
 const GroupAlerts goka.Group = topics.GroupAlerts
 
 func defineAlerts(cfg *Config) *goka.GroupGraph {
-	return goka.DefineGroup(GroupAlerts,
-		input(goka.Stream(topics.BudgetAlerts), cfg.Codecs.BudgetAlerts, alertLogged),
-		dlqOutput(),
+	return goka.DefineGroup(goka.Group(cfg.Topics.GroupAlerts),
+		input(goka.Stream(cfg.Topics.BudgetAlerts), cfg.Codecs.BudgetAlerts, alertLogged),
+		dlqOutput(cfg),
 		goka.Persist(cfg.Codecs.AlertsTable),
 	)
 }

@@ -15,9 +15,9 @@ import (
 const GroupAssistant goka.Group = topics.GroupAssistant
 
 func defineAssistant(cfg *Config) *goka.GroupGraph {
-	return goka.DefineGroup(GroupAssistant,
+	return goka.DefineGroup(goka.Group(cfg.Topics.GroupAssistant),
 		input(goka.Stream(topics.AssistantAudit), cfg.Codecs.AssistantAudit, rememberExchange),
-		dlqOutput(),
+		dlqOutput(cfg),
 		goka.Persist(cfg.Codecs.AssistantTable),
 	)
 }

@@ -87,7 +87,7 @@ type BackfillResult struct {
 func Backfill(ctx context.Context, procs []*goka.Processor, spec budget.Backfill, m *BackfillMetrics, log *slog.Logger) (BackfillResult, error) {
 	var p *goka.Processor
 	for _, q := range procs {
-		if q.Graph().Group() == GroupTxns {
+		if hasVisitor(q.Graph(), VisitBackfill) {
 			p = q
 		}
 	}

@@ -64,26 +64,26 @@ func NewCodecs(ctx context.Context, reg *avro.Client) (*Codecs, error) {
 		AssistantTable: avro.JSONCodec[assistant.Memory]{},
 	}
 	var err error
-	reg1 := func(dst *goka.Codec, topic string, mk func(context.Context, *avro.Client, string) (goka.Codec, error)) {
+	reg1 := func(dst *goka.Codec, subject string, mk func(context.Context, *avro.Client, string) (goka.Codec, error)) {
 		if err != nil {
 			return
 		}
-		*dst, err = mk(ctx, reg, topic+"-value")
+		*dst, err = mk(ctx, reg, subject)
 		if err != nil {
-			err = fmt.Errorf("codec for %s: %w", topic, err)
+			err = fmt.Errorf("codec for %s: %w", subject, err)
 		}
 	}
-	reg1(&c.TxnByID, topics.TxnByID, codecOf[cdc.TxnChange])
-	reg1(&c.TxnByUser, topics.TxnByUser, codecOf[cdc.TxnChange])
-	reg1(&c.CommandsTxn, topics.CommandsTxn, codecOf[event.UserCommand])
-	reg1(&c.TxnByAccount, topics.TxnByAccount, codecOf[cdc.TxnChange])
-	reg1(&c.AccountsByID, topics.AccountsByID, codecOf[cdc.AccountChange])
-	reg1(&c.Categorized, topics.TxnCategorized, codecOf[event.Categorized])
-	reg1(&c.BudgetUpdates, topics.BudgetUpdates, codecOf[event.BudgetUpdate])
-	reg1(&c.BudgetAlerts, topics.BudgetAlerts, codecOf[event.Alert])
-	reg1(&c.CommandsUser, topics.CommandsUser, codecOf[event.UserCommand])
-	reg1(&c.SharedCommands, topics.CommandsShared, codecOf[event.SharedCommand])
-	reg1(&c.SharedSpend, topics.SharedSpend, codecOf[event.SharedSpend])
+	reg1(&c.TxnByID, topics.ValueSubject(topics.TxnByID), codecOf[cdc.TxnChange])
+	reg1(&c.TxnByUser, topics.ValueSubject(topics.TxnByUser), codecOf[cdc.TxnChange])
+	reg1(&c.CommandsTxn, topics.ValueSubject(topics.CommandsTxn), codecOf[event.UserCommand])
+	reg1(&c.TxnByAccount, topics.ValueSubject(topics.TxnByAccount), codecOf[cdc.TxnChange])
+	reg1(&c.AccountsByID, topics.ValueSubject(topics.AccountsByID), codecOf[cdc.AccountChange])
+	reg1(&c.Categorized, topics.ValueSubject(topics.TxnCategorized), codecOf[event.Categorized])
+	reg1(&c.BudgetUpdates, topics.ValueSubject(topics.BudgetUpdates), codecOf[event.BudgetUpdate])
+	reg1(&c.BudgetAlerts, topics.ValueSubject(topics.BudgetAlerts), codecOf[event.Alert])
+	reg1(&c.CommandsUser, topics.ValueSubject(topics.CommandsUser), codecOf[event.UserCommand])
+	reg1(&c.SharedCommands, topics.ValueSubject(topics.CommandsShared), codecOf[event.SharedCommand])
+	reg1(&c.SharedSpend, topics.ValueSubject(topics.SharedSpend), codecOf[event.SharedSpend])
 	if err != nil {
 		return nil, err
 	}

@@ -57,6 +57,10 @@ type Config struct {
 	// changelog in every instance, and disk for every partition; it needs
 	// StorageDir (in-memory tables are rebuilt at each generation).
 	HotStandby bool
+	// Topics names the groups, tables and topics of the generation the
+	// processors run (zero: topics.Default(); --group-prefix builds
+	// another with topics.Generation).
+	Topics topics.Names
 	// Options are appended to every processor's options (tests: goka.WithTester).
 	Options []goka.ProcessorOption
 }
@@ -88,6 +92,9 @@ func (c *Config) Validate() error {
 	}
 	if c.HotStandby && c.StorageDir == "" {
 		return errors.New("processors: hot standby needs a storage dir")
+	}
+	if c.Topics.GroupUsers == "" {
+		c.Topics = topics.Default()
 	}
 	if c.FlushInterval <= 0 {
 		c.FlushInterval = 5 * time.Millisecond
@@ -161,7 +168,7 @@ func (c *Config) options(group goka.Group) []goka.ProcessorOption {
 	}
 	if c.StorageDir != "" {
 		dir := filepath.Join(c.StorageDir, "goka")
-		if group == GroupTxns {
+		if string(group) == c.Topics.GroupTxns {
 			// Its lookup of finstream-users-table must not share the users
 			// group's leveldb directory of that topic.
 			dir = filepath.Join(c.StorageDir, "goka-"+string(group))

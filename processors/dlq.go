@@ -5,8 +5,6 @@ import (
 
 	"github.com/lovoo/goka"
 	"github.com/lovoo/goka/codec"
-
-	"finstream/topics"
 )
 
 // Bounds of a finstream.dlq record, so that the DLQ record of any input can
@@ -20,7 +18,9 @@ const (
 )
 
 // dlqOutput is the output edge every group needs for the DLQ.
-func dlqOutput() goka.Edge { return goka.Output(goka.Stream(topics.DLQ), new(codec.Bytes)) }
+func dlqOutput(cfg *Config) goka.Edge {
+	return goka.Output(goka.Stream(cfg.Topics.DLQ), new(codec.Bytes))
+}
 
 // DLQHeaders are the headers of a finstream.dlq record. The error is cut to
 // a bounded length.
@@ -39,17 +39,17 @@ func DLQHeaders(reason string, err error, topic string, partition int32, offset 
 }
 
 // sendDLQ writes value to finstream.dlq under the input's key with the
-// reason and the input's position, within maxBytes (the producer's limit),
+// reason and the input's position, within cfg.MaxMessageBytes (the producer's limit),
 // and counts it in DLQ (reason, source topic). ctx must be a group with
 // dlqOutput.
-func sendDLQ(ctx goka.Context, m *Metrics, maxBytes int, value []byte, reason string, why error, extra goka.Headers) {
+func sendDLQ(ctx goka.Context, m *Metrics, cfg *Config, value []byte, reason string, why error, extra goka.Headers) {
 	topic := string(ctx.Topic())
 	m.DLQ.WithLabelValues(reason, topic).Inc()
 	h := DLQHeaders(reason, why, topic, ctx.Partition(), ctx.Offset())
 	for k, v := range extra {
 		h[k] = v
 	}
-	if fit := maxBytes - dlqHeadroom - maxDLQKeyBytes; len(value) > fit {
+	if fit := cfg.MaxMessageBytes - dlqHeadroom - maxDLQKeyBytes; len(value) > fit {
 		h["value.truncated"] = []byte(strconv.Itoa(len(value)))
 		value = value[:max(fit, 0)]
 	}
@@ -57,5 +57,5 @@ func sendDLQ(ctx goka.Context, m *Metrics, maxBytes int, value []byte, reason st
 	if len(key) > maxDLQKeyBytes {
 		key = key[:maxDLQKeyBytes]
 	}
-	ctx.Emit(topics.DLQ, key, value, goka.WithCtxEmitHeaders(h))
+	ctx.Emit(goka.Stream(cfg.Topics.DLQ), key, value, goka.WithCtxEmitHeaders(h))
 }

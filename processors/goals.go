@@ -8,7 +8,6 @@ import (
 	"finstream/processors/cdc"
 	"finstream/processors/event"
 	"finstream/processors/goal"
-	"finstream/topics"
 )
 
 // goals keeps each user's savings goals (goal.State) keyed by user_id and
@@ -23,14 +22,14 @@ type goals struct {
 
 func defineGoals(cfg *Config, c *CopilotCodecs) *goka.GroupGraph {
 	p := &goals{cfg: cfg, c: c}
-	return goka.DefineGroup(GroupGoals,
-		input(goka.Stream(topics.TxnByUser), cfg.Codecs.TxnByUser, p.txn),
-		input(goka.Stream(topics.AccountsByID), cfg.Codecs.AccountsByID, p.account),
+	return goka.DefineGroup(goka.Group(cfg.Topics.GroupGoals),
+		input(goka.Stream(p.cfg.Topics.TxnByUser), cfg.Codecs.TxnByUser, p.txn),
+		input(goka.Stream(p.cfg.Topics.AccountsByID), cfg.Codecs.AccountsByID, p.account),
 		input(goka.Stream(TopicCommandsGoals), c.GoalCommands, p.command),
-		input(goka.Stream(topics.CommandsUser), cfg.Codecs.CommandsUser, p.userCommand),
+		userCommands(cfg, p.userCommand),
 		loop(c.GoalsLoop, p.message),
-		goka.Output(goka.Stream(topics.GoalEvents), c.GoalEvents),
-		dlqOutput(),
+		goka.Output(goka.Stream(p.cfg.Topics.GoalEvents), c.GoalEvents),
+		dlqOutput(cfg),
 		goka.Persist(c.GoalsTable),
 	)
 }
@@ -98,7 +97,7 @@ func (p *goals) commit(ctx goka.Context, s *goal.State, eff goal.Effects) {
 	}
 	ctx.SetValue(*s)
 	for _, ev := range eff.Events {
-		ctx.Emit(topics.GoalEvents, ev.UserID, ev)
+		ctx.Emit(goka.Stream(p.cfg.Topics.GoalEvents), ev.UserID, ev)
 	}
 	for _, f := range eff.Forwards {
 		ctx.Loopback(f.To, f.Msg)

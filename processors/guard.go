@@ -7,8 +7,6 @@ import (
 	"github.com/IBM/sarama"
 	"github.com/lovoo/goka"
 	"github.com/prometheus/client_golang/prometheus"
-
-	"finstream/topics"
 )
 
 // Reasons a value a processor would write is refused (DLQ reason header,
@@ -57,7 +55,7 @@ func newGuard(gg *goka.GroupGraph, cfg *Config, m *Metrics) *guard {
 	}
 	for _, e := range gg.OutputStreams() {
 		add(e)
-		g.hasDLQ = g.hasDLQ || e.Topic() == topics.DLQ
+		g.hasDLQ = g.hasDLQ || e.Topic() == cfg.Topics.DLQ
 	}
 	if l := gg.LoopStream(); l != nil {
 		add(l)
@@ -127,7 +125,7 @@ func (g *guard) report(ctx goka.Context, topic, reason string, why error, value 
 	g.cfg.Logger.Warn("record refused", "group", g.group, "target", topic, "reason", reason, "err", logged,
 		"source_topic", string(ctx.Topic()), "source_partition", ctx.Partition(), "source_offset", ctx.Offset())
 	if g.hasDLQ {
-		sendDLQ(ctx, g.m, g.cfg.MaxMessageBytes, value, reason, why, goka.Headers{"target.topic": []byte(topic)})
+		sendDLQ(ctx, g.m, g.cfg, value, reason, why, goka.Headers{"target.topic": []byte(topic)})
 	} else {
 		g.m.DLQ.WithLabelValues(reason, string(ctx.Topic())).Inc()
 	}
@@ -147,7 +145,7 @@ type guardedContext struct {
 // Emit checks the value, then emits it. finstream.dlq records are bounded
 // by sendDLQ and pass unchecked.
 func (c *guardedContext) Emit(topic goka.Stream, key string, value any, opts ...goka.ContextOption) {
-	if string(topic) == topics.DLQ {
+	if string(topic) == c.g.cfg.Topics.DLQ {
 		c.gokaContext.Emit(topic, key, value, opts...)
 		return
 	}

@@ -64,19 +64,19 @@ func NewCopilotCodecs(ctx context.Context, reg *avro.Client) (*CopilotCodecs, er
 		NotificationsLoop:  avro.JSONCodec[event.Notification]{},
 	}
 	for _, r := range []struct {
-		dst   *goka.Codec
-		topic string
-		mk    func(context.Context, *avro.Client, string) (goka.Codec, error)
+		dst     *goka.Codec
+		subject string
+		mk      func(context.Context, *avro.Client, string) (goka.Codec, error)
 	}{
-		{&c.Insights, topics.Insights, codecOf[event.Insight]},
-		{&c.GoalEvents, topics.GoalEvents, codecOf[event.GoalEvent]},
-		{&c.Notifications, topics.Notifications, codecOf[event.Notification]},
-		{&c.GoalCommands, TopicCommandsGoals, codecOf[event.GoalCommand]},
-		{&c.NotifyCommands, TopicCommandsNotify, codecOf[event.NotificationSettings]},
+		{&c.Insights, topics.ValueSubject(topics.Insights), codecOf[event.Insight]},
+		{&c.GoalEvents, topics.ValueSubject(topics.GoalEvents), codecOf[event.GoalEvent]},
+		{&c.Notifications, topics.ValueSubject(topics.Notifications), codecOf[event.Notification]},
+		{&c.GoalCommands, topics.ValueSubject(TopicCommandsGoals), codecOf[event.GoalCommand]},
+		{&c.NotifyCommands, topics.ValueSubject(TopicCommandsNotify), codecOf[event.NotificationSettings]},
 	} {
 		var err error
-		if *r.dst, err = r.mk(ctx, reg, r.topic+"-value"); err != nil {
-			return nil, fmt.Errorf("codec for %s: %w", r.topic, err)
+		if *r.dst, err = r.mk(ctx, reg, r.subject); err != nil {
+			return nil, fmt.Errorf("codec for %s: %w", r.subject, err)
 		}
 	}
 	return c, nil
@@ -93,13 +93,13 @@ type insights struct {
 
 func defineInsights(cfg *Config, c *CopilotCodecs) *goka.GroupGraph {
 	p := &insights{cfg: cfg, c: c}
-	return goka.DefineGroup(GroupInsights,
-		input(goka.Stream(topics.TxnCategorized), cfg.Codecs.Categorized, p.categorized),
-		input(goka.Stream(topics.BudgetUpdates), cfg.Codecs.BudgetUpdates, p.budgetUpdate),
-		input(goka.Stream(topics.CommandsUser), cfg.Codecs.CommandsUser, p.command),
+	return goka.DefineGroup(goka.Group(cfg.Topics.GroupInsights),
+		input(goka.Stream(p.cfg.Topics.TxnCategorized), cfg.Codecs.Categorized, p.categorized),
+		input(goka.Stream(p.cfg.Topics.BudgetUpdates), cfg.Codecs.BudgetUpdates, p.budgetUpdate),
+		userCommands(cfg, p.command),
 		loop(c.InsightsLoop, p.userBudget),
-		goka.Output(goka.Stream(topics.Insights), c.Insights),
-		dlqOutput(),
+		goka.Output(goka.Stream(p.cfg.Topics.Insights), c.Insights),
+		dlqOutput(cfg),
 		goka.Persist(c.InsightsTable),
 	)
 }
@@ -164,6 +164,6 @@ func (p *insights) command(ctx goka.Context, msg any) {
 func (p *insights) commit(ctx goka.Context, s *insight.State, changed []event.Insight) {
 	ctx.SetValue(*s)
 	for _, in := range changed {
-		ctx.Emit(topics.Insights, in.UserID, in)
+		ctx.Emit(goka.Stream(p.cfg.Topics.Insights), in.UserID, in)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"finstream/processors/budget"
 	"finstream/processors/event"
 	"finstream/processors/notify"
-	"finstream/topics"
 )
 
 // notifications turns budget alerts, shared-budget alerts, goal milestones
@@ -22,16 +21,16 @@ type notifications struct {
 
 func defineNotifications(cfg *Config, c *CopilotCodecs) *goka.GroupGraph {
 	p := &notifications{cfg: cfg, c: c}
-	return goka.DefineGroup(GroupNotifications,
-		input(goka.Stream(topics.BudgetAlerts), cfg.Codecs.BudgetAlerts, p.alert),
-		input(goka.Stream(topics.BudgetUpdates), cfg.Codecs.BudgetUpdates, p.sharedUpdate),
-		input(goka.Stream(topics.GoalEvents), c.GoalEvents, p.goalEvent),
-		input(goka.Stream(topics.Insights), c.Insights, p.insight),
+	return goka.DefineGroup(goka.Group(cfg.Topics.GroupNotifications),
+		input(goka.Stream(p.cfg.Topics.BudgetAlerts), cfg.Codecs.BudgetAlerts, p.alert),
+		input(goka.Stream(p.cfg.Topics.BudgetUpdates), cfg.Codecs.BudgetUpdates, p.sharedUpdate),
+		input(goka.Stream(p.cfg.Topics.GoalEvents), c.GoalEvents, p.goalEvent),
+		input(goka.Stream(p.cfg.Topics.Insights), c.Insights, p.insight),
 		input(goka.Stream(TopicCommandsNotify), c.NotifyCommands, p.settings),
 		loop(c.NotificationsLoop, p.candidate),
-		goka.Output(goka.Stream(topics.Notifications), c.Notifications),
-		goka.Output(goka.Stream(topics.CommandsUser), cfg.Codecs.CommandsUser),
-		dlqOutput(),
+		goka.Output(goka.Stream(p.cfg.Topics.Notifications), c.Notifications),
+		goka.Output(goka.Stream(cfg.Topics.UserCommandsDerived), cfg.Codecs.CommandsUser),
+		dlqOutput(cfg),
 		goka.Persist(c.NotificationsTable),
 	)
 }
@@ -88,7 +87,7 @@ func (p *notifications) settings(ctx goka.Context, msg any) {
 	if s.Settings().Kinds[event.NotifyDailyDigest] {
 		kind = event.CmdDigestOn
 	}
-	ctx.Emit(topics.CommandsUser, c.UserID, event.UserCommand{CommandID: c.CommandID + "|digest", UserID: c.UserID, Kind: kind, IssuedAt: c.IssuedAt})
+	ctx.Emit(goka.Stream(p.cfg.Topics.UserCommandsDerived), c.UserID, event.UserCommand{CommandID: c.CommandID + "|digest", UserID: c.UserID, Kind: kind, IssuedAt: c.IssuedAt})
 }
 
 // admit passes the candidates addressed to this key through the
@@ -104,7 +103,7 @@ func (p *notifications) admit(ctx goka.Context, candidates []event.Notification)
 			continue
 		}
 		if n, ok := s.AdmitFrom(c, from); ok {
-			ctx.Emit(topics.Notifications, n.UserID, n)
+			ctx.Emit(goka.Stream(p.cfg.Topics.Notifications), n.UserID, n)
 		}
 	}
 	ctx.SetValue(*s)

@@ -29,20 +29,20 @@ type rekey struct {
 // the user) or by-account (user_id null: resolved by the accounts join);
 // bad records → DLQ.
 func (r *rekey) defineTxns() *goka.GroupGraph {
-	return goka.DefineGroup(GroupRekeyTxns,
+	return goka.DefineGroup(goka.Group(r.cfg.Topics.GroupRekeyTxns),
 		input(goka.Stream(topics.CDCTransactions), new(codec.Bytes), r.txn),
-		goka.Output(goka.Stream(topics.TxnByID), r.cfg.Codecs.TxnByID),
-		goka.Output(goka.Stream(topics.TxnByAccount), r.cfg.Codecs.TxnByAccount),
-		dlqOutput(),
+		goka.Output(goka.Stream(r.cfg.Topics.TxnByID), r.cfg.Codecs.TxnByID),
+		goka.Output(goka.Stream(r.cfg.Topics.TxnByAccount), r.cfg.Codecs.TxnByAccount),
+		dlqOutput(r.cfg),
 	)
 }
 
 // defineAccounts: core.public.accounts → accounts.by-id; bad records → DLQ.
 func (r *rekey) defineAccounts() *goka.GroupGraph {
-	return goka.DefineGroup(GroupRekeyAccounts,
+	return goka.DefineGroup(goka.Group(r.cfg.Topics.GroupRekeyAccounts),
 		input(goka.Stream(topics.CDCAccounts), new(codec.Bytes), r.account),
-		goka.Output(goka.Stream(topics.AccountsByID), r.cfg.Codecs.AccountsByID),
-		dlqOutput(),
+		goka.Output(goka.Stream(r.cfg.Topics.AccountsByID), r.cfg.Codecs.AccountsByID),
+		dlqOutput(r.cfg),
 	)
 }
 
@@ -55,12 +55,12 @@ func (r *rekey) txn(ctx goka.Context, msg any) {
 	case err != nil:
 		r.dlq(ctx, raw, err)
 	case ch.Row.UserID == "" && ch.Row.AccountID != "":
-		ctx.Emit(topics.TxnByAccount, ch.Row.AccountID, ch)
+		ctx.Emit(goka.Stream(r.cfg.Topics.TxnByAccount), ch.Row.AccountID, ch)
 	default:
 		// With user_id, or a delete whose before image carries only the key
 		// (REPLICA IDENTITY DEFAULT): the transaction stage knows its user
 		// if it saw the transaction before.
-		ctx.Emit(topics.TxnByID, ch.Row.ID, ch)
+		ctx.Emit(goka.Stream(r.cfg.Topics.TxnByID), ch.Row.ID, ch)
 	}
 }
 
@@ -72,7 +72,7 @@ func (r *rekey) account(ctx goka.Context, msg any) {
 	case err != nil:
 		r.dlq(ctx, raw, err)
 	default:
-		ctx.Emit(topics.AccountsByID, ch.Row.ID, ch)
+		ctx.Emit(goka.Stream(r.cfg.Topics.AccountsByID), ch.Row.ID, ch)
 	}
 }
 
@@ -84,5 +84,5 @@ func (r *rekey) dlq(ctx goka.Context, raw []byte, err error) {
 	if errors.As(err, &ce) && ce.Reason != "" {
 		reason = ce.Reason
 	}
-	sendDLQ(ctx, r.m, r.cfg.MaxMessageBytes, raw, reason, err, nil)
+	sendDLQ(ctx, r.m, r.cfg, raw, reason, err, nil)
 }

@@ -7,11 +7,16 @@ import (
 
 	"github.com/lovoo/goka"
 	"golang.org/x/sync/errgroup"
+
+	"finstream/topics"
 )
 
 // Graphs returns the group graphs of every finstream processor, for Run and
 // for tests.
 func Graphs(cfg *Config, m *Metrics) []*goka.GroupGraph {
+	if cfg.Topics.GroupUsers == "" {
+		cfg.Topics = topics.Default()
+	}
 	r := &rekey{cfg: cfg, m: m}
 	return []*goka.GroupGraph{
 		r.defineTxns(),
@@ -26,6 +31,26 @@ func Graphs(cfg *Config, m *Metrics) []*goka.GroupGraph {
 		defineAlerts(cfg),
 		defineAssistant(cfg),
 	}
+}
+
+// userCommands are the input edges of finstream.commands.user, and in a
+// prefixed generation of the commands its processors write there
+// (topics.Names.UserCommandsDerived), both handled by cb.
+func userCommands(cfg *Config, cb goka.ProcessCallback) goka.Edge {
+	if !cfg.Topics.SeparateUserCommands() {
+		return input(goka.Stream(topics.CommandsUser), cfg.Codecs.CommandsUser, cb)
+	}
+	return goka.Inputs(goka.Streams{goka.Stream(topics.CommandsUser), goka.Stream(cfg.Topics.UserCommandsDerived)}, tolerant(cfg.Codecs.CommandsUser), skipUndecodable(cb))
+}
+
+// hasVisitor reports whether g has the visitor named name.
+func hasVisitor(g *goka.GroupGraph, name string) bool {
+	for _, e := range g.AllEdges() {
+		if e.Topic() == name && e.Codec() == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // processorOptions are the options of g's processor: cfg's, then the

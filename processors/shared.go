@@ -26,14 +26,14 @@ type sharedBudgets struct {
 }
 
 func (g *sharedBudgets) define() *goka.GroupGraph {
-	return goka.DefineGroup(GroupShared,
+	return goka.DefineGroup(goka.Group(g.cfg.Topics.GroupShared),
 		input(goka.Stream(topics.CommandsShared), g.cfg.Codecs.SharedCommands, g.command),
-		input(goka.Stream(topics.SharedSpend), g.cfg.Codecs.SharedSpend, g.spend),
-		goka.Output(goka.Stream(topics.BudgetUpdates), g.cfg.Codecs.BudgetUpdates),
-		goka.Output(goka.Stream(topics.BudgetAlerts), g.cfg.Codecs.BudgetAlerts),
-		goka.Output(goka.Stream(topics.CommandsUser), g.cfg.Codecs.CommandsUser),
+		input(goka.Stream(g.cfg.Topics.SharedSpend), g.cfg.Codecs.SharedSpend, g.spend),
+		goka.Output(goka.Stream(g.cfg.Topics.BudgetUpdates), g.cfg.Codecs.BudgetUpdates),
+		goka.Output(goka.Stream(g.cfg.Topics.BudgetAlerts), g.cfg.Codecs.BudgetAlerts),
+		goka.Output(goka.Stream(g.cfg.Topics.UserCommandsDerived), g.cfg.Codecs.CommandsUser),
 		goka.Visitor(VisitTick, g.tick),
-		dlqOutput(),
+		dlqOutput(g.cfg),
 		goka.Persist(g.cfg.Codecs.SharedTable),
 	)
 }
@@ -84,13 +84,13 @@ func (g *sharedBudgets) spend(ctx goka.Context, msg any) {
 func (g *sharedBudgets) commit(ctx goka.Context, b *shared.Budget, eff shared.Effects) {
 	ctx.SetValue(*b)
 	for _, u := range eff.Updates {
-		ctx.Emit(topics.BudgetUpdates, u.BudgetID, u)
+		ctx.Emit(goka.Stream(g.cfg.Topics.BudgetUpdates), u.BudgetID, u)
 	}
 	for _, a := range eff.Alerts {
-		ctx.Emit(topics.BudgetAlerts, a.UserID, a)
+		ctx.Emit(goka.Stream(g.cfg.Topics.BudgetAlerts), a.UserID, a)
 	}
 	for _, c := range eff.Members {
-		ctx.Emit(topics.CommandsUser, c.UserID, c)
+		ctx.Emit(goka.Stream(g.cfg.Topics.UserCommandsDerived), c.UserID, c)
 	}
 }
 

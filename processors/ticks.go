@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"finstream/processors/notify"
+	"finstream/topics"
 )
 
 // VisitTick is the users group's visitor of a clock tick: goka has no
@@ -32,7 +33,7 @@ func (u *users) tick(ctx goka.Context, meta any) {
 	}
 	u.commit(ctx, s, eff)
 	if digest != nil {
-		ctx.Emit(goka.Stream(LoopNotifications), s.UserID, notify.FromDigest(*digest))
+		ctx.Emit(goka.Stream(topics.Loop(u.cfg.Topics.GroupNotifications)), s.UserID, notify.FromDigest(*digest))
 	}
 }
 
@@ -122,7 +123,7 @@ func RunTicks(ctx context.Context, procs func() []*goka.Processor, cfg TickConfi
 func tickedProcessors(procs []*goka.Processor) []*goka.Processor {
 	var out []*goka.Processor
 	for _, p := range procs {
-		if g := p.Graph().Group(); g == GroupUsers || g == GroupShared {
+		if hasVisitor(p.Graph(), VisitTick) {
 			out = append(out, p)
 		}
 	}

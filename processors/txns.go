@@ -27,14 +27,14 @@ type txns struct {
 }
 
 func (t *txns) define() *goka.GroupGraph {
-	return goka.DefineGroup(GroupTxns,
-		input(goka.Stream(topics.TxnByID), t.cfg.Codecs.TxnByID, t.change),
+	return goka.DefineGroup(goka.Group(t.cfg.Topics.GroupTxns),
+		input(goka.Stream(t.cfg.Topics.TxnByID), t.cfg.Codecs.TxnByID, t.change),
 		input(goka.Stream(topics.CommandsTxn), t.cfg.Codecs.CommandsTxn, t.command),
-		goka.Lookup(goka.GroupTable(GroupUsers), t.cfg.Codecs.UsersTable),
-		goka.Output(goka.Stream(topics.TxnByUser), t.cfg.Codecs.TxnByUser),
-		goka.Output(goka.Stream(topics.SharedSpend), t.cfg.Codecs.SharedSpend),
+		goka.Lookup(goka.GroupTable(goka.Group(t.cfg.Topics.GroupUsers)), t.cfg.Codecs.UsersTable),
+		goka.Output(goka.Stream(t.cfg.Topics.TxnByUser), t.cfg.Codecs.TxnByUser),
+		goka.Output(goka.Stream(t.cfg.Topics.SharedSpend), t.cfg.Codecs.SharedSpend),
 		goka.Visitor(VisitBackfill, t.backfill),
-		dlqOutput(),
+		dlqOutput(t.cfg),
 		goka.Persist(t.cfg.Codecs.TxnsTable),
 	)
 }
@@ -54,7 +54,7 @@ func (t *txns) rules(ctx goka.Context, userID string) budget.Rules {
 	}
 	// goka (and its tester) allow one codec per topic, so the lookup
 	// decodes the whole (bounded) users value.
-	if s, ok := ctx.Lookup(goka.GroupTable(GroupUsers), userID).(budget.State); ok {
+	if s, ok := ctx.Lookup(goka.GroupTable(goka.Group(t.cfg.Topics.GroupUsers)), userID).(budget.State); ok {
 		return budget.Rules{UserID: userID, TimeZone: s.TimeZone, Rules: s.Rules, Memberships: s.Memberships}
 	}
 	return budget.Rules{UserID: userID}
@@ -91,9 +91,9 @@ func (t *txns) change(ctx goka.Context, msg any) {
 func (t *txns) commit(ctx goka.Context, l *budget.Ledger, recs []cdc.TxnChange) {
 	ctx.SetValue(*l)
 	for _, rec := range recs {
-		ctx.Emit(topics.TxnByUser, rec.Row.UserID, rec)
+		ctx.Emit(goka.Stream(t.cfg.Topics.TxnByUser), rec.Row.UserID, rec)
 		for _, sp := range budget.SharedSpends(rec) {
-			ctx.Emit(topics.SharedSpend, sp.BudgetID, sp)
+			ctx.Emit(goka.Stream(t.cfg.Topics.SharedSpend), sp.BudgetID, sp)
 		}
 	}
 }
@@ -123,5 +123,5 @@ func (t *txns) dlq(ctx goka.Context, ch cdc.TxnChange, reason string, why error)
 		t.cfg.Logger.Warn("change not sent to the DLQ", "reason", reason, "err", err)
 		return
 	}
-	sendDLQ(ctx, t.m, t.cfg.MaxMessageBytes, raw, reason, why, nil)
+	sendDLQ(ctx, t.m, t.cfg, raw, reason, why, nil)
 }

@@ -27,15 +27,15 @@ type users struct {
 }
 
 func (u *users) define() *goka.GroupGraph {
-	return goka.DefineGroup(GroupUsers,
-		input(goka.Stream(topics.TxnByUser), u.cfg.Codecs.TxnByUser, u.txn),
-		input(goka.Stream(topics.CommandsUser), u.cfg.Codecs.CommandsUser, u.command),
-		goka.Output(goka.Stream(topics.TxnCategorized), u.cfg.Codecs.Categorized),
-		goka.Output(goka.Stream(topics.BudgetUpdates), u.cfg.Codecs.BudgetUpdates),
-		goka.Output(goka.Stream(topics.BudgetAlerts), u.cfg.Codecs.BudgetAlerts),
-		goka.Output(goka.Stream(LoopNotifications), tolerant(u.cfg.Codecs.Copilot.NotificationsLoop)),
+	return goka.DefineGroup(goka.Group(u.cfg.Topics.GroupUsers),
+		input(goka.Stream(u.cfg.Topics.TxnByUser), u.cfg.Codecs.TxnByUser, u.txn),
+		userCommands(u.cfg, u.command),
+		goka.Output(goka.Stream(u.cfg.Topics.TxnCategorized), u.cfg.Codecs.Categorized),
+		goka.Output(goka.Stream(u.cfg.Topics.BudgetUpdates), u.cfg.Codecs.BudgetUpdates),
+		goka.Output(goka.Stream(u.cfg.Topics.BudgetAlerts), u.cfg.Codecs.BudgetAlerts),
+		goka.Output(goka.Stream(topics.Loop(u.cfg.Topics.GroupNotifications)), tolerant(u.cfg.Codecs.Copilot.NotificationsLoop)),
 		goka.Visitor(VisitTick, u.tick),
-		dlqOutput(),
+		dlqOutput(u.cfg),
 		goka.Persist(u.cfg.Codecs.UsersTable),
 	)
 }
@@ -52,7 +52,7 @@ func (u *users) txn(ctx goka.Context, msg any) {
 	s := u.state(ctx)
 	eff := s.ApplyTxnFrom(ch, budget.At(ctx.Partition(), ctx.Offset()))
 	if ch.Pos.TsMs > 0 {
-		u.m.Latency.WithLabelValues(string(GroupUsers)).Observe(time.Since(time.UnixMilli(ch.Pos.TsMs)).Seconds())
+		u.m.Latency.WithLabelValues(u.cfg.Topics.GroupUsers).Observe(time.Since(time.UnixMilli(ch.Pos.TsMs)).Seconds())
 	}
 	u.commit(ctx, s, eff)
 }
@@ -109,22 +109,22 @@ func (u *users) commit(ctx goka.Context, s *budget.State, eff budget.Effects) {
 	ctx.SetValue(*s)
 	resent := carry(eff.ResendCategorized, eff.ResendUpdates)
 	for _, c := range eff.ResendCategorized {
-		ctx.Emit(topics.TxnCategorized, c.UserID, c)
+		ctx.Emit(goka.Stream(u.cfg.Topics.TxnCategorized), c.UserID, c)
 	}
-	emitUpdates(ctx, eff.ResendUpdates, resent)
+	u.emitUpdates(ctx, eff.ResendUpdates, resent)
 	for _, a := range eff.ResendAlerts {
-		ctx.Emit(topics.BudgetAlerts, a.UserID, a)
+		ctx.Emit(goka.Stream(u.cfg.Topics.BudgetAlerts), a.UserID, a)
 	}
 	if !eff.Changed() {
 		return
 	}
 	carried := carry(eff.Categorized, eff.Updates)
 	for _, c := range eff.Categorized {
-		ctx.Emit(topics.TxnCategorized, c.UserID, c)
+		ctx.Emit(goka.Stream(u.cfg.Topics.TxnCategorized), c.UserID, c)
 	}
-	emitUpdates(ctx, eff.Updates, carried)
+	u.emitUpdates(ctx, eff.Updates, carried)
 	for _, a := range eff.Alerts {
-		ctx.Emit(topics.BudgetAlerts, a.UserID, a)
+		ctx.Emit(goka.Stream(u.cfg.Topics.BudgetAlerts), a.UserID, a)
 	}
 }
 
@@ -153,12 +153,12 @@ func carriable(up event.BudgetUpdate) bool {
 	return up.Kind == event.BudgetPersonal && up.UserID != ""
 }
 
-func emitUpdates(ctx goka.Context, ups []event.BudgetUpdate, carriedOn bool) {
+func (u *users) emitUpdates(ctx goka.Context, ups []event.BudgetUpdate, carriedOn bool) {
 	for _, up := range ups {
 		if carriedOn && carriable(up) {
-			ctx.Emit(topics.BudgetUpdates, up.BudgetID, up, carried)
+			ctx.Emit(goka.Stream(u.cfg.Topics.BudgetUpdates), up.BudgetID, up, carried)
 			continue
 		}
-		ctx.Emit(topics.BudgetUpdates, up.BudgetID, up)
+		ctx.Emit(goka.Stream(u.cfg.Topics.BudgetUpdates), up.BudgetID, up)
 	}
 }

@@ -72,7 +72,7 @@ func NewHarness(t testing.TB) *Harness {
 
 // Projections are the default projections over the harness's codecs.
 func (h *Harness) Projections() []Projection {
-	return []Projection{Transactions(h.Txn), Budgets(h.Upd), Alerts(h.Alert)}
+	return []Projection{Transactions(topics.TxnCategorized, h.Txn), Budgets(topics.BudgetUpdates, h.Upd), Alerts(topics.BudgetAlerts, h.Alert)}
 }
 
 // Produce writes src to the topics, keyed as the processors key them.

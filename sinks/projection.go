@@ -55,22 +55,24 @@ func (p *projection[T]) Rows(value []byte, b *Batch) error {
 
 // DefaultProjections registers the schemas of the topics finstream's sink
 // reads with reg and returns their projections: transactions, budgets and
-// budget alerts. (finstream.insights, finstream.goal.events and
-// finstream.notifications get theirs when their records exist.)
-func DefaultProjections(ctx context.Context, reg *avro.Client) ([]Projection, error) {
-	txn, err := avro.NewCodec[event.Categorized](ctx, reg, topics.TxnCategorized+"-value")
+// budget alerts, read from the topics of the generation n (the schemas'
+// subjects are the unprefixed topics'). (finstream.insights,
+// finstream.goal.events and finstream.notifications get theirs when their
+// records exist.)
+func DefaultProjections(ctx context.Context, reg *avro.Client, n topics.Names) ([]Projection, error) {
+	txn, err := avro.NewCodec[event.Categorized](ctx, reg, topics.ValueSubject(topics.TxnCategorized))
 	if err != nil {
 		return nil, err
 	}
-	upd, err := avro.NewCodec[event.BudgetUpdate](ctx, reg, topics.BudgetUpdates+"-value")
+	upd, err := avro.NewCodec[event.BudgetUpdate](ctx, reg, topics.ValueSubject(topics.BudgetUpdates))
 	if err != nil {
 		return nil, err
 	}
-	alert, err := avro.NewCodec[event.Alert](ctx, reg, topics.BudgetAlerts+"-value")
+	alert, err := avro.NewCodec[event.Alert](ctx, reg, topics.ValueSubject(topics.BudgetAlerts))
 	if err != nil {
 		return nil, err
 	}
-	return []Projection{Transactions(txn), Budgets(upd), Alerts(alert)}, nil
+	return []Projection{Transactions(n.TxnCategorized, txn), Budgets(n.BudgetUpdates, upd), Alerts(n.BudgetAlerts, alert)}, nil
 }
 
 // Table names.
@@ -92,9 +94,10 @@ func TransactionsTable() Table {
 	}}
 }
 
-// Transactions projects finstream.txn.categorized into TransactionsTable.
-func Transactions(dec Decoder[event.Categorized]) Projection {
-	return Project(topics.TxnCategorized, dec, []Table{TransactionsTable()}, AddTransaction)
+// Transactions projects topic (finstream.txn.categorized) into
+// TransactionsTable.
+func Transactions(topic string, dec Decoder[event.Categorized]) Projection {
+	return Project(topic, dec, []Table{TransactionsTable()}, AddTransaction)
 }
 
 // AddTransaction adds c's row of TransactionsTable to b.
@@ -125,10 +128,10 @@ func BudgetsTable() Table {
 	return Table{Name: TableBudgets, Key: []string{"budget_id"}, Version: "version", Columns: budgetColumns()}
 }
 
-// Budgets projects finstream.budget.updates (personal and shared) into
-// BudgetHistoryTable and BudgetsTable.
-func Budgets(dec Decoder[event.BudgetUpdate]) Projection {
-	return Project(topics.BudgetUpdates, dec, []Table{BudgetHistoryTable(), BudgetsTable()}, AddBudgetUpdate)
+// Budgets projects topic (finstream.budget.updates, personal and shared)
+// into BudgetHistoryTable and BudgetsTable.
+func Budgets(topic string, dec Decoder[event.BudgetUpdate]) Projection {
+	return Project(topic, dec, []Table{BudgetHistoryTable(), BudgetsTable()}, AddBudgetUpdate)
 }
 
 // AddBudgetUpdate adds u's rows of BudgetHistoryTable and BudgetsTable to b.
@@ -156,9 +159,9 @@ func BudgetAlertsTable() Table {
 	}}
 }
 
-// Alerts projects finstream.budget.alerts into BudgetAlertsTable.
-func Alerts(dec Decoder[event.Alert]) Projection {
-	return Project(topics.BudgetAlerts, dec, []Table{BudgetAlertsTable()}, AddAlert)
+// Alerts projects topic (finstream.budget.alerts) into BudgetAlertsTable.
+func Alerts(topic string, dec Decoder[event.Alert]) Projection {
+	return Project(topic, dec, []Table{BudgetAlertsTable()}, AddAlert)
 }
 
 // AddAlert adds a's row of BudgetAlertsTable to b.

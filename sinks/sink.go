@@ -3,6 +3,7 @@ package sinks
 import (
 	"context"
 	"errors"
+	"finstream/topics"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -15,7 +16,7 @@ import (
 )
 
 // DefaultGroup is the consumer group of the Postgres sink.
-const DefaultGroup = "finstream-sink"
+const DefaultGroup = topics.GroupSink
 
 // Config configures a Sink. cmd/ builds it.
 type Config struct {
@@ -29,6 +30,8 @@ type Config struct {
 	Projections []Projection
 	// Group is the consumer group. Zero value means DefaultGroup.
 	Group string
+	// DLQ is the topic of refused records. Zero value means topics.DLQ.
+	DLQ string
 	// BatchRows flushes a batch once it holds this many rows. Zero value
 	// means 1000.
 	BatchRows int
@@ -80,6 +83,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Group == "" {
 		c.Group = DefaultGroup
+	}
+	if c.DLQ == "" {
+		c.DLQ = topics.Default().DLQ
 	}
 	if c.BatchRows == 0 {
 		c.BatchRows = 1000

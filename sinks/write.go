@@ -12,7 +12,6 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"finstream/avro"
-	"finstream/topics"
 )
 
 // flush writes p's rows in one transaction, retrying while Postgres fails
@@ -75,7 +74,7 @@ func (s *Sink) isolate(ctx context.Context, cl *kgo.Client, p *pending) error {
 // while Kafka fails.
 func (s *Sink) dlq(ctx context.Context, cl *kgo.Client, r *kgo.Record, reason string, cause error) error {
 	s.log.Warn("sink: record to dlq", "reason", reason, "topic", r.Topic, "partition", r.Partition, "offset", r.Offset, "err", cause)
-	out := &kgo.Record{Topic: topics.DLQ, Key: r.Key, Value: r.Value, Headers: []kgo.RecordHeader{
+	out := &kgo.Record{Topic: s.cfg.DLQ, Key: r.Key, Value: r.Value, Headers: []kgo.RecordHeader{
 		{Key: "error", Value: []byte(cause.Error())},
 		{Key: "reason", Value: []byte(reason)},
 		{Key: "source.topic", Value: []byte(r.Topic)},

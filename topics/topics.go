@@ -122,9 +122,13 @@ func (t Topic) Configs() map[string]*string {
 	return cfg
 }
 
-// All lists every topic finstream uses with the given partition count
-// (0 means DefaultPartitions). The registry log always has one partition.
-func All(partitions int32) []Topic {
+// All lists every topic of the default generation (Default().All).
+func All(partitions int32) []Topic { return Default().All(partitions) }
+
+// All lists every topic the generation n uses with the given partition
+// count (0 means DefaultPartitions): the inputs, which every generation
+// shares, and n's own. The registry log always has one partition.
+func (n Names) All(partitions int32) []Topic {
 	if partitions <= 0 {
 		partitions = DefaultPartitions
 	}
@@ -133,44 +137,48 @@ func All(partitions int32) []Topic {
 			return Topic{Name: name, Partitions: partitions, Compacted: true, Codec: c, RetentionMS: -1, RetentionBytes: -1}
 		}
 		ms := DefaultRetentionMS
-		if name == DLQ {
+		if name == n.DLQ {
 			ms = DLQRetentionMS
 		}
 		return Topic{Name: name, Partitions: partitions, Codec: c, RetentionMS: ms, RetentionBytes: DefaultRetentionBytes}
 	}
-	return []Topic{
+	ts := []Topic{
 		t(CDCTransactions, false, CodecDebezium),
 		t(CDCAccounts, false, CodecDebezium),
-		t(TxnByAccount, false, CodecAvro),
-		t(AccountsByID, false, CodecAvro),
-		t(TxnByID, false, CodecAvro),
+		t(n.TxnByAccount, false, CodecAvro),
+		t(n.AccountsByID, false, CodecAvro),
+		t(n.TxnByID, false, CodecAvro),
 		t(CommandsTxn, false, CodecAvro),
-		t(TxnByUser, false, CodecAvro),
-		t(TxnCategorized, false, CodecAvro),
-		t(BudgetUpdates, false, CodecAvro),
-		t(BudgetAlerts, false, CodecAvro),
-		t(SharedSpend, false, CodecAvro),
-		t(Insights, false, CodecAvro),
-		t(GoalEvents, false, CodecAvro),
-		t(Notifications, false, CodecAvro),
+		t(n.TxnByUser, false, CodecAvro),
+		t(n.TxnCategorized, false, CodecAvro),
+		t(n.BudgetUpdates, false, CodecAvro),
+		t(n.BudgetAlerts, false, CodecAvro),
+		t(n.SharedSpend, false, CodecAvro),
+		t(n.Insights, false, CodecAvro),
+		t(n.GoalEvents, false, CodecAvro),
+		t(n.Notifications, false, CodecAvro),
 		t(CommandsUser, false, CodecAvro),
 		t(CommandsShared, false, CodecAvro),
-		t(DLQ, false, CodecRaw),
-		t(TableAccounts, true, CodecJSON),
-		t(TableUsers, true, CodecJSON),
-		t(TableTxns, true, CodecJSON),
-		t(TableShared, true, CodecJSON),
+		t(n.DLQ, false, CodecRaw),
+		t(Table(n.GroupAccounts), true, CodecJSON),
+		t(Table(n.GroupUsers), true, CodecJSON),
+		t(Table(n.GroupTxns), true, CodecJSON),
+		t(Table(n.GroupShared), true, CodecJSON),
 		t(CommandsGoals, false, CodecAvro),
 		t(CommandsNotify, false, CodecAvro),
-		t(GroupInsights+"-table", true, CodecJSON),
-		t(GroupGoals+"-table", true, CodecJSON),
-		t(GroupNotifications+"-table", true, CodecJSON),
-		t(TableAlerts, true, CodecRaw),
-		t(GroupInsights+"-loop", false, CodecAvro),
-		t(GroupGoals+"-loop", false, CodecAvro),
-		t(GroupNotifications+"-loop", false, CodecAvro),
+		t(Table(n.GroupInsights), true, CodecJSON),
+		t(Table(n.GroupGoals), true, CodecJSON),
+		t(Table(n.GroupNotifications), true, CodecJSON),
+		t(Table(n.GroupAlerts), true, CodecRaw),
+		t(Loop(n.GroupInsights), false, CodecAvro),
+		t(Loop(n.GroupGoals), false, CodecAvro),
+		t(Loop(n.GroupNotifications), false, CodecAvro),
 		t(AssistantAudit, false, CodecJSON),
-		t(TableAssistant, true, CodecJSON),
+		t(Table(n.GroupAssistant), true, CodecJSON),
 		{Name: Schemas, Partitions: 1, Compacted: true, Codec: CodecJSON, RetentionMS: -1, RetentionBytes: -1},
 	}
+	if n.SeparateUserCommands() {
+		ts = append(ts, t(n.UserCommandsDerived, false, CodecAvro))
+	}
+	return ts
 }

@@ -35,7 +35,7 @@ func sinkRun(ctx context.Context, pool *pgxpool.Pool, n int) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	projections, err := sinks.DefaultProjections(ctx, reg)
+	projections, err := sinks.DefaultProjections(ctx, reg, topics.Default())
 	if err != nil {
 		return result{}, err
 	}

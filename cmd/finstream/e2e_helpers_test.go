@@ -23,6 +23,7 @@ import (
 	"finstream/api"
 	"finstream/avro"
 	"finstream/processors/event"
+	"finstream/topics"
 )
 
 // binary is the finstream binary built once for the end-to-end tests.
@@ -61,9 +62,12 @@ type node struct {
 	dataDir                  string
 	broker, registry, listen string
 	ops                      string // --ops-listen
-	cmd                      *exec.Cmd
-	log                      *syncBuffer
-	exited                   chan error
+	// names is the generation the node's API reads (zero: the default),
+	// for caughtUp and alerts.
+	names  topics.Names
+	cmd    *exec.Cmd
+	log    *syncBuffer
+	exited chan error
 }
 
 type syncBuffer struct {
@@ -214,15 +218,30 @@ func (n *node) produce(topic string, kv ...[2]string) {
 	}
 }
 
-// groupInputs are the input topics of each finstream consumer group.
-var groupInputs = map[string][]string{
-	"finstream-rekey-transactions": {"core.public.transactions"},
-	"finstream-rekey-accounts":     {"core.public.accounts"},
-	"finstream-accounts":           {"finstream.accounts.by-id", "finstream.txn.by-account"},
-	"finstream-txns":               {"finstream.txn.by-id", "finstream.commands.txn"},
-	"finstream-users":              {"finstream.txn.by-user", "finstream.commands.user"},
-	"finstream-shared":             {"finstream.commands.shared", "finstream.shared.spend"},
-	"finstream-assistant":          {"finstream.assistant.audit"},
+// generation is the node's generation of names.
+func (n *node) generation() topics.Names {
+	if n.names.GroupUsers == "" {
+		return topics.Default()
+	}
+	return n.names
+}
+
+// groupInputs are the input topics of each consumer group of the hot path
+// and the assistant in the generation g.
+func groupInputs(g topics.Names) map[string][]string {
+	users := []string{g.TxnByUser, topics.CommandsUser}
+	if g.SeparateUserCommands() {
+		users = append(users, g.UserCommandsDerived)
+	}
+	return map[string][]string{
+		g.GroupRekeyTxns:     {topics.CDCTransactions},
+		g.GroupRekeyAccounts: {topics.CDCAccounts},
+		g.GroupAccounts:      {g.AccountsByID, g.TxnByAccount},
+		g.GroupTxns:          {g.TxnByID, topics.CommandsTxn},
+		g.GroupUsers:         users,
+		g.GroupShared:        {topics.CommandsShared, g.SharedSpend},
+		g.GroupAssistant:     {topics.AssistantAudit},
+	}
 }
 
 // caughtUp waits until every finstream group has committed every record of
@@ -233,7 +252,7 @@ func (n *node) caughtUp(d time.Duration) {
 	clean := 0
 	waitFor(n.t, d, "consumer groups caught up", func() (bool, string) {
 		ctx := context.Background()
-		for g, ts := range groupInputs {
+		for g, ts := range groupInputs(n.generation()) {
 			ends, err := adm.ListEndOffsets(ctx, ts...)
 			if err != nil {
 				return false, err.Error()
@@ -263,8 +282,10 @@ func (n *node) caughtUp(d time.Duration) {
 	})
 }
 
-// alerts reads every record of finstream.budget.alerts.
+// alerts reads every record of finstream.budget.alerts (of the node's
+// generation).
 func (n *node) alerts() []event.Alert {
+	topic := n.generation().BudgetAlerts
 	n.t.Helper()
 	ctx := context.Background()
 	reg, err := avro.NewClient("http://" + n.registry)
@@ -276,7 +297,7 @@ func (n *node) alerts() []event.Alert {
 		n.t.Fatal(err)
 	}
 	adm := kadm.NewClient(n.client())
-	ends, err := adm.ListEndOffsets(ctx, "finstream.budget.alerts")
+	ends, err := adm.ListEndOffsets(ctx, topic)
 	if err != nil {
 		n.t.Fatal(err)
 	}
@@ -286,7 +307,7 @@ func (n *node) alerts() []event.Alert {
 	if want == 0 {
 		return out
 	}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(n.broker), kgo.ConsumeTopics("finstream.budget.alerts"), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	cl, err := kgo.NewClient(kgo.SeedBrokers(n.broker), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
 	if err != nil {
 		n.t.Fatal(err)
 	}

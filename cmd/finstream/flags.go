@@ -13,6 +13,7 @@ import (
 
 	"finstream/api"
 	"finstream/processors/budget"
+	"finstream/topics"
 )
 
 // options are the flags shared by the subcommands; each registers the ones
@@ -34,6 +35,10 @@ type options struct {
 	// Ops listener and topic creation (ops.go, topicflags.go).
 	opsListen   string
 	replication int
+	// groupPrefix is --group-prefix; names, the generation it names, is
+	// set by topicsCheck.
+	groupPrefix string
+	names       topics.Names
 	auth        authOptions      // tokens and rate limits (auth.go)
 	assistant   assistantOptions // the co-pilot (assistant.go)
 

@@ -38,7 +38,8 @@ func runLag(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&o.brokers, "brokers", "127.0.0.1:9092", "comma-separated Kafka bootstrap brokers (host:port,...)")
 	o.kafkaSecFlags(fs)
 	api := fs.String("api", "", "URL of a running finstream's ops listener (http://host:port of its --ops-listen): read its /v1/ops/lag instead of sampling the brokers")
-	groups := fs.String("group", "", "comma-separated group names to show (default: every finstream-* group)")
+	groups := fs.String("group", "", "comma-separated group names to show (default: every finstream-* group, after the --group-prefix)")
+	o.groupPrefixFlag(fs)
 	samples := fs.Int("samples", 5, "samples taken from --brokers before printing (>= 2); also the status window")
 	interval := fs.Duration("interval", time.Second, "time between samples taken from --brokers")
 	watch := fs.Duration("watch", 0, "reprint every this long until interrupted (0: print once)")
@@ -53,6 +54,9 @@ func runLag(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if *interval <= 0 || *watch < 0 || *samples < 2 {
 		return badConfig("want --interval > 0, --watch >= 0 and --samples >= 2")
+	}
+	if err := o.prefixCheck(); err != nil {
+		return err
 	}
 	var only []string
 	for _, g := range strings.Split(*groups, ",") {
@@ -110,7 +114,7 @@ func runLag(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := o.checkKafka(); err != nil {
 		return err
 	}
-	m, err := lag.NewMonitor(lag.Config{Brokers: brokers, KafkaOptions: o.kafka.Opts(), Interval: *interval, Window: *samples, Groups: only, Logger: log})
+	m, err := lag.NewMonitor(lag.Config{Brokers: brokers, KafkaOptions: o.kafka.Opts(), GroupPrefix: o.groupPrefix + "finstream-", Interval: *interval, Window: *samples, Groups: only, Logger: log})
 	if err != nil {
 		return badConfig("%v", err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"finstream/api"
 	"finstream/kafkasec"
+	"finstream/topics"
 	"finstream/topics/lag"
 )
 
@@ -104,10 +105,11 @@ func (o *options) serveOps(ctx context.Context, g *errgroup.Group, mux http.Hand
 	return nil
 }
 
-// startLag starts a lag monitor of every finstream consumer group in g and
-// serves it on the ops mux (GET /v1/ops/lag and the /ops page).
-func startLag(ctx context.Context, g *errgroup.Group, brokers []string, sec *kafkasec.Config, ops *http.ServeMux, reg prometheus.Registerer, log *slog.Logger) (*lag.Monitor, error) {
-	mon, err := lag.NewMonitor(lag.Config{Brokers: brokers, KafkaOptions: sec.Opts(), Registerer: reg, Logger: log})
+// startLag starts a lag monitor of every finstream consumer group of the
+// generation n in g and serves it on the ops mux (GET /v1/ops/lag and the
+// /ops page).
+func startLag(ctx context.Context, g *errgroup.Group, brokers []string, sec *kafkasec.Config, n topics.Names, ops *http.ServeMux, reg prometheus.Registerer, log *slog.Logger) (*lag.Monitor, error) {
+	mon, err := lag.NewMonitor(lag.Config{Brokers: brokers, KafkaOptions: sec.Opts(), GroupPrefix: n.Prefix + "finstream-", Registerer: reg, Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("lag monitor: %w", err)
 	}

@@ -139,22 +139,22 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 		sb = storage.DefaultBuilder(filepath.Join(dataDir, "goka-views"))
 	}
 	p := &apiPart{gate: gate}
-	cc := c.Copilot
+	cc, n := c.Copilot, o.names
 	var insightsView, goalsView, notifyView, accountsView, txnsView, alertsView, memoryView *goka.View
 	for _, v := range []struct {
 		dst   **goka.View
 		table string
 		codec goka.Codec
 	}{
-		{&p.users, topics.TableUsers, c.UsersTable},
-		{&p.shared, topics.TableShared, c.SharedTable},
-		{&insightsView, processors.TableInsights, cc.InsightsTable},
-		{&goalsView, processors.TableGoals, cc.GoalsTable},
-		{&notifyView, processors.TableNotifications, cc.NotificationsTable},
-		{&accountsView, topics.TableAccounts, c.AccountsTable},
-		{&txnsView, topics.TableTxns, c.TxnsTable},
-		{&alertsView, topics.TableAlerts, c.AlertsTable},
-		{&memoryView, topics.TableAssistant, c.AssistantTable},
+		{&p.users, topics.Table(n.GroupUsers), c.UsersTable},
+		{&p.shared, topics.Table(n.GroupShared), c.SharedTable},
+		{&insightsView, topics.Table(n.GroupInsights), cc.InsightsTable},
+		{&goalsView, topics.Table(n.GroupGoals), cc.GoalsTable},
+		{&notifyView, topics.Table(n.GroupNotifications), cc.NotificationsTable},
+		{&accountsView, topics.Table(n.GroupAccounts), c.AccountsTable},
+		{&txnsView, topics.Table(n.GroupTxns), c.TxnsTable},
+		{&alertsView, topics.Table(n.GroupAlerts), c.AlertsTable},
+		{&memoryView, topics.Table(n.GroupAssistant), c.AssistantTable},
 	} {
 		if *v.dst, err = newView(brokers, &o.kafka, v.table, v.codec, sb, o.flush); err != nil {
 			return nil, err
@@ -213,13 +213,13 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 // startPush delivers finstream.notifications to the push gateway at url:
 // HTTP POST with retries; offsets are committed only after delivery, and
 // what the gateway refuses goes to finstream.dlq with the reason.
-func startPush(ctx context.Context, g *errgroup.Group, brokers []string, sec *kafkasec.Config, url string, c *processors.Codecs, reg prometheus.Registerer, log *slog.Logger) error {
+func startPush(ctx context.Context, g *errgroup.Group, brokers []string, sec *kafkasec.Config, n topics.Names, url string, c *processors.Codecs, reg prometheus.Registerer, log *slog.Logger) error {
 	sender, err := pushgw.New(pushgw.Config{URL: url, Metrics: pushgw.NewMetrics(reg), Logger: log})
 	if err != nil {
 		return badConfig("--push-url: %v", err)
 	}
-	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(brokers...), kgo.ConsumerGroup("finstream-push"),
-		kgo.ConsumeTopics(topics.Notifications), kgo.DisableAutoCommit(), kgo.BlockRebalanceOnPoll(),
+	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(brokers...), kgo.ConsumerGroup(n.GroupPush),
+		kgo.ConsumeTopics(n.Notifications), kgo.DisableAutoCommit(), kgo.BlockRebalanceOnPoll(),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
 		kgo.SessionTimeout(processors.SessionTimeout), kgo.HeartbeatInterval(processors.HeartbeatInterval)}, sec.Opts()...)...)
 	if err != nil {
@@ -234,7 +234,7 @@ func startPush(ctx context.Context, g *errgroup.Group, brokers []string, sec *ka
 	}
 	dlq := func(ctx context.Context, r *kgo.Record, reason string) error {
 		h := processors.DLQHeaders(reason, fmt.Errorf("push gateway: %s", reason), r.Topic, r.Partition, r.Offset)
-		rec := &kgo.Record{Topic: topics.DLQ, Key: r.Key, Value: r.Value}
+		rec := &kgo.Record{Topic: n.DLQ, Key: r.Key, Value: r.Value}
 		for k, v := range h {
 			rec.Headers = append(rec.Headers, kgo.RecordHeader{Key: k, Value: v})
 		}

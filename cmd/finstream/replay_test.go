@@ -44,27 +44,34 @@ func runOnce(t *testing.T, users, budgetUsers int, start time.Time) replayRun {
 		}
 		r.alerts[a.AlertID] = a
 	}
-	// The API's views follow the table changelogs a little behind the
-	// groups: read the budgets once two reads agree.
 	for i := 1; i <= budgetUsers; i++ {
 		u := fmt.Sprintf("USR-%06d", i)
-		var last any
-		waitFor(t, 30*time.Second, u+" budgets settled", func() (bool, string) {
-			_, body := n.call("GET", "/v1/me/budgets", u, "")
-			for _, b := range body["budgets"].([]any) {
-				// The version counts the changes applied, and one that
-				// arrives after a later one of its transaction is
-				// skipped: it depends on arrival order (README).
-				delete(b.(map[string]any), "version")
-			}
-			same := reflect.DeepEqual(body["budgets"], last)
-			last = body["budgets"]
-			return same, ""
-		})
-		r.budgets[u] = last
+		r.budgets[u] = settledBudgets(t, n, u)
 	}
 	n.stop()
 	return r
+}
+
+// settledBudgets is GET /v1/me/budgets of user without the versions, once
+// two reads agree: the API's views follow the table changelogs a little
+// behind the groups.
+func settledBudgets(t *testing.T, n *node, user string) any {
+	t.Helper()
+	var last any
+	waitFor(t, 30*time.Second, user+" budgets settled", func() (bool, string) {
+		_, body := n.call("GET", "/v1/me/budgets", user, "")
+		bs, _ := body["budgets"].([]any)
+		for _, b := range bs {
+			// The version counts the changes applied, and one that
+			// arrives after a later one of its transaction is skipped:
+			// it depends on arrival order (README).
+			delete(b.(map[string]any), "version")
+		}
+		same := reflect.DeepEqual(body["budgets"], last)
+		last = body["budgets"]
+		return same, ""
+	})
+	return last
 }
 
 // Two runs over the same CDC, each into fresh groups on a fresh broker

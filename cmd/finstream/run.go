@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"finstream/avro"
 	"finstream/benchmarks/loadgen"
 	"finstream/processors"
+	"finstream/topics"
 )
 
 func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
@@ -27,6 +29,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	o.apiFlags(fs)
 	o.opsFlags(fs)
 	o.replicationFlag(fs)
+	o.groupPrefixFlag(fs)
 	o.auth.wsLimitFlags(fs)
 	o.logFlags(fs)
 	fs.Float64Var(&o.simulate, "simulate", 0, "simulate core-banking CDC traffic at this many events per second (0: off)")
@@ -93,7 +96,8 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		} else if err := o.checkKafka(); err != nil {
 			return err
 		}
-		cluster, err = startBroker(ctx, brokerConfig{Dir: dataDir, Addr: o.brokerListen, Partitions: o.partitions, Security: bs}, log)
+		cluster, err = startBroker(ctx, brokerConfig{Dir: dataDir, Addr: o.brokerListen, Partitions: o.partitions, Security: bs,
+			Topics: o.names.All(int32(o.partitions))}, log)
 		if err != nil {
 			return err
 		}
@@ -149,6 +153,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 
 	pool, err := processors.NewPool(processors.Config{
 		Brokers: brokers, Kafka: &o.kafka, StorageDir: dataDir, FlushInterval: o.flush, Codecs: c, Logger: log, HotStandby: o.hotStandby, Now: o.clock,
+		Topics: o.names,
 	}, pm, metrics)
 	if err != nil {
 		return err
@@ -165,7 +170,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	g.Go(func() error { return ap.run(gctx) })
 	ops := groupsOpsMux(gctx, g, metrics, processorsReport(pool).and(viewsReport(ap.views)), log)
 	mountBackfill(ops, bf)
-	if _, err := startLag(gctx, g, brokers, &o.kafka, ops, metrics, log); err != nil {
+	if _, err := startLag(gctx, g, brokers, &o.kafka, o.names, ops, metrics, log); err != nil {
 		return err
 	}
 	if err := o.serveOps(gctx, g, ops, log); err != nil {
@@ -177,7 +182,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	ap.server.Handle("GET /v1/ws", hub)
 	if o.databaseURL != "" {
-		sp, err := newSinkPart(ctx, o.databaseURL, so, brokers, &o.kafka, regClient, metrics, log)
+		sp, err := newSinkPart(ctx, o.databaseURL, so, o.names, brokers, &o.kafka, regClient, metrics, log)
 		if err != nil {
 			return err
 		}
@@ -193,7 +198,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		api.MountHistoryUnavailable(ap.server.Handle)
 	}
 	if o.pushURL != "" {
-		if err := startPush(gctx, g, brokers, &o.kafka, o.pushURL, c, metrics, log); err != nil {
+		if err := startPush(gctx, g, brokers, &o.kafka, o.names, o.pushURL, c, metrics, log); err != nil {
 			return err
 		}
 	}
@@ -282,22 +287,26 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 	o.topicFlags(fs)
 	o.opsFlags(fs)
 	o.logFlags(fs)
-	groups := fs.String("groups", "", "comma-separated groups to run (default: all), e.g. finstream-rekey-transactions,finstream-users")
+	groups := fs.String("groups", "", "comma-separated groups to run (default: all), e.g. finstream-rekey-transactions,finstream-users (without the --group-prefix)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	var only []goka.Group
+	var base []string
 	for _, g := range strings.Split(*groups, ",") {
 		if g = strings.TrimSpace(g); g != "" {
-			if !strings.HasPrefix(g, "finstream-") {
-				return badConfig("--groups: %q is not a finstream group", g)
+			if !slices.Contains(topics.Default().ProcessorGroups(), g) {
+				return badConfig("--groups: %q is not a finstream processors group (want one of %s)", g, strings.Join(topics.Default().ProcessorGroups(), ","))
 			}
-			only = append(only, goka.Group(g))
+			base = append(base, g)
 		}
 	}
 	r, err := o.setupRole(ctx, stderr, true, o.opsListenCheck, o.topicsCheck)
 	if err != nil {
 		return err
+	}
+	var only []goka.Group
+	for _, g := range base {
+		only = append(only, goka.Group(o.groupPrefix+g))
 	}
 	log, metrics := r.log, r.metrics
 	dataDir, err := o.ensureDataDir()
@@ -309,7 +318,7 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	pm := processors.NewMetrics(metrics)
 	g, gctx := errgroup.WithContext(ctx)
-	pool, err := processors.NewPool(processors.Config{Brokers: r.brokers, Kafka: &o.kafka, HotStandby: o.hotStandby, StorageDir: dataDir, FlushInterval: o.flush, Codecs: r.codecs, Logger: log, Groups: only}, pm, metrics)
+	pool, err := processors.NewPool(processors.Config{Brokers: r.brokers, Kafka: &o.kafka, HotStandby: o.hotStandby, StorageDir: dataDir, FlushInterval: o.flush, Codecs: r.codecs, Logger: log, Groups: only, Topics: o.names}, pm, metrics)
 	if err != nil {
 		return err
 	}
@@ -363,7 +372,7 @@ func cmdAPI(ctx context.Context, args []string, stderr io.Writer) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return ap.run(gctx) })
 	ops := groupsOpsMux(gctx, g, metrics, viewsReport(ap.views), log)
-	if _, err := startLag(gctx, g, brokers, &o.kafka, ops, metrics, log); err != nil {
+	if _, err := startLag(gctx, g, brokers, &o.kafka, o.names, ops, metrics, log); err != nil {
 		return err
 	}
 	if err := o.serveOps(gctx, g, ops, log); err != nil {

@@ -17,6 +17,7 @@ import (
 	"finstream/avro"
 	"finstream/kafkasec"
 	"finstream/sinks"
+	"finstream/topics"
 )
 
 // envDatabaseURL is read when --database-url is not given to `sink`, so a
@@ -35,7 +36,7 @@ func (s *sinkOptions) flags(fs *flag.FlagSet) {
 	fs.IntVar(&s.poolSize, "db-pool-size", 0, "maximum Postgres connections (0: pgx's default, max(4, CPUs); pool_max_conns in the URL also works)")
 	fs.IntVar(&s.batchRows, "sink-batch-rows", 1000, "the sink writes a batch once it holds this many rows")
 	fs.DurationVar(&s.batchDelay, "sink-batch-delay", 25*time.Millisecond, "... or this long after the batch's first record")
-	fs.StringVar(&s.group, "sink-group", sinks.DefaultGroup, "consumer group of the Postgres sink")
+	fs.StringVar(&s.group, "sink-group", sinks.DefaultGroup, "consumer group of the Postgres sink (after the --group-prefix)")
 }
 
 func (s *sinkOptions) validate() error {
@@ -82,7 +83,7 @@ func cmdSink(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := o.ensureTopics(ctx, brokers, log); err != nil {
 		return err
 	}
-	sp, err := newSinkPart(ctx, dbURL, so, brokers, &o.kafka, regClient, metrics, log)
+	sp, err := newSinkPart(ctx, dbURL, so, o.names, brokers, &o.kafka, regClient, metrics, log)
 	if err != nil {
 		return err
 	}
@@ -108,7 +109,7 @@ type sinkPart struct {
 // newSinkPart opens the pool of dbURL (not connecting yet: the sink waits for
 // Postgres) and builds the sink, registering its schemas with reg
 // (retrying while the registry starts) and its metrics with metrics.
-func newSinkPart(ctx context.Context, dbURL string, so sinkOptions, brokers []string, sec *kafkasec.Config, reg *avro.Client, metrics prometheus.Registerer, log *slog.Logger) (*sinkPart, error) {
+func newSinkPart(ctx context.Context, dbURL string, so sinkOptions, n topics.Names, brokers []string, sec *kafkasec.Config, reg *avro.Client, metrics prometheus.Registerer, log *slog.Logger) (*sinkPart, error) {
 	if err := so.validate(); err != nil {
 		return nil, err
 	}
@@ -118,7 +119,7 @@ func newSinkPart(ctx context.Context, dbURL string, so sinkOptions, brokers []st
 	}
 	var projections []sinks.Projection
 	for attempt := 1; ; attempt++ {
-		if projections, err = sinks.DefaultProjections(ctx, reg); err == nil {
+		if projections, err = sinks.DefaultProjections(ctx, reg, n); err == nil {
 			break
 		}
 		if refused := registryRefused(err); refused != nil {
@@ -136,7 +137,7 @@ func newSinkPart(ctx context.Context, dbURL string, so sinkOptions, brokers []st
 		}
 	}
 	s, err := sinks.New(sinks.Config{
-		Brokers: brokers, KafkaOptions: sec.Opts(), Pool: pool, Projections: projections, Group: so.group,
+		Brokers: brokers, KafkaOptions: sec.Opts(), Pool: pool, Projections: projections, Group: n.Prefix + so.group, DLQ: n.DLQ,
 		BatchRows: so.batchRows, BatchDelay: so.batchDelay,
 		Metrics: sinks.NewMetrics(metrics), Logger: log.With("part", "sink"),
 	})

@@ -44,14 +44,36 @@ func (o *options) replicationFlag(fs *flag.FlagSet) {
 }
 
 // topicFlags registers the flags of the roles that create their topics on
-// --brokers: --partitions and --replication-factor.
+// --brokers: --partitions, --replication-factor and --group-prefix.
 func (o *options) topicFlags(fs *flag.FlagSet) {
 	o.partitionsFlag(fs)
 	o.replicationFlag(fs)
+	o.groupPrefixFlag(fs)
 }
 
-// topicsCheck is a setupRole check of --partitions and --replication-factor.
+// groupPrefixFlag registers --group-prefix.
+func (o *options) groupPrefixFlag(fs *flag.FlagSet) {
+	fs.StringVar(&o.groupPrefix, "group-prefix", "",
+		"run a fresh generation: every consumer group, table and topic finstream derives is named with this prefix, "+
+			"so it replays CDC and commands from the start beside the current one (give every role the same prefix)")
+}
+
+// prefixCheck checks --group-prefix and sets o.names.
+func (o *options) prefixCheck() error {
+	names, err := topics.Generation(o.groupPrefix)
+	if err != nil {
+		return badConfig("--group-prefix %v", err)
+	}
+	o.names = names
+	return nil
+}
+
+// topicsCheck is a setupRole check of --partitions, --replication-factor
+// and --group-prefix (prefixCheck).
 func (o *options) topicsCheck() error {
+	if err := o.prefixCheck(); err != nil {
+		return err
+	}
 	if o.partitions < 1 || o.partitions > math.MaxInt32 {
 		return badConfig("--partitions %d: want >= 1", o.partitions)
 	}
@@ -66,7 +88,7 @@ func (o *options) topicsCheck() error {
 // does it at start, so the roles can start in any order and goka never has
 // to create one).
 func (o *options) ensureTopics(ctx context.Context, brokers []string, log *slog.Logger) error {
-	created, err := topics.CreateMissing(ctx, brokers, topics.All(int32(o.partitions)), int16(o.replication), o.kafka.Opts()...)
+	created, err := topics.CreateMissing(ctx, brokers, o.names.All(int32(o.partitions)), int16(o.replication), o.kafka.Opts()...)
 	if len(created) > 0 {
 		log.Info("created topics", "count", len(created), "topics", created)
 	}

@@ -39,7 +39,7 @@ func runTopics(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	want := topics.All(int32(o.partitions))
+	want := o.names.All(int32(o.partitions))
 	if *create {
 		if err := o.ensureTopics(ctx, brokers, log); err != nil {
 			return err

@@ -65,9 +65,9 @@ func startWS(ctx context.Context, g *errgroup.Group, brokers []string, c *proces
 	}
 	g.Go(func() error { return hub.Run(ctx) })
 	g.Go(func() error {
-		return wsfanout.Tail(ctx, brokers, topics.BudgetUpdates, wsfanout.CodecDecoder(c.BudgetUpdates), hub, o.kafka.Opts()...)
+		return wsfanout.Tail(ctx, brokers, o.names.BudgetUpdates, wsfanout.CodecDecoder(c.BudgetUpdates), hub, o.kafka.Opts()...)
 	})
-	for _, f := range userFeeds(c) {
+	for _, f := range userFeeds(c, o.names) {
 		g.Go(func() error { return tailUserFeed(ctx, brokers, o.kafka.Opts(), f, hub, log) })
 	}
 	return hub, nil
@@ -85,11 +85,11 @@ type userFeed struct {
 	send func(hub *wsfanout.Hub, user string, v any) error
 }
 
-func userFeeds(c *processors.Codecs) []userFeed {
+func userFeeds(c *processors.Codecs, n topics.Names) []userFeed {
 	return []userFeed{
-		{topics.Notifications, "notification", c.Copilot.Notifications, func(v any) string { return v.(event.Notification).UserID }, nil},
-		{topics.Insights, "insight", c.Copilot.Insights, func(v any) string { return v.(event.Insight).UserID }, nil},
-		{topics.GoalEvents, "goal", c.Copilot.GoalEvents, func(v any) string { return v.(event.GoalEvent).UserID }, nil},
+		{n.Notifications, "notification", c.Copilot.Notifications, func(v any) string { return v.(event.Notification).UserID }, nil},
+		{n.Insights, "insight", c.Copilot.Insights, func(v any) string { return v.(event.Insight).UserID }, nil},
+		{n.GoalEvents, "goal", c.Copilot.GoalEvents, func(v any) string { return v.(event.GoalEvent).UserID }, nil},
 		assistantFeed(c),
 	}
 }
@@ -155,7 +155,7 @@ func cmdWSFanout(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := o.ensureTopics(ctx, brokers, log); err != nil {
 		return err
 	}
-	view, err := newView(brokers, &o.kafka, topics.TableShared, c.SharedTable, storage.MemoryBuilder(), o.flush)
+	view, err := newView(brokers, &o.kafka, topics.Table(o.names.GroupShared), c.SharedTable, storage.MemoryBuilder(), o.flush)
 	if err != nil {
 		return err
 	}

@@ -138,13 +138,35 @@ func TestDifferences(t *testing.T) {
 	}
 }
 
-func TestBudgetCreatedMidPeriodShowsSpendWithoutAlert(t *testing.T) {
+// A budget created mid-period alerts the thresholds its period's spend
+// already reaches, once each, with the ids the same spend would give had
+// the budget come first (a replay reads commands and transactions in
+// either order).
+func TestBudgetCreatedMidPeriodAlertsTheThresholdsAlreadyReached(t *testing.T) {
 	s := NewBook("USR-1")
 	s.ApplyTxn(change(txn("A", 900_000, "POSTED", at(3, 9)), 1))
 	b, _ := ValidateBudget("groceries", 1_000_000, "THB", "", nil, known)
 	eff := s.SetBudget(*b, at(4, 9))
-	if len(eff.Alerts) != 0 || len(eff.Updates) != 1 {
-		t.Fatalf("effects %+v", eff)
+	var ids []string
+	for _, a := range eff.Alerts {
+		ids = append(ids, a.AlertID)
+	}
+	want := []string{"USR-1|groceries|2026-11|9000|1", "USR-1|groceries|2026-11|8000|1", "USR-1|groceries|2026-11|5000|1"}
+	if !reflect.DeepEqual(ids, want) || len(eff.Updates) != 1 || !eff.Updates[0].Alert ||
+		!reflect.DeepEqual(eff.Updates[0].ThresholdCrossedBP, []int64{5000, 8000, 9000}) {
+		t.Fatalf("alerts %v, want %v; effects %+v", ids, want, eff)
+	}
+	if again := s.SetBudget(*b, at(4, 10)); len(again.Alerts) != 0 {
+		t.Fatalf("the same command again alerted %+v", again.Alerts)
+	}
+	// The same budget with a new limit alerts only what it newly reaches.
+	lower := *b
+	lower.LimitMinor = 900_000
+	if got := alertThresholds(s.SetBudget(lower, at(4, 11))); !reflect.DeepEqual(got, []int64{10000}) {
+		t.Fatalf("lowered limit alerts %v, want [10000]", got)
+	}
+	if got := alertThresholds(s.SetBudget(*b, at(4, 12))); len(got) != 0 {
+		t.Fatalf("raised limit alerts %v, want none", got)
 	}
 	v := s.Views(at(4, 9))[0]
 	if v.SpentMinor != 900_000 || v.UsedBP != 9000 || !reflect.DeepEqual(v.CrossedBP, []int64{5000, 8000, 9000}) {

@@ -64,7 +64,12 @@ func (s *State) SetBudget(b Budget, at time.Time) Effects {
 	}
 	p := s.periodOf(&b, at)
 	b.Since = p.Key
-	if old != nil && old.Period == b.Period && old.Currency == b.Currency && old.AnchorDay == b.AnchorDay {
+	sameBudget := old != nil && old.Period == b.Period && old.Currency == b.Currency && old.AnchorDay == b.AnchorDay
+	var oldUsed int64
+	if sameBudget {
+		oldUsed = UsedBP(s.spent(old, p), s.limitIn(old, p))
+	}
+	if sameBudget {
 		// The same budget with new settings: it keeps its history.
 		b.Since, b.PaceAlerted, b.Builders = old.Since, old.PaceAlerted, old.Builders
 	}
@@ -81,7 +86,27 @@ func (s *State) SetBudget(b Budget, at time.Time) Effects {
 	s.replaced(old, &b)
 	s.Budgets[b.Category] = &b
 	b.PushedPeriod = p.Key // this update is the period's push (tick.go)
-	return Effects{Updates: []event.BudgetUpdate{s.update(&b, p, at)}}
+	u := s.update(&b, p, at)
+	eff := Effects{}
+	// A threshold the period's spend already reaches under the new
+	// settings, and did not under the old ones, is crossed now. So the
+	// first crossings do not depend on whether a transaction reached the
+	// state before or after the command (a replay reads both from the
+	// start): either way each fires once, with the same id.
+	for _, t := range b.ThresholdsBP {
+		if u.UsedBP < t || sameBudget && oldUsed >= t && slices.Contains(old.ThresholdsBP, t) {
+			continue
+		}
+		u.ThresholdCrossedBP = append(u.ThresholdCrossedBP, t)
+	}
+	u.Alert = len(u.ThresholdCrossedBP) > 0
+	key := PeriodDropKey(b.Category, p.Key)
+	for i := len(u.ThresholdCrossedBP) - 1; i >= 0; i-- { // highest first, as recount
+		t := u.ThresholdCrossedBP[i]
+		eff.Alerts = append(eff.Alerts, s.alert(&b, p, t, s.Drops.count(key, t)+1, u, at))
+	}
+	eff.Updates = []event.BudgetUpdate{u}
+	return eff
 }
 
 // DeleteBudget removes the budget on cat (spend keeps being tracked) and

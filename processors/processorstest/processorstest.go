@@ -26,6 +26,9 @@ type Harness struct {
 	t      testing.TB
 	Tester *tester.Tester
 	Codecs *processors.Codecs
+	// Names are the generation the processors run (topics.Default()
+	// unless a change set Config.Topics).
+	Names topics.Names
 	// Procs are the running processors (RunTicks ticks them).
 	Procs []*goka.Processor
 	enc   *cdc.Encoder
@@ -52,6 +55,9 @@ func Start(t testing.TB, changes ...func(*processors.Config)) *Harness {
 	cfg := processors.Config{Codecs: codecs, Options: []goka.ProcessorOption{goka.WithTester(tt)}}
 	for _, change := range changes {
 		change(&cfg)
+	}
+	if cfg.Topics.GroupUsers == "" {
+		cfg.Topics = topics.Default()
 	}
 	procs, err := processors.New(cfg, processors.NewMetrics(nil))
 	if err != nil {
@@ -87,7 +93,7 @@ func Start(t testing.TB, changes ...func(*processors.Config)) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Harness{t: t, Tester: tt, Codecs: codecs, Procs: procs, enc: enc, acc: acc}
+	return &Harness{t: t, Tester: tt, Codecs: codecs, Names: cfg.Topics, Procs: procs, enc: enc, acc: acc}
 }
 
 // Txn delivers a transaction row as Debezium JSON at the next LSN and
@@ -105,7 +111,7 @@ func (h *Harness) Txn(op cdc.Op, row cdc.Txn) (key, value []byte) {
 
 // User is the user's state in finstream-users-table (zero if none).
 func (h *Harness) User(id string) *budget.State {
-	v := h.Tester.TableValue(goka.Table(topics.TableUsers), id)
+	v := h.Tester.TableValue(goka.Table(topics.Table(h.Names.GroupUsers)), id)
 	if v == nil {
 		return &budget.State{UserID: id}
 	}
@@ -115,7 +121,7 @@ func (h *Harness) User(id string) *budget.State {
 
 // Shared is the shared budget in finstream-shared-table (nil if none).
 func (h *Harness) Shared(id string) *shared.Budget {
-	v := h.Tester.TableValue(goka.Table(topics.TableShared), id)
+	v := h.Tester.TableValue(goka.Table(topics.Table(h.Names.GroupShared)), id)
 	if v == nil {
 		return nil
 	}
