@@ -49,7 +49,7 @@ func (AlertLogCodec) Encode(v any) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("alert log codec: cannot encode %T", v)
 	}
-	body := &alertWriter{seen: map[string]int{}}
+	body := &alertWriter{}
 	body.str(l.UserID)
 	body.int(l.Version)
 	body.uint(len(l.Alerts))
@@ -132,24 +132,14 @@ func inflate(b []byte) ([]byte, error) {
 	return body, nil
 }
 
-// alertWriter writes an alert log's body: strings interned (0 and the
-// string when new, else 1 + the index of its first writing), times as
+// alertWriter writes an alert log's body: strings interned, times as
 // 1 + nanoseconds then seconds since the previous time (0: the zero time).
 type alertWriter struct {
 	writer
-	seen map[string]int
 	last int64 // Unix seconds of the last time written
 }
 
-func (w *alertWriter) str(s string) {
-	if i, ok := w.seen[s]; ok {
-		w.uint(i + 1)
-		return
-	}
-	w.seen[s] = len(w.seen)
-	w.uint(0)
-	w.writer.str(s)
-}
+func (w *alertWriter) str(s string) { w.interned(s) }
 
 func (w *alertWriter) time(t time.Time) {
 	if t.IsZero() {
@@ -196,7 +186,6 @@ func (w *alertWriter) alert(a event.Alert) {
 type alertReader struct {
 	reader
 	v1   bool
-	strs []string
 	last int64
 }
 
@@ -204,17 +193,7 @@ func (r *alertReader) str() string {
 	if r.v1 {
 		return r.reader.str()
 	}
-	i := r.uvarint()
-	if i == 0 {
-		s := r.reader.str()
-		r.strs = append(r.strs, s)
-		return s
-	}
-	if i > uint64(len(r.strs)) {
-		r.fail()
-		return ""
-	}
-	return r.strs[i-1]
+	return r.interned()
 }
 
 func (r *alertReader) time() time.Time {
