@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"finstream/processors/compact"
 	"finstream/processors/period"
 )
 
@@ -257,8 +258,8 @@ func (s *State) readOld(r *reader) error {
 
 type writer struct {
 	b    []byte
-	seen map[string]int // what interned wrote, by index
-	prev string         // what prefixed wrote last
+	seen compact.Strings // what interned wrote
+	prev string          // what prefixed wrote last
 }
 
 func (w *writer) uint(n int)      { w.b = binary.AppendUvarint(w.b, uint64(n)) }
@@ -298,8 +299,8 @@ type reader struct {
 	// pre7: before stateFormat (0xB7): builders' ids and recurring
 	// merchants' names in full
 	pre7  bool
-	names []string // what interned read, by index
-	prev  string   // what prefixed read last
+	names compact.Strings // what interned read
+	prev  string          // what prefixed read last
 }
 
 func (r *reader) fail() {

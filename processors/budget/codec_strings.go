@@ -4,34 +4,29 @@ package budget
 // (stateFormat 0xB7, alertLogFormat 0xA2).
 
 // interned writes s once per writer: the first time as 0 and the string,
-// later as 1 + the index of its first writing (merchant names a budget's
-// builders and the recurring merchants share).
+// later as 1 + its number (compact.Strings): the merchant names a budget's
+// builders and the recurring merchants share.
 func (w *writer) interned(s string) {
-	if i, ok := w.seen[s]; ok {
-		w.uint(i + 1)
-		return
+	ref := w.seen.Ref(s)
+	w.uint(ref)
+	if ref == 0 {
+		w.str(s)
 	}
-	if w.seen == nil {
-		w.seen = map[string]int{}
-	}
-	w.seen[s] = len(w.seen)
-	w.uint(0)
-	w.str(s)
 }
 
 // interned reads what writer.interned wrote.
 func (r *reader) interned() string {
-	i := r.uvarint()
-	if i == 0 {
+	ref := r.uvarint()
+	if ref == 0 {
 		s := r.str()
-		r.names = append(r.names, s)
+		r.names.Add(s)
 		return s
 	}
-	if i > uint64(len(r.names)) {
+	s, ok := r.names.Get(ref)
+	if !ok {
 		r.fail()
-		return ""
 	}
-	return r.names[i-1]
+	return s
 }
 
 // prefixed writes s as the length of the prefix it shares with the string

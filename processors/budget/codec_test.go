@@ -183,3 +183,16 @@ func TestCodecDecodesFormatV6(t *testing.T) {
 		t.Fatalf("%d bytes in 0xB7, %d in 0xB6", len(b), len(v6))
 	}
 }
+
+// The state after each of a user's first transactions round-trips: small
+// values too, where a code may exceed the bytes left after it.
+func TestEveryStateRoundTrips(t *testing.T) {
+	s := historyUser()
+	for i := range 120 {
+		s.ApplyTxnFrom(historyTxn(i, int64(i)), At(0, int64(i)))
+		back := roundTrip(t, s.State)
+		if again := roundTrip(t, &back); !reflect.DeepEqual(again, back) {
+			t.Fatalf("after %d transactions: decoded differently again", i+1)
+		}
+	}
+}

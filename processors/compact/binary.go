@@ -14,7 +14,7 @@ var ErrCorrupt = errors.New("corrupt value")
 // Writer appends varint-encoded fields to B. The zero value is ready.
 type Writer struct {
 	B    []byte
-	seen map[string]int // the strings Interned wrote, by index
+	strs Strings // what Interned wrote
 }
 
 // Byte appends one byte.
@@ -67,7 +67,7 @@ func (w *Writer) Time(t time.Time) {
 type Reader struct {
 	b    []byte
 	err  error
-	strs []string // the strings Interned read, by index
+	strs Strings // what Interned read
 }
 
 // NewReader reads b.

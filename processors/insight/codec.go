@@ -257,9 +257,9 @@ func readKept(r *reader) *Kept {
 		k.Data = make(map[string]int64, n)
 		for ; n > 0; n-- {
 			var key string
-			if i := r.Len(); i == 0 {
+			if i := r.Uint(); i == 0 { // a code, not a length: it may exceed the bytes left
 				key = r.Str()
-			} else if i <= len(dataKeys) {
+			} else if i <= uint64(len(dataKeys)) {
 				key = dataKeys[i-1]
 			} else {
 				key = fmt.Sprintf("key%d", i) // a key of a later build
@@ -319,11 +319,11 @@ func writeCode(w *compact.Writer, v string, list []string) {
 // readCode reads what writeCode wrote: later for a code beyond list (of a
 // later build).
 func readCode(r *compact.Reader, list []string, later string) string {
-	i := r.Len()
+	i := r.Uint() // a code, not a length: it may exceed the bytes left
 	if i == 0 {
 		return r.Str()
 	}
-	if i > len(list) {
+	if i > uint64(len(list)) {
 		return later
 	}
 	return list[i-1]
