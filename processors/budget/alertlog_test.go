@@ -2,6 +2,7 @@ package budget
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -102,6 +103,44 @@ func TestAlertLogSizeAtHistory(t *testing.T) {
 				t.Fatalf("round trip of format 0x%02x: %v", b[0], err)
 			}
 		}
+	}
+}
+
+// Worst case: every explained transaction has its own 36-byte id and
+// 32-byte merchant name of random letters (nothing repeats to intern or
+// compress), and every alert its own text.
+func TestAlertLogWorstCase(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	word := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = "abcdefghijklmnopqrstuvwxyz0123456789"[rng.IntN(36)]
+		}
+		return string(b)
+	}
+	var l AlertLog
+	for i := range MaxAlertLog {
+		x := &event.Explanation{ThresholdBP: 8000, Pace: event.PaceOnTrack, ElapsedBP: 5000, Count: 12, Truncated: true,
+			Rule: fmt.Sprintf("threshold: spend reached 8000 bp of the limit (used %d bp ≥ 8000 bp)", 8000+i)}
+		for j := range MaxBuilders {
+			x.Transactions = append(x.Transactions, event.ExplainedTxn{TxnID: word(36), Merchant: word(maxNameLen),
+				AmountMinor: rng.Int64N(1e7), Category: "groceries", Source: "mcc", PostedAt: nov(20, 9).Add(time.Duration(j) * time.Hour).UTC()})
+		}
+		l.Add(event.Alert{AlertID: fmt.Sprintf("USR-1|groceries|2026-11|8000|%d", i), UserID: "USR-1", BudgetID: "USR-1:groceries",
+			Category: "groceries", PeriodKey: "2026-11", ThresholdBP: 8000, UsedBP: int64(8000 + i), Currency: "THB", Kind: event.AlertThreshold,
+			TxnID: word(36), Merchant: word(maxNameLen), Text: word(80), EventTime: nov(20, 9).UTC(), Explanation: x})
+	}
+	raw, err := AlertLogCodec{}.Encode(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1 := encodeAlertLogV1(l)
+	t.Logf("worst case: %d bytes (format 0xA1: %d)", len(raw), len(v1))
+	if len(raw) > 16*1024 {
+		t.Fatalf("%d bytes, want ≤ 16 KiB", len(raw))
+	}
+	if back, err := (AlertLogCodec{}).Decode(raw); err != nil || !reflect.DeepEqual(back, l) {
+		t.Fatalf("round trip: %v", err)
 	}
 }
 
