@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"finstream/processors/compact"
 	"finstream/processors/period"
 )
 
@@ -19,7 +20,8 @@ import (
 // '{': JSON) still decode, their transactions dropped (the transaction
 // stage's table holds them now).
 const (
-	stateFormat   byte = 0xB6
+	stateFormat   byte = 0xB7
+	stateFormatV6 byte = 0xB6 // builders' ids and merchant names in full
 	stateFormatV5 byte = 0xB5 // never released: a format of two branches, not read
 	stateFormatV4 byte = 0xB4 // before drops, rollover, pace, builders and recurring merchants
 	stateFormatV3 byte = 0xB3 // before invitations
@@ -111,11 +113,11 @@ func (s *State) head(b []byte) (*reader, error) {
 	if len(b) == 0 {
 		return &reader{}, nil
 	}
-	if b[0] != stateFormat && b[0] != stateFormatV4 && b[0] != stateFormatV3 && b[0] != stateFormatV2 && b[0] != stateFormatV1 {
+	if b[0] != stateFormat && b[0] != stateFormatV6 && b[0] != stateFormatV4 && b[0] != stateFormatV3 && b[0] != stateFormatV2 && b[0] != stateFormatV1 {
 		return nil, fmt.Errorf("budget state: unknown format byte 0x%02x", b[0])
 	}
 	r := &reader{b: b[1:], v1: b[0] == stateFormatV1, old: b[0] == stateFormatV2 || b[0] == stateFormatV1, v3: b[0] == stateFormatV3,
-		pre6: b[0] != stateFormat}
+		pre6: b[0] != stateFormat && b[0] != stateFormatV6, pre7: b[0] != stateFormat}
 	s.UserID = r.str()
 	s.TimeZone = r.str()
 	s.Version = r.int()
@@ -254,7 +256,11 @@ func (s *State) readOld(r *reader) error {
 	return s.done(r)
 }
 
-type writer struct{ b []byte }
+type writer struct {
+	b    []byte
+	seen compact.Strings // what interned wrote
+	prev string          // what prefixed wrote last
+}
 
 func (w *writer) uint(n int)      { w.b = binary.AppendUvarint(w.b, uint64(n)) }
 func (w *writer) int(n int64)     { w.b = binary.AppendVarint(w.b, n) }
@@ -286,10 +292,15 @@ type reader struct {
 	err error
 	v1  bool // stateFormatV1: no Txn.Fired
 	v3  bool // stateFormatV3: no invitations
-	// pre6: before stateFormat (0xB6): no drops, rollover, pace, builders,
+	// pre6: before stateFormatV6 (0xB6): no drops, rollover, pace, builders,
 	// recurring merchants or ticks
 	pre6 bool
 	old  bool // an earlier build's format (V1, V2)
+	// pre7: before stateFormat (0xB7): builders' ids and recurring
+	// merchants' names in full
+	pre7  bool
+	names compact.Strings // what interned read
+	prev  string          // what prefixed read last
 }
 
 func (r *reader) fail() {

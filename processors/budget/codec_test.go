@@ -2,7 +2,9 @@ package budget
 
 import (
 	"encoding/hex"
+	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -150,4 +152,47 @@ func roundTrip(t *testing.T, s *State) State {
 		t.Fatal(err)
 	}
 	return v.(State)
+}
+
+// A value of format 0xB6 (testdata/users-b6.hex: historyUser after 300
+// transactions, written by the build before 0xB7) decodes to what the
+// current format round-trips, and the current format is smaller.
+func TestCodecDecodesFormatV6(t *testing.T) {
+	raw, err := os.ReadFile("testdata/users-b6.hex")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v6, err := hex.DecodeString(strings.TrimSpace(string(raw)))
+	if err != nil || v6[0] != stateFormatV6 {
+		t.Fatalf("fixture: %v", err)
+	}
+	var old State
+	if err := old.UnmarshalBinary(v6); err != nil {
+		t.Fatal(err)
+	}
+	s := historyUser()
+	for i := range 300 {
+		s.ApplyTxnFrom(historyTxn(i, int64(i)), At(0, int64(i)))
+	}
+	if now := roundTrip(t, s.State); !reflect.DeepEqual(old, now) {
+		t.Fatalf("0xB6 decodes to\n%+v\nthe state round-trips to\n%+v", old, now)
+	}
+	b, _ := Codec{}.Encode(s.State)
+	t.Logf("%d bytes in 0xB7, %d in 0xB6", len(b), len(v6))
+	if len(b) >= len(v6) {
+		t.Fatalf("%d bytes in 0xB7, %d in 0xB6", len(b), len(v6))
+	}
+}
+
+// The state after each of a user's first transactions round-trips: small
+// values too, where a code may exceed the bytes left after it.
+func TestEveryStateRoundTrips(t *testing.T) {
+	s := historyUser()
+	for i := range 120 {
+		s.ApplyTxnFrom(historyTxn(i, int64(i)), At(0, int64(i)))
+		back := roundTrip(t, s.State)
+		if again := roundTrip(t, &back); !reflect.DeepEqual(again, back) {
+			t.Fatalf("after %d transactions: decoded differently again", i+1)
+		}
+	}
 }

@@ -12,8 +12,9 @@ import (
 var sources = []string{string(category.SourceUserRule), string(category.SourceMCC), string(category.SourceMerchant), string(category.SourceFallback)}
 
 // writePlan writes a budget's rollover, anchor day, pace and builders
-// (stateFormat 0xB6): rollover, anchor, since, pace period, builders'
-// period, count and entries.
+// (from stateFormatV6 0xB6): rollover, anchor, since, pace period,
+// builders' period, count and entries (from 0xB7 each id prefix-coded
+// against the id before it, each merchant name interned).
 func writePlan(w *writer, b *Budget) {
 	w.bool(b.Rollover)
 	w.uint(b.AnchorDay)
@@ -24,8 +25,8 @@ func writePlan(w *writer, b *Budget) {
 	w.int(b.Builders.Count)
 	w.uint(len(b.Builders.Top))
 	for _, t := range b.Builders.Top {
-		w.str(t.TxnID)
-		w.str(t.Merchant)
+		w.prefixed(t.TxnID)
+		w.interned(t.Merchant)
 		w.int(t.AmountMinor)
 		code(w, t.Source, sources)
 		w.int(t.PostedAt.Unix()) // kept to the second
@@ -44,7 +45,8 @@ func readPlan(r *reader, b *Budget) {
 		b.Builders.Top = make([]Builder, n)
 		for i := range b.Builders.Top {
 			t := &b.Builders.Top[i]
-			t.TxnID, t.Merchant, t.AmountMinor = r.str(), r.str(), r.int()
+			t.TxnID, t.Merchant = r.txnID(), r.name()
+			t.AmountMinor = r.int()
 			t.Source = decode(r, sources)
 			t.PostedAt = time.Unix(r.int(), 0).UTC()
 		}
@@ -52,12 +54,13 @@ func readPlan(r *reader, b *Budget) {
 }
 
 // writeRecurring writes the recurring merchants: per merchant its key,
-// name, category code, currency, amount, cadence, count and last time.
+// name (interned from 0xB7), category code, currency, amount, cadence,
+// count and last time.
 func writeRecurring(w *writer, rs []Recurring) {
 	w.uint(len(rs))
 	for _, r := range rs {
 		w.str(r.Merchant)
-		w.str(r.Name)
+		w.interned(r.Name)
 		code(w, r.Category, slugs)
 		w.str(r.Currency)
 		w.int(r.AmountMinor)
@@ -75,7 +78,7 @@ func readRecurring(r *reader) []Recurring {
 	out := make([]Recurring, n)
 	for i := range out {
 		x := &out[i]
-		x.Merchant, x.Name = r.str(), r.str()
+		x.Merchant, x.Name = r.str(), r.name()
 		x.Category = decode(r, slugs)
 		x.Currency, x.AmountMinor = r.str(), r.int()
 		x.Cadence, x.Count = int(r.uvarint()), int(r.uvarint())
@@ -105,4 +108,21 @@ func decode(r *reader, list []string) string {
 	}
 	r.fail()
 	return ""
+}
+
+// txnID reads a builder's transaction id: prefix-coded, or in full before
+// 0xB7.
+func (r *reader) txnID() string {
+	if r.pre7 {
+		return r.str()
+	}
+	return r.prefixed()
+}
+
+// name reads a merchant name: interned, or in full before 0xB7.
+func (r *reader) name() string {
+	if r.pre7 {
+		return r.str()
+	}
+	return r.interned()
 }

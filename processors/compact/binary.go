@@ -12,7 +12,10 @@ import (
 var ErrCorrupt = errors.New("corrupt value")
 
 // Writer appends varint-encoded fields to B. The zero value is ready.
-type Writer struct{ B []byte }
+type Writer struct {
+	B    []byte
+	strs Strings // what Interned wrote
+}
 
 // Byte appends one byte.
 func (w *Writer) Byte(b byte) { w.B = append(w.B, b) }
@@ -62,8 +65,9 @@ func (w *Writer) Time(t time.Time) {
 // Reader reads what Writer wrote. After the first error every read returns
 // zero values and Err reports the error.
 type Reader struct {
-	b   []byte
-	err error
+	b    []byte
+	err  error
+	strs Strings // what Interned read
 }
 
 // NewReader reads b.

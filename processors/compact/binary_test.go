@@ -1,6 +1,7 @@
 package compact
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -57,5 +58,37 @@ func TestWindowKeepsTheNewest(t *testing.T) {
 	}
 	if HashN(3, "T1") != Hash("T1", "3") || Hash("a", "b") == Hash("ab") {
 		t.Error("hash of parts")
+	}
+}
+
+// Interned strings and Instants round-trip; a reference to a string not
+// yet read and a nanosecond beyond a second are corrupt.
+func TestInternedAndInstant(t *testing.T) {
+	at := time.Date(2026, 11, 20, 9, 30, 0, 5, time.UTC)
+	w := &Writer{}
+	for _, s := range []string{"THB", "", "THB", "groceries", ""} {
+		w.Interned(s)
+	}
+	w.Instant(at)
+	w.Instant(time.Time{})
+	r := NewReader(w.B)
+	var got []string
+	for range 5 {
+		got = append(got, r.Interned())
+	}
+	if a, z := r.Instant(), r.Instant(); !a.Equal(at) || !z.IsZero() || r.Done() != nil {
+		t.Fatalf("instants %v %v: %v", a, z, r.Err())
+	}
+	if want := []string{"THB", "", "THB", "groceries", ""}; !slices.Equal(got, want) {
+		t.Fatalf("strings %q", got)
+	}
+	if r := NewReader([]byte{2}); r.Interned() != "" || r.Err() == nil {
+		t.Fatal("a reference to an unread string decoded")
+	}
+	bad := &Writer{}
+	bad.Uint(1e9 + 2)
+	bad.Int(at.Unix())
+	if r := NewReader(bad.B); !r.Instant().IsZero() || r.Err() == nil {
+		t.Fatal("an instant of 1e9+1 ns decoded")
 	}
 }

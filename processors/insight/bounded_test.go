@@ -2,8 +2,12 @@ package insight
 
 import (
 	"bytes"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,6 +118,7 @@ func (h *history) update(c event.Categorized, delta int64) event.BudgetUpdate {
 		Period: "monthly", PeriodKey: month, PeriodStart: start, PeriodEnd: start.AddDate(0, 1, 0), Currency: "THB",
 		LimitMinor: limit, SpentMinor: spent, RemainingMinor: limit - spent, UsedBP: spent * 10000 / limit,
 		Version: h.budget[c.Category], TxnID: c.TxnID, AmountMinor: delta, EventTime: c.PostedAt,
+		Pace: event.PaceOnTrack, SafeToSpendMinor: max(0, limit-spent-41_900), CommitmentsMinor: 41_900,
 	}
 }
 
@@ -284,5 +289,63 @@ func TestDecodeOldJSON(t *testing.T) {
 	if len(cur) != 1 || cur[0].Text != "Recurring payment: netflix ฿419 monthly, seen 3 times; next expected 5 Dec 2026" ||
 		len(s.Merchants["netflix|THB"].Entries) != 1 || s.Version != 9 {
 		t.Fatalf("decoded %+v, current %+v", s, cur)
+	}
+}
+
+// A value of format 0xA1 (testdata/insights-a1.hex: the three-a-day user
+// after 300 transactions, written by the build before 0xA2) decodes to
+// what the current format round-trips, and the current format is smaller.
+func TestDecodeFormatV1(t *testing.T) {
+	raw, err := os.ReadFile("testdata/insights-a1.hex")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, err := hex.DecodeString(strings.TrimSpace(string(raw)))
+	if err != nil || v1[0] != stateFormatV1 {
+		t.Fatalf("fixture: %v", err)
+	}
+	old, err := Codec{}.Decode(v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, s := newHistory(4, 8), &State{UserID: "USR-1"}
+	for range 300 {
+		for _, v := range h.next() {
+			apply(s, v)
+		}
+	}
+	b := encode(t, s)
+	now, err := Codec{}.Decode(b)
+	if err != nil || !reflect.DeepEqual(old, now) {
+		t.Fatalf("0xA1 decodes to\n%+v\nthe state round-trips to\n%+v (%v)", old, now, err)
+	}
+	t.Logf("%d bytes in 0xA2, %d in 0xA1", len(b), len(v1))
+	if len(b) >= len(v1) {
+		t.Fatalf("%d bytes in 0xA2, %d in 0xA1", len(b), len(v1))
+	}
+	for i := 1; i < len(b); i += 7 {
+		if _, err := (Codec{}).Decode(b[:i]); err == nil {
+			t.Fatalf("decoding %d of %d bytes succeeded", i, len(b))
+		}
+	}
+}
+
+// The state after each of a user's first transactions decodes to what
+// encodes to the same bytes: small values too, where a code may exceed
+// the bytes left after it.
+func TestEveryStateRoundTrips(t *testing.T) {
+	h, s := newHistory(4, 8), &State{UserID: "USR-1"}
+	for i := range 200 {
+		for _, v := range h.next() {
+			apply(s, v)
+		}
+		b := encode(t, s)
+		back, err := Codec{}.Decode(b)
+		if err != nil {
+			t.Fatalf("after %d transactions: %v", i+1, err)
+		}
+		if again := encode(t, &[]State{back.(State)}[0]); !bytes.Equal(again, b) {
+			t.Fatalf("after %d transactions: re-encoded differently", i+1)
+		}
 	}
 }

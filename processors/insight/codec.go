@@ -11,13 +11,21 @@ import (
 
 	"finstream/processors/category"
 	"finstream/processors/compact"
+	"finstream/processors/event"
 )
 
-// stateFormat is the first byte of a binary-encoded State. A value starting
-// with '{' is the JSON of earlier builds: its summaries and insights are
-// read (its transactions are not: later changes of them count as first
-// changes, see ApplyCategorized).
-const stateFormat byte = 0xA1
+// stateFormat is the first byte of a binary-encoded State. Format 0xA2
+// writes insights' kinds and severities as codes, the strings an insight
+// shares with others (subject, period, currency, name, basis) and those of
+// the recent transactions interned, and the budgets' and insights' times to
+// the second (Instant), histories' currencies interned; stateFormatV1 (0xA1), those strings and times in
+// full, still decodes. A value starting with '{' is the JSON of earlier
+// builds: its summaries and insights are read (its transactions are not:
+// later changes of them count as first changes, see ApplyCategorized).
+const (
+	stateFormat   byte = 0xA2
+	stateFormatV1 byte = 0xA1
+)
 
 // Codec is the goka codec of the finstream-insights table: State in a
 // compact binary form (maps in key order, histories delta-coded, daily
@@ -31,8 +39,15 @@ var dataKeys = []string{
 	"used_bp", "spent_minor", "limit_minor", "remaining_minor", "days_left", "daily_allowance_minor",
 	"avg_daily_minor", "days_elapsed", "period_days", "run_out_day", "run_out_in_days",
 	"baseline_minor", "ratio_bp", "day", "amount_minor", "median_minor", "mad_minor", "z_x100",
-	"history_n", "count", "cadence_days",
+	"history_n", "count", "cadence_days", "safe_to_spend_minor", "commitments_minor", "budgets",
 }
+
+// kinds and severities are written as their index + 1 (0 then a string
+// for another). Append only.
+var (
+	kinds      = []string{event.InsightBudgetUsage, event.InsightRemaining, event.InsightRunway, event.InsightSpike, event.InsightUnusual, event.InsightRecurring, event.InsightSafeToSpend}
+	severities = []string{event.SeverityInfo, event.SeverityWarning, event.SeverityCritical}
+)
 
 // MarshalBinary encodes the state.
 func (s *State) MarshalBinary() ([]byte, error) {
@@ -47,8 +62,8 @@ func (s *State) MarshalBinary() ([]byte, error) {
 		b := s.Budgets[id]
 		w.Str(id)
 		w.Int(b.Version)
-		w.Time(b.MaxEventTime)
-		w.Time(b.PeriodStart)
+		w.Instant(b.MaxEventTime)
+		w.Instant(b.PeriodStart)
 	}
 	w.Len(len(s.Recent))
 	for _, a := range s.Recent {
@@ -56,8 +71,8 @@ func (s *State) MarshalBinary() ([]byte, error) {
 		w.Int(a.Version)
 		w.Int(a.Amount)
 		writeCategory(w, a.Category)
-		w.Str(a.Currency)
-		w.Str(a.Merchant)
+		w.Interned(a.Currency)
+		w.Interned(a.Merchant)
 		w.Int(minutes(a.PostedAt))
 	}
 	w.Len(len(s.Curves))
@@ -98,25 +113,25 @@ func (s *State) UnmarshalBinary(b []byte) error {
 	if len(b) > 0 && b[0] == '{' {
 		return s.fromJSON(b)
 	}
-	if len(b) == 0 || b[0] != stateFormat {
+	if len(b) == 0 || (b[0] != stateFormat && b[0] != stateFormatV1) {
 		return fmt.Errorf("insight state: %w: unknown format", compact.ErrCorrupt)
 	}
-	r := compact.NewReader(b[1:])
+	r := &reader{Reader: compact.NewReader(b[1:]), v1: b[0] == stateFormatV1}
 	s.UserID, s.TimeZone, s.LatestMonth, s.FirstMonth = r.Str(), r.Str(), r.Str(), r.Str()
 	s.Version = r.Int()
 	s.init()
 	for n := r.Len(); n > 0; n-- {
 		id := r.Str()
-		s.Budgets[id] = &BudgetSeen{Version: r.Int(), MaxEventTime: r.Time(), PeriodStart: r.Time()}
+		s.Budgets[id] = &BudgetSeen{Version: r.Int(), MaxEventTime: r.time(), PeriodStart: r.time()}
 	}
 	for n := r.Len(); n > 0; n-- {
 		a := Applied{Txn: r.Fixed64(), Version: r.Int()}
-		a.Amount, a.Category, a.Currency, a.Merchant = r.Int(), readCategory(r), r.Str(), r.Str()
+		a.Amount, a.Category, a.Currency, a.Merchant = r.Int(), readCategory(r.Reader), r.str(), r.str()
 		a.PostedAt = fromMinutes(r.Int())
 		s.Recent = append(s.Recent, a)
 	}
 	for n := r.Len(); n > 0; n-- {
-		k := readCurveKey(r)
+		k := readCurveKey(r.Reader)
 		c := &Curve{}
 		mask := r.Uint()
 		if bits.Len64(mask) > len(c.Daily) {
@@ -130,7 +145,7 @@ func (s *State) UnmarshalBinary(b []byte) error {
 		s.Curves[k] = c
 	}
 	for n := r.Len(); n > 0; n-- {
-		m := readMonth(r)
+		m := readMonth(r.Reader)
 		s.LastDay[m] = int(r.Int())
 	}
 	readHistories(r, s.Categories, categoryKey)
@@ -169,7 +184,7 @@ func writeHistories(w *compact.Writer, hs map[string]*History, keys historyKey) 
 	}
 }
 
-func readHistories(r *compact.Reader, hs map[string]*History, keys historyKey) {
+func readHistories(r *reader, hs map[string]*History, keys historyKey) {
 	for n := r.Len(); n > 0; n-- {
 		h := &History{Name: r.Str()}
 		k := keys.read(r, h.Name)
@@ -182,9 +197,41 @@ func readHistories(r *compact.Reader, hs map[string]*History, keys historyKey) {
 	}
 }
 
+// reader reads stateFormat, or (v1) stateFormatV1.
+type reader struct {
+	*compact.Reader
+	v1 bool
+}
+
+// str reads an interned string (v1: a string).
+func (r *reader) str() string {
+	if r.v1 {
+		return r.Str()
+	}
+	return r.Interned()
+}
+
+// time reads an Instant (v1: a Time).
+func (r *reader) time() time.Time {
+	if r.v1 {
+		return r.Time()
+	}
+	return r.Instant()
+}
+
+// code reads a code of list (v1: a string).
+func (r *reader) code(list []string) string {
+	if r.v1 {
+		return r.Str()
+	}
+	return readCode(r.Reader, list, "")
+}
+
 func writeKept(w *compact.Writer, k *Kept) {
-	for _, f := range []string{k.Kind, k.Severity, k.Subject, k.PeriodKey, k.Currency} {
-		w.Str(f)
+	writeCode(w, k.Kind, kinds)
+	writeCode(w, k.Severity, severities)
+	for _, f := range []string{k.Subject, k.PeriodKey, k.Currency} {
+		w.Interned(f)
 	}
 	w.Date(k.Date)
 	w.Len(len(k.Data))
@@ -198,21 +245,21 @@ func writeKept(w *compact.Writer, k *Kept) {
 		w.Int(k.Data[key])
 	}
 	w.Int(k.Version)
-	w.Time(k.ExpiresAt)
-	w.Time(k.EventTime)
-	w.Str(k.Name)
-	w.Str(k.Basis)
+	w.Instant(k.ExpiresAt)
+	w.Instant(k.EventTime)
+	w.Interned(k.Name)
+	w.Interned(k.Basis)
 }
 
-func readKept(r *compact.Reader) *Kept {
-	k := &Kept{Kind: r.Str(), Severity: r.Str(), Subject: r.Str(), PeriodKey: r.Str(), Currency: r.Str(), Date: r.Date()}
+func readKept(r *reader) *Kept {
+	k := &Kept{Kind: r.code(kinds), Severity: r.code(severities), Subject: r.str(), PeriodKey: r.str(), Currency: r.str(), Date: r.Date()}
 	if n := r.Len(); n > 0 {
 		k.Data = make(map[string]int64, n)
 		for ; n > 0; n-- {
 			var key string
-			if i := r.Len(); i == 0 {
+			if i := r.Uint(); i == 0 { // a code, not a length: it may exceed the bytes left
 				key = r.Str()
-			} else if i <= len(dataKeys) {
+			} else if i <= uint64(len(dataKeys)) {
 				key = dataKeys[i-1]
 			} else {
 				key = fmt.Sprintf("key%d", i) // a key of a later build
@@ -221,10 +268,10 @@ func readKept(r *compact.Reader) *Kept {
 		}
 	}
 	k.Version = r.Int()
-	k.ExpiresAt = r.Time()
-	k.EventTime = r.Time()
-	k.Name = r.Str()
-	k.Basis = r.Str()
+	k.ExpiresAt = r.time()
+	k.EventTime = r.time()
+	k.Name = r.str()
+	k.Basis = r.str()
 	return k
 }
 
@@ -253,24 +300,33 @@ func (s *State) fromJSON(b []byte) error {
 
 // writeCategory writes a category slug as its index in category.All() + 1,
 // or 0 and the string for another.
-func writeCategory(w *compact.Writer, slug string) {
-	if i := slices.Index(slugs, slug); i >= 0 {
+func writeCategory(w *compact.Writer, slug string) { writeCode(w, slug, slugs) }
+
+// readCategory reads what writeCategory wrote ("other" for a code of a
+// later build).
+func readCategory(r *compact.Reader) string { return readCode(r, slugs, "other") }
+
+// writeCode writes v as its index in list + 1, or 0 and v for another.
+func writeCode(w *compact.Writer, v string, list []string) {
+	if i := slices.Index(list, v); i >= 0 {
 		w.Len(i + 1)
 		return
 	}
 	w.Len(0)
-	w.Str(slug)
+	w.Str(v)
 }
 
-func readCategory(r *compact.Reader) string {
-	i := r.Len()
+// readCode reads what writeCode wrote: later for a code beyond list (of a
+// later build).
+func readCode(r *compact.Reader, list []string, later string) string {
+	i := r.Uint() // a code, not a length: it may exceed the bytes left
 	if i == 0 {
 		return r.Str()
 	}
-	if i > len(slugs) {
-		return "other"
+	if i > uint64(len(list)) {
+		return later
 	}
-	return slugs[i-1]
+	return list[i-1]
 }
 
 var slugs = category.All()
@@ -314,30 +370,30 @@ func readCurveKey(r *compact.Reader) string {
 // or "<merchant key>|<currency>") given its name.
 type historyKey struct {
 	write func(w *compact.Writer, key, name string)
-	read  func(r *compact.Reader, name string) string
+	read  func(r *reader, name string) string
 }
 
 var categoryKey = historyKey{
 	write: func(w *compact.Writer, key, _ string) {
 		cat, cur := splitKey(key)
 		writeCategory(w, cat)
-		w.Str(cur)
+		w.Interned(cur)
 	},
-	read: func(r *compact.Reader, _ string) string { return readCategory(r) + "|" + r.Str() },
+	read: func(r *reader, _ string) string { return readCategory(r.Reader) + "|" + r.str() },
 }
 
 // merchantKey leaves out the merchant key when it is the normalized name.
 var merchantKey = historyKey{
 	write: func(w *compact.Writer, key, name string) {
 		m, cur := splitKey(key)
-		w.Str(cur)
+		w.Interned(cur)
 		if m == category.MerchantKey("", name) {
 			m = ""
 		}
 		w.Str(m)
 	},
-	read: func(r *compact.Reader, name string) string {
-		cur, m := r.Str(), r.Str()
+	read: func(r *reader, name string) string {
+		cur, m := r.str(), r.Str()
 		if m == "" {
 			m = category.MerchantKey("", name)
 		}
