@@ -203,6 +203,11 @@ func (c *Codec[T]) readPlanFor(ctx context.Context, id int) (*readPlan, error) {
 		return nil, err
 	}
 	p := &readPlan{codec: codec}
+	if fast, ok := readSchema(schema); ok {
+		if fc, err := goavro.NewCodec(fast); err == nil {
+			p.codec, schema = fc, fast
+		}
+	}
 	w, err := parseWriter(schema)
 	if err == nil {
 		p.dec, err = buildDecoder(w, c.model)
