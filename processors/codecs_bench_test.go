@@ -1,16 +1,12 @@
 package processors_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/lovoo/goka"
-	"github.com/twmb/franz-go/pkg/sr/srfake"
 
-	"finstream/avro"
-	"finstream/processors"
 	"finstream/processors/cdc"
 	"finstream/processors/event"
 )
@@ -91,16 +87,7 @@ func hotRecords(n int) (txns, cats, upds []any) {
 // BenchmarkHotCodecs encodes and decodes the hot records with the
 // processors' codecs (Confluent-framed Avro through goavro).
 func BenchmarkHotCodecs(b *testing.B) {
-	fake := srfake.New()
-	b.Cleanup(fake.Close)
-	reg, err := avro.NewClient(fake.URL())
-	if err != nil {
-		b.Fatal(err)
-	}
-	c, err := processors.NewCodecs(context.Background(), reg)
-	if err != nil {
-		b.Fatal(err)
-	}
+	c := newTestCodecs(b)
 	txns, cats, upds := hotRecords(64)
 	for _, r := range []struct {
 		name   string

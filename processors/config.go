@@ -30,6 +30,10 @@ type Config struct {
 	// FlushInterval is the producer's linger. Zero means 5ms: goka's default
 	// of 100ms per hop dominates end-to-end latency.
 	FlushInterval time.Duration
+	// FlushMessages, when positive, also sends the producer's batch as soon
+	// as it holds this many records, before FlushInterval has passed
+	// (sarama's Producer.Flush.Messages). Zero means no such trigger.
+	FlushMessages int
 	// Codecs of the internal topics. Required.
 	Codecs *Codecs
 	// Now is the clock for command timestamps (default time.Now). Transaction
@@ -139,7 +143,11 @@ func TopicManagerBuilder(sc *sarama.Config) goka.TopicManagerBuilder {
 }
 
 // sarama is SaramaConfig with the Kafka security applied.
-func (c *Config) sarama() *sarama.Config { return c.Kafka.Sarama(SaramaConfig(c.FlushInterval)) }
+func (c *Config) sarama() *sarama.Config {
+	sc := SaramaConfig(c.FlushInterval)
+	sc.Producer.Flush.Messages = c.FlushMessages
+	return c.Kafka.Sarama(sc)
+}
 
 func (c *Config) options(group goka.Group) []goka.ProcessorOption {
 	// goka never creates a topic: it would create tables and loops with its
