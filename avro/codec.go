@@ -35,10 +35,16 @@ type Codec[T any] struct {
 	codec   *goavro.Codec
 	model   *model
 	hint    atomic.Int64 // size of the last encoded record, to size buffers
+	natives sync.Pool    // *nativeTree: goavro native forms to reuse (encode.go)
 
+	own     *readPlan  // the plan of id, T's own schema: most records' writer
 	mu      sync.Mutex // serializes building a read plan, not using one
 	readers sync.Map   // writer schema id → *readPlan
 }
+
+// nativeTree is the native form of the last value encoded with it, whose
+// maps and slices the next encoding overwrites.
+type nativeTree struct{ native any }
 
 // readPlan decodes records written with one writer schema into T, or holds
 // the reason it cannot (a writer schema T cannot read stays unreadable).
@@ -73,7 +79,7 @@ func NewCodec[T any](ctx context.Context, reg *Client, subject string) (*Codec[T
 	}
 	c := &Codec[T]{reg: reg, subject: subject, id: id, schema: schema, codec: codec, model: m}
 	c.hint.Store(128)
-	if _, err := c.readPlanFor(ctx, id); err != nil {
+	if c.own, err = c.readPlanFor(ctx, id); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -111,10 +117,18 @@ func (c *Codec[T]) EncodeValue(v *T) ([]byte, error) {
 }
 
 func (c *Codec[T]) encode(v *T) ([]byte, error) {
-	native, err := c.model.enc(reflect.ValueOf(v).Elem())
+	tree, _ := c.natives.Get().(*nativeTree)
+	if tree == nil {
+		tree = new(nativeTree)
+	}
+	defer c.natives.Put(tree)
+	native, err := c.model.enc(reflect.ValueOf(v).Elem(), tree.native)
 	if err != nil {
 		return nil, fmt.Errorf("avro encode %v: %w", c.model.t, err)
 	}
+	tree.native = native
+	// The record is the caller's from here (goka's producer keeps it until
+	// it is sent), so it gets a buffer of its own, sized by the last one.
 	buf := appendHeader(make([]byte, 0, c.hint.Load()), c.id)
 	buf, err = c.codec.BinaryFromNative(buf, native)
 	if err != nil {
@@ -160,6 +174,9 @@ func (c *Codec[T]) DecodeValue(data []byte) (T, error) {
 }
 
 func (c *Codec[T]) readPlan(id int) (*readPlan, error) {
+	if id == c.id && c.own != nil {
+		return c.own, c.own.err
+	}
 	if p, ok := c.readers.Load(id); ok {
 		return p.(*readPlan), p.(*readPlan).err
 	}
@@ -186,6 +203,11 @@ func (c *Codec[T]) readPlanFor(ctx context.Context, id int) (*readPlan, error) {
 		return nil, err
 	}
 	p := &readPlan{codec: codec}
+	if fast, ok := readSchema(schema); ok {
+		if fc, err := goavro.NewCodec(fast); err == nil {
+			p.codec, schema = fc, fast
+		}
+	}
 	w, err := parseWriter(schema)
 	if err == nil {
 		p.dec, err = buildDecoder(w, c.model)

@@ -336,3 +336,52 @@ func TestCodecConcurrentDecode(t *testing.T) {
 		}
 	}
 }
+
+// An encoding reuses the native maps and slices of the previous one (see
+// encode.go): records of changing shape encode as a codec with nothing to
+// reuse writes them.
+func TestCodecEncodesAfterReuse(t *testing.T) {
+	ctx := context.Background()
+	reg := newFakeRegistry(t)
+	codec, err := NewCodec[Example](ctx, reg, "s-value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := fullExample()
+	fewer := fullExample()
+	fewer.Members = fewer.Members[:1]
+	fewer.Tags = nil
+	fewer.Limits = map[string]int64{"EUR": 1}
+	fewer.Note, fewer.ClosedAt = nil, nil
+	fewer.Sponsor = &Party{UserID: "u10", Role: "viewer"}
+	fewer.ID, fewer.Amount, fewer.Count = "txn-2", 150001, 300
+	more := fullExample()
+	more.Members = append(more.Members, Party{UserID: "u5"}, Party{UserID: "u6", Role: "owner"})
+	more.Sponsor = nil
+	for i, v := range []Example{full, fewer, {}, more, full, fewer, more} {
+		got, err := codec.Encode(&v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := NewCodec[Example](ctx, reg, "s-value")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := fresh.Encode(&v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Compared decoded: map entries are written in Go's map order.
+		gotV, err := fresh.Decode(got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantV, err := fresh.Decode(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(gotV, wantV) || len(got) != len(want) {
+			t.Fatalf("record %d: encoded after reuse as %+v, want %+v", i, gotV, wantV)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package avro
 
 import (
 	"fmt"
-	"math"
 	"reflect"
 	"strings"
 	"time"
@@ -55,8 +54,10 @@ type fieldModel struct {
 	m     *model
 }
 
-// encodeFn converts a Go value to goavro's native form.
-type encodeFn func(v reflect.Value) (any, error)
+// encodeFn converts a Go value to goavro's native form, reusing what it can
+// of prev, the native form of the value this place held before (see
+// encode.go).
+type encodeFn func(v reflect.Value, prev any) (any, error)
 
 // modeler builds models, memoizing records by Go type so that recursive and
 // repeated types share one recordModel, and checking that no two Go types
@@ -82,30 +83,13 @@ func (b *modeler) model(t reflect.Type, path string) (*model, error) {
 	if t == timeType {
 		return &model{kind: kTime, t: t, enc: encodeTime}, nil
 	}
+	if k, enc := primitiveEncoder(t, path); enc != nil {
+		return &model{kind: k, t: t, enc: enc}, nil
+	}
 	switch t.Kind() {
-	case reflect.String:
-		return &model{kind: kString, t: t, enc: func(v reflect.Value) (any, error) { return v.String(), nil }}, nil
-	case reflect.Bool:
-		return &model{kind: kBool, t: t, enc: func(v reflect.Value) (any, error) { return v.Bool(), nil }}, nil
-	case reflect.Int8, reflect.Int16, reflect.Int32:
-		return &model{kind: kInt, t: t, enc: func(v reflect.Value) (any, error) { return int32(v.Int()), nil }}, nil
-	case reflect.Int:
-		return &model{kind: kInt, t: t, enc: func(v reflect.Value) (any, error) {
-			n := v.Int()
-			if n < math.MinInt32 || n > math.MaxInt32 {
-				return nil, fmt.Errorf("%s: %d does not fit Avro int (32 bits)", path, n)
-			}
-			return int32(n), nil
-		}}, nil
-	case reflect.Int64:
-		return &model{kind: kLong, t: t, enc: func(v reflect.Value) (any, error) { return v.Int(), nil }}, nil
-	case reflect.Float32:
-		return &model{kind: kFloat, t: t, enc: func(v reflect.Value) (any, error) { return float32(v.Float()), nil }}, nil
-	case reflect.Float64:
-		return &model{kind: kDouble, t: t, enc: func(v reflect.Value) (any, error) { return v.Float(), nil }}, nil
 	case reflect.Slice:
 		if t.Elem().Kind() == reflect.Uint8 {
-			return &model{kind: kBytes, t: t, enc: func(v reflect.Value) (any, error) { return v.Bytes(), nil }}, nil
+			return &model{kind: kBytes, t: t, enc: encodeBytes}, nil
 		}
 		elem, err := b.model(t.Elem(), path+"[]")
 		if err != nil {

@@ -15,17 +15,18 @@ import (
 	"finstream/topics"
 )
 
-func fuzzCodecs(f *testing.F) *processors.Codecs {
-	f.Helper()
+// newTestCodecs returns the processors' codecs on a fresh srfake registry.
+func newTestCodecs(tb testing.TB) *processors.Codecs {
+	tb.Helper()
 	fake := srfake.New()
-	f.Cleanup(fake.Close)
+	tb.Cleanup(fake.Close)
 	reg, err := avro.NewClient(fake.URL())
 	if err != nil {
-		f.Fatal(err)
+		tb.Fatal(err)
 	}
 	c, err := processors.NewCodecs(context.Background(), reg)
 	if err != nil {
-		f.Fatal(err)
+		tb.Fatal(err)
 	}
 	return c
 }
@@ -35,7 +36,7 @@ func fuzzCodecs(f *testing.F) *processors.Codecs {
 // with write access may have written: no decoding may panic (a panic there
 // would stop the role at every restart), and what decodes encodes again.
 func FuzzTableCodecs(f *testing.F) {
-	c := fuzzCodecs(f)
+	c := newTestCodecs(f)
 	tables := []goka.Codec{c.UsersTable, c.TxnsTable, c.AccountsTable, c.SharedTable,
 		c.Copilot.InsightsTable, c.Copilot.GoalsTable, c.Copilot.NotificationsTable, c.AlertsTable}
 	// Seeds: real values of each table, from the processors.
@@ -80,7 +81,7 @@ func FuzzTableCodecs(f *testing.F) {
 // producer's limit, and decodes back to the same row: nothing accepted at
 // decode can fail the processor later for its encoding or size.
 func FuzzCDCToInternal(f *testing.F) {
-	c := fuzzCodecs(f)
+	c := newTestCodecs(f)
 	enc, err := cdc.NewEncoder(context.Background(), cdc.FormatJSON, nil, topics.CDCTransactions)
 	if err != nil {
 		f.Fatal(err)

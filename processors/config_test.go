@@ -16,8 +16,11 @@ func TestConfigSaramaAndHotStandby(t *testing.T) {
 	if err := sec.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	c := &Config{Brokers: []string{"b:9092"}, Codecs: &Codecs{}, Kafka: sec, FlushInterval: time.Millisecond}
+	c := &Config{Brokers: []string{"b:9092"}, Codecs: &Codecs{}, Kafka: sec, FlushInterval: time.Millisecond, FlushMessages: 64}
 	sc := c.sarama()
+	if f := sc.Producer.Flush; f.Frequency != time.Millisecond || f.Messages != 64 {
+		t.Fatalf("producer flush %v / %d messages, want 1ms / 64", f.Frequency, f.Messages)
+	}
 	g := sc.Consumer.Group
 	if g.Session.Timeout != SessionTimeout || g.Heartbeat.Interval != HeartbeatInterval || g.Rebalance.Timeout != RebalanceTimeout {
 		t.Fatalf("group timing %v/%v/%v", g.Session.Timeout, g.Heartbeat.Interval, g.Rebalance.Timeout)

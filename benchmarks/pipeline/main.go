@@ -35,6 +35,7 @@ type config struct {
 	events            int64
 	jsonOut, cpuProf  string
 	flush             time.Duration
+	flushMessages     int
 	keep, memory      bool
 	latencyFor        time.Duration
 	latencyRate       float64
@@ -79,6 +80,7 @@ func main() {
 	flag.Int64Var(&c.events, "events", 1_000_000, "CDC events to preload")
 	flag.IntVar(&c.partitions, "partitions", 8, "partitions per topic")
 	flag.DurationVar(&c.flush, "flush-interval", 5*time.Millisecond, "producer flush interval of the processors")
+	flag.IntVar(&c.flushMessages, "flush-messages", 0, "records that make the processors' producer send before the flush interval (0: none)")
 	flag.StringVar(&c.jsonOut, "json", "benchmarks/pipeline/results.json", "write the figures here")
 	flag.StringVar(&c.cpuProf, "cpuprofile", "", "write a CPU profile of the pipeline phase here")
 	flag.BoolVar(&c.keep, "keep", false, "keep the temporary data directory")
