@@ -102,9 +102,7 @@ func (c *Config) Validate() error {
 	if c.HotStandby && c.StorageDir == "" {
 		return errors.New("processors: hot standby needs a storage dir")
 	}
-	if c.Topics.GroupUsers == "" {
-		c.Topics = topics.Default()
-	}
+	c.Topics = c.Topics.OrDefault()
 	if c.FlushInterval <= 0 {
 		c.FlushInterval = 5 * time.Millisecond
 	}

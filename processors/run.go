@@ -14,9 +14,7 @@ import (
 // Graphs returns the group graphs of every finstream processor, for Run and
 // for tests.
 func Graphs(cfg *Config, m *Metrics) []*goka.GroupGraph {
-	if cfg.Topics.GroupUsers == "" {
-		cfg.Topics = topics.Default()
-	}
+	cfg.Topics = cfg.Topics.OrDefault()
 	r := &rekey{cfg: cfg, m: m}
 	return []*goka.GroupGraph{
 		r.defineTxns(),

@@ -84,6 +84,14 @@ func Generation(prefix string) (Names, error) {
 	}, nil
 }
 
+// OrDefault is n, or Default() for the zero Names.
+func (n Names) OrDefault() Names {
+	if n.GroupUsers == "" {
+		return Default()
+	}
+	return n
+}
+
 // Default is the generation without a prefix.
 func Default() Names {
 	n, _ := Generation("")

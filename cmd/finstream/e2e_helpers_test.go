@@ -219,12 +219,7 @@ func (n *node) produce(topic string, kv ...[2]string) {
 }
 
 // generation is the node's generation of names.
-func (n *node) generation() topics.Names {
-	if n.names.GroupUsers == "" {
-		return topics.Default()
-	}
-	return n.names
-}
+func (n *node) generation() topics.Names { return n.names.OrDefault() }
 
 // groupInputs are the input topics of each consumer group of the hot path
 // and the assistant in the generation g.

@@ -68,8 +68,6 @@ func (s *State) SetBudget(b Budget, at time.Time) Effects {
 	var oldUsed int64
 	if sameBudget {
 		oldUsed = UsedBP(s.spent(old, p), s.limitIn(old, p))
-	}
-	if sameBudget {
 		// The same budget with new settings: it keeps its history.
 		b.Since, b.PaceAlerted, b.Builders = old.Since, old.PaceAlerted, old.Builders
 	}

@@ -56,9 +56,7 @@ func Start(t testing.TB, changes ...func(*processors.Config)) *Harness {
 	for _, change := range changes {
 		change(&cfg)
 	}
-	if cfg.Topics.GroupUsers == "" {
-		cfg.Topics = topics.Default()
-	}
+	cfg.Topics = cfg.Topics.OrDefault()
 	procs, err := processors.New(cfg, processors.NewMetrics(nil))
 	if err != nil {
 		t.Fatal(err)
