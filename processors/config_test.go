@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IBM/sarama"
+
 	"finstream/kafkasec"
 )
 
@@ -34,5 +36,47 @@ func TestConfigSaramaAndHotStandby(t *testing.T) {
 	c.HotStandby = true
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "storage dir") {
 		t.Fatalf("hot standby without a storage dir: %v", err)
+	}
+}
+
+// Producer batches are zstd unless Config.Compression names another codec;
+// an unknown codec fails validation with its name.
+func TestConfigCompression(t *testing.T) {
+	c := &Config{Brokers: []string{"b:9092"}, Codecs: &Codecs{}}
+	if got := c.sarama().Producer.Compression; got != sarama.CompressionZSTD {
+		t.Fatalf("default compression %v, want zstd", got)
+	}
+	c.Compression = "lz4"
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.sarama().Producer.Compression; got != sarama.CompressionLZ4 {
+		t.Fatalf("compression %v, want lz4", got)
+	}
+	c.Compression = "brotli"
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "brotli") {
+		t.Fatalf("unknown codec: %v", err)
+	}
+}
+
+// StorageBuilder opens leveldb with the memory it is given, and works.
+func TestStorageBuilderMemory(t *testing.T) {
+	for _, mem := range []int{0, 1 << 20} {
+		st, err := StorageBuilder(t.TempDir(), mem)("finstream-users-table", 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Open(); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Set("USR-1", []byte("v")); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := st.Get("USR-1"); err != nil || string(v) != "v" {
+			t.Fatalf("get %q, %v", v, err)
+		}
+		if err := st.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -36,6 +36,8 @@ type config struct {
 	jsonOut, cpuProf  string
 	flush             time.Duration
 	flushMessages     int
+	compression       string
+	storageMemory     int
 	keep, memory      bool
 	latencyFor        time.Duration
 	latencyRate       float64
@@ -80,6 +82,8 @@ func main() {
 	flag.Int64Var(&c.events, "events", 1_000_000, "CDC events to preload")
 	flag.IntVar(&c.partitions, "partitions", 8, "partitions per topic")
 	flag.DurationVar(&c.flush, "flush-interval", 5*time.Millisecond, "producer flush interval of the processors")
+	flag.IntVar(&c.storageMemory, "leveldb-memory", 0, "bytes of each table partition's leveldb write buffer and block cache (0: goleveldb's defaults)")
+	flag.StringVar(&c.compression, "compression", "", "producer batch codec of the processors: none, gzip, snappy, lz4 or zstd (default: processors.DefaultCompression)")
 	flag.IntVar(&c.flushMessages, "flush-messages", 0, "records that make the processors' producer send before the flush interval (0: none)")
 	flag.StringVar(&c.jsonOut, "json", "benchmarks/pipeline/results.json", "write the figures here")
 	flag.StringVar(&c.cpuProf, "cpuprofile", "", "write a CPU profile of the pipeline phase here")

@@ -182,7 +182,7 @@ func runProcessors(ctx context.Context, brokers []string, codecs *processors.Cod
 	start := time.Now()
 	done := make(chan error, 1)
 	go func() {
-		done <- processors.Run(rctx, processors.Config{Brokers: brokers, StorageDir: dir, FlushInterval: c.flush, FlushMessages: c.flushMessages, Codecs: codecs, Logger: log, Groups: c.groups},
+		done <- processors.Run(rctx, processors.Config{Brokers: brokers, StorageDir: dir, FlushInterval: c.flush, FlushMessages: c.flushMessages, Compression: c.compression, StorageMemory: c.storageMemory, Codecs: codecs, Logger: log, Groups: c.groups},
 			processors.NewMetrics(nil), nil)
 	}()
 	stop := func() error { cancel(); return <-done }

@@ -23,8 +23,12 @@ import (
 type stateCost struct {
 	Tables                 []tableSize `json:"tables,omitempty"`
 	ChangelogBytesPerEvent float64     `json:"changelog_bytes_per_event"`
-	DataDirBytes           int64       `json:"data_dir_bytes_after_pipeline"`
-	PeakRSSBytes           int64       `json:"peak_rss_bytes"`
+	// StoredChangelogBytesPerEvent is the group tables' segment files on
+	// the broker's disk per event: the record batches as the producers
+	// sent them (compressed, with their headers), before any compaction.
+	StoredChangelogBytesPerEvent float64 `json:"stored_changelog_bytes_per_event"`
+	DataDirBytes                 int64   `json:"data_dir_bytes_after_pipeline"`
+	PeakRSSBytes                 int64   `json:"peak_rss_bytes"`
 }
 
 // tableSize is one group table's changelog: every record from its start to
@@ -177,6 +181,21 @@ func measureState(ctx context.Context, brokers []string, dir string, r *results)
 		return err
 	}
 	r.Tables, r.ChangelogBytesPerEvent = tables, perEvent
+	var stored int64
+	parts, err := os.ReadDir(filepath.Join(dir, "kafka", "partitions"))
+	if err != nil {
+		return err
+	}
+	for _, p := range parts { // kfake names a partition's dir "<topic>-<n>"
+		if i := strings.LastIndexByte(p.Name(), '-'); i > 0 && strings.HasSuffix(p.Name()[:i], "-table") {
+			n, err := dirBytes(filepath.Join(dir, "kafka", "partitions", p.Name()))
+			if err != nil {
+				return err
+			}
+			stored += n
+		}
+	}
+	r.StoredChangelogBytesPerEvent = float64(stored) / float64(r.Events)
 	r.DataDirBytes, err = dirBytes(dir)
 	return err
 }

@@ -115,7 +115,7 @@ func sweepTable(b *strings.Builder, rs []results) {
 	for _, t := range cols {
 		fmt.Fprintf(b, " %s avg / max B |", strings.TrimSuffix(strings.TrimPrefix(t, "finstream-"), "-table"))
 	}
-	b.WriteString(" changelog B/event | CDC→WebSocket p50 / p99 ms (rate) | restore users s | peak RSS MiB | data dir MiB |\n|---|---|---|---|---|")
+	b.WriteString(" changelog B/event, records / stored | CDC→WebSocket p50 / p99 ms (rate) | restore users s | peak RSS MiB | data dir MiB |\n|---|---|---|---|---|")
 	b.WriteString(strings.Repeat("---|", len(cols)+5) + "\n")
 	for _, r := range rs {
 		groups := "all"
@@ -130,7 +130,7 @@ func sweepTable(b *strings.Builder, rs []results) {
 				b.WriteString(" – |")
 			}
 		}
-		fmt.Fprintf(b, " %.0f | %.0f / %.0f (%.0f/s) | %.1f | %d | %d |\n", r.ChangelogBytesPerEvent,
+		fmt.Fprintf(b, " %.0f / %.0f | %.0f / %.0f (%.0f/s) | %.1f | %d | %d |\n", r.ChangelogBytesPerEvent, r.StoredChangelogBytesPerEvent,
 			r.LatencyWS.P50, r.LatencyWS.P99, r.LatencyRate, r.RecoverySec, r.PeakRSSBytes>>20, r.DataDirBytes>>20)
 	}
 	b.WriteString("\n")
@@ -150,7 +150,7 @@ func sizeOf(r results, topic string) tableSize {
 func history(b *strings.Builder, s sweepConfig) error {
 	for _, sec := range []struct{ dir, title, note string }{
 		{s.dir, "History sweep", "`make bench` runs `go run ./benchmarks/pipeline -sweep-users 100000,10000,1000,500 -events 1000000` (every group; each point a fresh process and temp dir; latency phase at half the measured rate). " +
-			"Value sizes are read from each group table's changelog from start to end after the pipeline phase (the broker does not compact within a run), so changelog B/event counts every table write; the data dir is measured after the pipeline phase, peak RSS (VmHWM) at the end of the run.\n\n"},
+			"Value sizes are read from each group table's changelog from start to end after the pipeline phase (the broker does not compact within a run), so changelog B/event counts every table write (records: keys and values as read; stored: the tables' segment files, the batches as the producers sent them, compressed); the data dir is measured after the pipeline phase, peak RSS (VmHWM) at the end of the run.\n\n"},
 		{s.beforeDir, "Before (commit 9472c02)", ""},
 	} {
 		rs, err := readPoints(sec.dir)

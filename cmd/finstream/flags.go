@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,6 +45,7 @@ type options struct {
 
 	kafkaSecurity // Kafka TLS and SASL, registry auth (kafkasec.go)
 	hotStandby    bool
+	leveldbMiB    int // storageFlag
 	// clock is the domain clock of run --simulate (simclock.go; nil: the
 	// wall clock) and timeScale its speed.
 	clock     func() time.Time
@@ -85,6 +87,20 @@ func (o *options) processorFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.flush, "flush-interval", 5*time.Millisecond, "Kafka producer flush interval per hop (goka's default is 100ms)")
 	fs.BoolVar(&o.hotStandby, "hot-standby", false, "keep the table partitions of other instances up to date on disk, so a takeover needs no restore (more network and disk)")
 	fs.DurationVar(&o.tick, "tick", time.Minute, "interval of the clock ticks that push period starts and daily digests (run --simulate: at most an hour of simulated time)")
+}
+
+// storageFlag is --leveldb-mib, the memory of each table partition's
+// leveldb; def is the role's default (0: goleveldb's).
+func (o *options) storageFlag(fs *flag.FlagSet, def int) {
+	o.leveldbMiB = def
+	fs.Func("leveldb-mib", fmt.Sprintf("MiB of each table partition's leveldb write buffer and, again, of its block cache (0: goleveldb's 4 and 8); a process opens one per table partition (default %d)", def), func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 1024 {
+			return fmt.Errorf("want MiB in 0..1024")
+		}
+		o.leveldbMiB = n
+		return nil
+	})
 }
 
 func (o *options) apiFlags(fs *flag.FlagSet) {

@@ -136,7 +136,7 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 	}
 	sb := storage.MemoryBuilder()
 	if dataDir != "" {
-		sb = storage.DefaultBuilder(filepath.Join(dataDir, "goka-views"))
+		sb = processors.StorageBuilder(filepath.Join(dataDir, "goka-views"), o.leveldbMiB<<20)
 	}
 	p := &apiPart{gate: gate}
 	cc, n := c.Copilot, o.names
