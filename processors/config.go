@@ -11,6 +11,7 @@ import (
 	"github.com/lovoo/goka"
 	"github.com/lovoo/goka/storage"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rcrowley/go-metrics"
 	"github.com/syndtr/goleveldb/leveldb/opt"
 
 	"finstream/kafkasec"
@@ -138,6 +139,10 @@ func (c *Config) Validate() error {
 	c.Codecs = c.Codecs.passingEncoded() // a no-op for NewCodecs' codecs
 	return nil
 }
+
+// sarama's go-metrics meters and histograms (per broker and topic) are
+// never read here: nil metrics spare their memory and CPU.
+func init() { metrics.UseNilMetrics = true }
 
 // DefaultCompression is the producer's batch codec.
 var DefaultCompression = sarama.CompressionZSTD

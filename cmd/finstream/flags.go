@@ -35,6 +35,7 @@ type options struct {
 	pushURL        string
 	// Ops listener and topic creation (ops.go, topicflags.go).
 	opsListen   string
+	opsPprof    bool
 	replication int
 	// groupPrefix is --group-prefix; names, the generation it names, is
 	// set by topicsCheck.
@@ -45,7 +46,7 @@ type options struct {
 
 	kafkaSecurity // Kafka TLS and SASL, registry auth (kafkasec.go)
 	hotStandby    bool
-	leveldbMiB    int // storageFlag
+	leveldbKiB    int // storageFlag
 	// clock is the domain clock of run --simulate (simclock.go; nil: the
 	// wall clock) and timeScale its speed.
 	clock     func() time.Time
@@ -89,16 +90,16 @@ func (o *options) processorFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.tick, "tick", time.Minute, "interval of the clock ticks that push period starts and daily digests (run --simulate: at most an hour of simulated time)")
 }
 
-// storageFlag is --leveldb-mib, the memory of each table partition's
+// storageFlag is --leveldb-kib, the memory of each table partition's
 // leveldb; def is the role's default (0: goleveldb's).
 func (o *options) storageFlag(fs *flag.FlagSet, def int) {
-	o.leveldbMiB = def
-	fs.Func("leveldb-mib", fmt.Sprintf("MiB of each table partition's leveldb write buffer and, again, of its block cache (0: goleveldb's 4 and 8); a process opens one per table partition (default %d)", def), func(v string) error {
+	o.leveldbKiB = def
+	fs.Func("leveldb-kib", fmt.Sprintf("KiB of each table partition's leveldb write buffer and, again, of its block cache (0: goleveldb's 4 and 8 MiB); a process opens one leveldb per table partition (default %d)", def), func(v string) error {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 1024 {
-			return fmt.Errorf("want MiB in 0..1024")
+		if err != nil || n < 0 || n > 1<<20 {
+			return fmt.Errorf("want KiB in 0..1048576")
 		}
-		o.leveldbMiB = n
+		o.leveldbKiB = n
 		return nil
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -26,6 +27,7 @@ const defaultOpsListen = "127.0.0.1:8079"
 func (o *options) opsFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.opsListen, "ops-listen", defaultOpsListen,
 		"address of the ops surfaces: /metrics, /v1/ops/lag and /ops (the lag page) where the role has them, /healthz and /readyz; never on --listen")
+	fs.BoolVar(&o.opsPprof, "ops-pprof", false, "also serve Go's runtime profiles (heap, CPU, goroutines) under /debug/pprof/ on --ops-listen")
 }
 
 // opsListenCheck is a setupRole check of --ops-listen.
@@ -96,7 +98,18 @@ func writeProbe(w http.ResponseWriter, status int, v any) {
 }
 
 // serveOps binds --ops-listen to mux and runs it in g until ctx ends.
+// With --ops-pprof it also serves net/http/pprof under /debug/pprof/.
 func (o *options) serveOps(ctx context.Context, g *errgroup.Group, mux http.Handler, log *slog.Logger) error {
+	if o.opsPprof {
+		pm := http.NewServeMux()
+		pm.Handle("/", mux)
+		pm.HandleFunc("/debug/pprof/", pprof.Index)
+		pm.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		pm.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		pm.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		pm.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		mux = pm
+	}
 	serve, err := serveHTTP(ctx, "ops", o.opsListen, mux, log)
 	if err != nil {
 		return err

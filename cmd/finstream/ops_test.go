@@ -197,7 +197,7 @@ func TestRolesCreateTopicsAndServeOps(t *testing.T) {
 	apiRole := startRole(t, "api", true, append(kafka, "--dev")...)
 	ws := startRole(t, "wsfanout", true, append(kafka, "--dev")...)
 	sink := startRole(t, "sink", false, append(kafka, "--database-url", "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=1")...)
-	brk := startRole(t, "broker", false, "--data-dir", t.TempDir(), "--broker-listen", freeAddr(t), "--registry-listen", freeAddr(t))
+	brk := startRole(t, "broker", false, "--data-dir", t.TempDir(), "--broker-listen", freeAddr(t), "--registry-listen", freeAddr(t), "--ops-pprof")
 	for _, p := range []*roleProc{apiRole, ws, sink, brk} {
 		p.waitReady(t)
 	}
@@ -208,7 +208,11 @@ func TestRolesCreateTopicsAndServeOps(t *testing.T) {
 	checkListeners(t, "api", apiRole.public, apiRole.ops, opsPaths...)
 	checkListeners(t, "wsfanout", ws.public, ws.ops, "/metrics")
 	checkListeners(t, "sink", "", sink.ops, "/metrics")
-	checkListeners(t, "broker", "", brk.ops, "/metrics")
+	checkListeners(t, "broker", "", brk.ops, "/metrics", "/debug/pprof/", "/debug/pprof/heap")
+	// Profiles only where --ops-pprof asks for them.
+	if code, _ := httpGet(t, "http://"+proc.ops+"/debug/pprof/heap"); code != http.StatusNotFound {
+		t.Errorf("processors without --ops-pprof: GET /debug/pprof/heap %d, want 404", code)
+	}
 }
 
 // checkGroups checks that the ops /readyz of a role lists every group of

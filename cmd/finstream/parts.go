@@ -136,7 +136,7 @@ func newAPIPart(ctx context.Context, brokers []string, c *processors.Codecs, dat
 	}
 	sb := storage.MemoryBuilder()
 	if dataDir != "" {
-		sb = processors.StorageBuilder(filepath.Join(dataDir, "goka-views"), o.leveldbMiB<<20)
+		sb = processors.StorageBuilder(filepath.Join(dataDir, "goka-views"), o.leveldbKiB<<10)
 	}
 	p := &apiPart{gate: gate}
 	cc, n := c.Copilot, o.names

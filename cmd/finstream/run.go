@@ -26,7 +26,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	o.brokerFlags(fs)
 	o.kafkaFlags(fs, "", "")
 	o.processorFlags(fs)
-	o.storageFlag(fs, 1) // every group's and the API's tables in one process
+	o.storageFlag(fs, 256) // every group's and the API's tables in one process
 	o.apiFlags(fs)
 	o.opsFlags(fs)
 	o.replicationFlag(fs)
@@ -153,7 +153,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	pm := processors.NewMetrics(metrics)
 
 	pool, err := processors.NewPool(processors.Config{
-		Brokers: brokers, Kafka: &o.kafka, StorageDir: dataDir, StorageMemory: o.leveldbMiB << 20, FlushInterval: o.flush, Codecs: c, Logger: log, HotStandby: o.hotStandby, Now: o.clock,
+		Brokers: brokers, Kafka: &o.kafka, StorageDir: dataDir, StorageMemory: o.leveldbKiB << 10, FlushInterval: o.flush, Codecs: c, Logger: log, HotStandby: o.hotStandby, Now: o.clock,
 		Topics: o.names,
 	}, pm, metrics)
 	if err != nil {
@@ -320,7 +320,7 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	pm := processors.NewMetrics(metrics)
 	g, gctx := errgroup.WithContext(ctx)
-	pool, err := processors.NewPool(processors.Config{Brokers: r.brokers, Kafka: &o.kafka, HotStandby: o.hotStandby, StorageDir: dataDir, StorageMemory: o.leveldbMiB << 20, FlushInterval: o.flush, Codecs: r.codecs, Logger: log, Groups: only, Topics: o.names}, pm, metrics)
+	pool, err := processors.NewPool(processors.Config{Brokers: r.brokers, Kafka: &o.kafka, HotStandby: o.hotStandby, StorageDir: dataDir, StorageMemory: o.leveldbKiB << 10, FlushInterval: o.flush, Codecs: r.codecs, Logger: log, Groups: only, Topics: o.names}, pm, metrics)
 	if err != nil {
 		return err
 	}
