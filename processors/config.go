@@ -144,8 +144,16 @@ func (c *Config) Validate() error {
 // never read here: nil metrics spare their memory and CPU.
 func init() { metrics.UseNilMetrics = true }
 
-// DefaultCompression is the producer's batch codec.
-var DefaultCompression = sarama.CompressionZSTD
+// DefaultCompression is the producer's batch codec. Measured 2026-12-02
+// (benchmarks/RESULTS.md, "Producer compression and leveldb memory"): at
+// 2,000 events per user lz4 stores the changelogs in 2.5× fewer bytes than
+// none for no measurable CPU, zstd in 3.9× for about 8 % more CPU. zstd
+// is not the default because of the embedded broker: kfake's cleaner
+// decompresses every batch of a compacted topic on every pass, inside its
+// request loop, and with zstd's decoders a pass over run's small batches
+// took 3–9 s and allocated GBs (benchmarks/compaction). On a real Kafka
+// cluster, --compression zstd is the better choice.
+var DefaultCompression = sarama.CompressionLZ4
 
 // SaramaConfig is the Kafka client configuration of finstream's goka
 // processors, views and emitters: a recent protocol version, new groups start

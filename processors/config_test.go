@@ -39,19 +39,19 @@ func TestConfigSaramaAndHotStandby(t *testing.T) {
 	}
 }
 
-// Producer batches are zstd unless Config.Compression names another codec;
+// Producer batches are lz4 unless Config.Compression names another codec;
 // an unknown codec fails validation with its name.
 func TestConfigCompression(t *testing.T) {
 	c := &Config{Brokers: []string{"b:9092"}, Codecs: &Codecs{}}
-	if got := c.sarama().Producer.Compression; got != sarama.CompressionZSTD {
-		t.Fatalf("default compression %v, want zstd", got)
+	if got := c.sarama().Producer.Compression; got != sarama.CompressionLZ4 {
+		t.Fatalf("default compression %v, want lz4", got)
 	}
-	c.Compression = "lz4"
+	c.Compression = "zstd"
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if got := c.sarama().Producer.Compression; got != sarama.CompressionLZ4 {
-		t.Fatalf("compression %v, want lz4", got)
+	if got := c.sarama().Producer.Compression; got != sarama.CompressionZSTD {
+		t.Fatalf("compression %v, want zstd", got)
 	}
 	c.Compression = "brotli"
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "brotli") {

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/IBM/sarama"
+
 	"finstream/api"
 	"finstream/processors/budget"
 	"finstream/topics"
@@ -46,7 +48,8 @@ type options struct {
 
 	kafkaSecurity // Kafka TLS and SASL, registry auth (kafkasec.go)
 	hotStandby    bool
-	leveldbKiB    int // storageFlag
+	leveldbKiB    int    // storageFlag
+	compression   string // processorFlags
 	// clock is the domain clock of run --simulate (simclock.go; nil: the
 	// wall clock) and timeScale its speed.
 	clock     func() time.Time
@@ -87,7 +90,20 @@ func (o *options) kafkaFlags(fs *flag.FlagSet, defaultBrokers, defaultRegistry s
 func (o *options) processorFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.flush, "flush-interval", 5*time.Millisecond, "Kafka producer flush interval per hop (goka's default is 100ms)")
 	fs.BoolVar(&o.hotStandby, "hot-standby", false, "keep the table partitions of other instances up to date on disk, so a takeover needs no restore (more network and disk)")
+	fs.StringVar(&o.compression, "compression", "", "codec of the processors' producer batches (changelogs and streams): none, gzip, snappy, lz4 or zstd (default lz4; zstd stores about a third less on a real Kafka cluster for ~8% more CPU, but stalls the embedded broker's cleaner)")
 	fs.DurationVar(&o.tick, "tick", time.Minute, "interval of the clock ticks that push period starts and daily digests (run --simulate: at most an hour of simulated time)")
+}
+
+// compressionCheck is a setupRole check of --compression.
+func (o *options) compressionCheck() error {
+	if o.compression == "" {
+		return nil
+	}
+	var cc sarama.CompressionCodec
+	if err := cc.UnmarshalText([]byte(o.compression)); err != nil {
+		return badConfig("--compression %q: want none, gzip, snappy, lz4 or zstd", o.compression)
+	}
+	return nil
 }
 
 // storageFlag is --leveldb-kib, the memory of each table partition's

@@ -54,6 +54,9 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := o.topicsCheck(); err != nil {
 		return err
 	}
+	if err := o.compressionCheck(); err != nil {
+		return err
+	}
 	for name, addr := range map[string]string{"listen": o.listen, "registry-listen": o.registryListen, "ops-listen": o.opsListen} {
 		if err := checkAddr(name, addr); err != nil {
 			return err
@@ -153,7 +156,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	pm := processors.NewMetrics(metrics)
 
 	pool, err := processors.NewPool(processors.Config{
-		Brokers: brokers, Kafka: &o.kafka, StorageDir: dataDir, StorageMemory: o.leveldbKiB << 10, FlushInterval: o.flush, Codecs: c, Logger: log, HotStandby: o.hotStandby, Now: o.clock,
+		Brokers: brokers, Kafka: &o.kafka, StorageDir: dataDir, StorageMemory: o.leveldbKiB << 10, Compression: o.compression, FlushInterval: o.flush, Codecs: c, Logger: log, HotStandby: o.hotStandby, Now: o.clock,
 		Topics: o.names,
 	}, pm, metrics)
 	if err != nil {
@@ -302,7 +305,7 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 			base = append(base, g)
 		}
 	}
-	r, err := o.setupRole(ctx, stderr, true, o.opsListenCheck, o.topicsCheck)
+	r, err := o.setupRole(ctx, stderr, true, o.opsListenCheck, o.topicsCheck, o.compressionCheck)
 	if err != nil {
 		return err
 	}
@@ -320,7 +323,7 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	pm := processors.NewMetrics(metrics)
 	g, gctx := errgroup.WithContext(ctx)
-	pool, err := processors.NewPool(processors.Config{Brokers: r.brokers, Kafka: &o.kafka, HotStandby: o.hotStandby, StorageDir: dataDir, StorageMemory: o.leveldbKiB << 10, FlushInterval: o.flush, Codecs: r.codecs, Logger: log, Groups: only, Topics: o.names}, pm, metrics)
+	pool, err := processors.NewPool(processors.Config{Brokers: r.brokers, Kafka: &o.kafka, HotStandby: o.hotStandby, StorageDir: dataDir, StorageMemory: o.leveldbKiB << 10, Compression: o.compression, FlushInterval: o.flush, Codecs: r.codecs, Logger: log, Groups: only, Topics: o.names}, pm, metrics)
 	if err != nil {
 		return err
 	}
