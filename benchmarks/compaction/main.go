@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/IBM/sarama"
@@ -30,7 +31,7 @@ func main() {
 	perBatch := flag.Int("batch-records", 2, "records per producer batch at most (run's batches are small: 200 events/s, 5 ms linger)")
 	codecs := flag.String("codecs", "none,lz4,zstd,snappy", "comma-separated producer codecs")
 	flag.Parse()
-	for _, name := range splitComma(*codecs) {
+	for _, name := range strings.Split(*codecs, ",") {
 		d, alloc, stored, err := pass(name, *keys, *records, *valueBytes, *perBatch)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "compaction:", err)
@@ -38,20 +39,6 @@ func main() {
 		}
 		fmt.Printf("%-7s stored %5d MiB  pass %6.0f ms  allocated %6d MiB\n", name, stored>>20, d.Seconds()*1000, alloc>>20)
 	}
-}
-
-func splitComma(s string) []string {
-	var out []string
-	start := 0
-	for i := 0; i <= len(s); i++ {
-		if i == len(s) || s[i] == ',' {
-			if i > start {
-				out = append(out, s[start:i])
-			}
-			start = i + 1
-		}
-	}
-	return out
 }
 
 func pass(codec string, keys, records, valueBytes, perBatch int) (time.Duration, uint64, int64, error) {
