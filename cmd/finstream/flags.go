@@ -90,7 +90,7 @@ func (o *options) kafkaFlags(fs *flag.FlagSet, defaultBrokers, defaultRegistry s
 func (o *options) processorFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.flush, "flush-interval", 5*time.Millisecond, "Kafka producer flush interval per hop (goka's default is 100ms)")
 	fs.BoolVar(&o.hotStandby, "hot-standby", false, "keep the table partitions of other instances up to date on disk, so a takeover needs no restore (more network and disk)")
-	fs.StringVar(&o.compression, "compression", "", "codec of the processors' producer batches (changelogs and streams): none, gzip, snappy, lz4 or zstd (default lz4; zstd stores about a third less on a real Kafka cluster for ~8% more CPU, but stalls the embedded broker's cleaner)")
+	fs.StringVar(&o.compression, "compression", "", "codec of the processors' producer batches (changelogs and streams): none, gzip, snappy, lz4 or zstd (default lz4; zstd stored about a third less for ~8% more CPU, but stalls the embedded broker's cleaner: use it on a real Kafka cluster)")
 	fs.DurationVar(&o.tick, "tick", time.Minute, "interval of the clock ticks that push period starts and daily digests (run --simulate: at most an hour of simulated time)")
 }
 
