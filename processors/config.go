@@ -130,11 +130,8 @@ func (c *Config) Validate() error {
 	if c.MaxStateBytes <= 0 {
 		c.MaxStateBytes = DefaultMaxStateBytes
 	}
-	if c.Compression != "" {
-		var cc sarama.CompressionCodec
-		if err := cc.UnmarshalText([]byte(c.Compression)); err != nil {
-			return fmt.Errorf("processors: compression: %w", err)
-		}
+	if _, err := ParseCompression(c.Compression); err != nil {
+		return fmt.Errorf("processors: compression: %w", err)
 	}
 	c.Codecs = c.Codecs.passingEncoded() // a no-op for NewCodecs' codecs
 	return nil
@@ -154,6 +151,17 @@ func init() { metrics.UseNilMetrics = true }
 // took 3–9 s and allocated GBs (benchmarks/compaction). On a real Kafka
 // cluster, --compression zstd is the better choice.
 var DefaultCompression = sarama.CompressionLZ4
+
+// ParseCompression is the codec named by s ("none", "gzip", "snappy",
+// "lz4" or "zstd"); "" is DefaultCompression.
+func ParseCompression(s string) (sarama.CompressionCodec, error) {
+	if s == "" {
+		return DefaultCompression, nil
+	}
+	var cc sarama.CompressionCodec
+	err := cc.UnmarshalText([]byte(s))
+	return cc, err
+}
 
 // SaramaConfig is the Kafka client configuration of finstream's goka
 // processors, views and emitters: a recent protocol version, new groups start
@@ -189,8 +197,8 @@ func TopicManagerBuilder(sc *sarama.Config) goka.TopicManagerBuilder {
 func (c *Config) sarama() *sarama.Config {
 	sc := SaramaConfig(c.FlushInterval)
 	sc.Producer.Flush.Messages = c.FlushMessages
-	if c.Compression != "" {
-		_ = sc.Producer.Compression.UnmarshalText([]byte(c.Compression)) // checked by check
+	if cc, err := ParseCompression(c.Compression); err == nil { // Validate reports the error
+		sc.Producer.Compression = cc
 	}
 	return c.Kafka.Sarama(sc)
 }

@@ -64,7 +64,7 @@ func pass(codec string, keys, records, valueBytes, perBatch int) (time.Duration,
 	}
 	adm.Close()
 	sc := processors.SaramaConfig(5 * time.Millisecond)
-	if err := sc.Producer.Compression.UnmarshalText([]byte(codec)); err != nil {
+	if sc.Producer.Compression, err = processors.ParseCompression(codec); err != nil {
 		return 0, 0, 0, err
 	}
 	sc.Producer.Return.Successes = true

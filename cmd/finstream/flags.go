@@ -12,9 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/IBM/sarama"
-
 	"finstream/api"
+	"finstream/processors"
 	"finstream/processors/budget"
 	"finstream/topics"
 )
@@ -96,11 +95,7 @@ func (o *options) processorFlags(fs *flag.FlagSet) {
 
 // compressionCheck is a setupRole check of --compression.
 func (o *options) compressionCheck() error {
-	if o.compression == "" {
-		return nil
-	}
-	var cc sarama.CompressionCodec
-	if err := cc.UnmarshalText([]byte(o.compression)); err != nil {
+	if _, err := processors.ParseCompression(o.compression); err != nil {
 		return badConfig("--compression %q: want none, gzip, snappy, lz4 or zstd", o.compression)
 	}
 	return nil
