@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"finstream/processors/compact"
@@ -406,44 +407,58 @@ func (r *reader) skipTxn() {
 // (an index into the value's own list of currencies) and the amount: about
 // six bytes a bucket instead of the key's twenty.
 func writeSpend(w *writer, spend map[string]int64) {
+	// This runs on every event: one pass that finds the periods (a handful)
+	// and the currencies by a linear scan, then the buckets written period
+	// by period, without a map of periods or a sort of the buckets.
 	type bucketOf struct {
-		cat, cur string
-		v        int64
+		period, cur int
+		cat         string
+		v           int64
 	}
-	periods := map[string][]bucketOf{}
-	var curs []string
+	bs := make([]bucketOf, 0, len(spend))
+	var periods, curs []string
 	for k, v := range spend {
 		p, cat, cur, ok := splitBucket(k)
 		if !ok {
 			continue
 		}
-		periods[p] = append(periods[p], bucketOf{cat, cur, v})
-		if !slices.Contains(curs, cur) {
-			curs = append(curs, cur)
+		pi, ci := slices.Index(periods, p), slices.Index(curs, cur)
+		if pi < 0 {
+			pi, periods = len(periods), append(periods, p)
 		}
+		if ci < 0 {
+			ci, curs = len(curs), append(curs, cur)
+		}
+		bs = append(bs, bucketOf{pi, ci, cat, v})
 	}
 	w.uint(len(curs))
 	for _, c := range curs {
 		w.str(c)
 	}
-	keys := make([]string, 0, len(periods))
-	for p := range periods {
-		keys = append(keys, p)
+	order := make([]int, len(periods)) // period indexes in key order
+	for i := range order {
+		order[i] = i
 	}
-	slices.Sort(keys)
-	w.uint(len(keys))
-	for _, p := range keys {
-		w.str(p)
-		bs := periods[p]
-		w.uint(len(bs))
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(periods[a], periods[b]) })
+	counts := make([]int, len(periods))
+	for _, b := range bs {
+		counts[b.period]++
+	}
+	w.uint(len(periods))
+	for _, pi := range order {
+		w.str(periods[pi])
+		w.uint(counts[pi])
 		for _, b := range bs {
-			if i := slices.Index(slugs, b.cat); i >= 0 {
-				w.uint(i + 1)
+			if b.period != pi {
+				continue
+			}
+			if c := slices.Index(slugs, b.cat); c >= 0 {
+				w.uint(c + 1)
 			} else {
 				w.uint(0)
 				w.str(b.cat)
 			}
-			w.uint(slices.Index(curs, b.cur))
+			w.uint(b.cur)
 			w.int(b.v)
 		}
 	}
@@ -458,7 +473,14 @@ func readSpend(r *reader) map[string]int64 {
 	if n == 0 || r.err != nil {
 		return nil
 	}
-	out := make(map[string]int64, n*8)
+	// Every key is a substring of one string: two allocations for the keys
+	// of a value, not one per bucket (this runs on every event).
+	type at struct {
+		end int
+		v   int64
+	}
+	keys := make([]byte, 0, 8*24*n) // about 8 buckets of 24 bytes a period
+	bs := make([]at, 0, 8*n)
 	for range n {
 		p := r.str()
 		for m := r.len(); m > 0 && r.err == nil; m-- {
@@ -475,8 +497,16 @@ func readSpend(r *reader) map[string]int64 {
 				r.fail()
 				break
 			}
-			out[p+"|"+cat+"|"+curs[ci]] = r.int()
+			keys = append(append(append(append(append(keys, p...), '|'), cat...), '|'), curs[ci]...)
+			bs = append(bs, at{len(keys), r.int()})
 		}
+	}
+	all := string(keys)
+	out := make(map[string]int64, len(bs))
+	start := 0
+	for _, b := range bs {
+		out[all[start:b.end]] = b.v
+		start = b.end
 	}
 	return out
 }

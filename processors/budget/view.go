@@ -132,11 +132,9 @@ func (s *State) PeriodKey(k period.Kind, t time.Time) string {
 }
 
 func splitBucket(k string) (periodKey, cat, cur string, ok bool) {
-	parts := strings.SplitN(k, "|", 3)
-	if len(parts) != 3 {
-		return "", "", "", false
-	}
-	return parts[0], parts[1], parts[2], true
+	periodKey, rest, ok1 := strings.Cut(k, "|")
+	cat, cur, ok2 := strings.Cut(rest, "|")
+	return periodKey, cat, cur, ok1 && ok2
 }
 
 // Main is the overall figure of the currency most budgets use (the first

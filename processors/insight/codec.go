@@ -12,6 +12,7 @@ import (
 	"finstream/processors/category"
 	"finstream/processors/compact"
 	"finstream/processors/event"
+	"finstream/processors/period"
 )
 
 // stateFormat is the first byte of a binary-encoded State. Format 0xA2
@@ -334,13 +335,13 @@ var slugs = category.All()
 // writeMonth writes a month key "2026-11" as year·12 + month (0 and the
 // string for another key).
 func writeMonth(w *compact.Writer, m string) {
-	t, err := time.Parse("2006-01", m)
-	if err != nil || t.Format("2006-01") != m {
+	y, mo, ok := period.ParseMonth(m)
+	if !ok {
 		w.Uint(0)
 		w.Str(m)
 		return
 	}
-	w.Uint(uint64(t.Year()*12 + int(t.Month())))
+	w.Uint(uint64(y*12 + int(mo)))
 }
 
 func readMonth(r *compact.Reader) string {
@@ -348,7 +349,7 @@ func readMonth(r *compact.Reader) string {
 	if n == 0 {
 		return r.Str()
 	}
-	return fmt.Sprintf("%04d-%02d", (n-1)/12, (n-1)%12+1)
+	return period.MonthKey(int((n-1)/12), time.Month((n-1)%12+1))
 }
 
 // writeCurveKey writes "<month>|<category>|<currency>".

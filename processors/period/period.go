@@ -4,7 +4,7 @@ package period
 
 import (
 	"fmt"
-	"strings"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -41,10 +41,10 @@ func Of(k Kind, t time.Time, loc *time.Location) Period {
 		offset := (int(lt.Weekday()) + 6) % 7
 		start := time.Date(lt.Year(), lt.Month(), lt.Day()-offset, 0, 0, 0, 0, loc)
 		y, w := lt.ISOWeek()
-		return Period{Kind: Weekly, Key: fmt.Sprintf("%04d-W%02d", y, w), Start: start, End: start.AddDate(0, 0, 7)}
+		return Period{Kind: Weekly, Key: key(y, 'W', w, 0), Start: start, End: start.AddDate(0, 0, 7)}
 	default:
 		start := time.Date(lt.Year(), lt.Month(), 1, 0, 0, 0, 0, loc)
-		return Period{Kind: Monthly, Key: fmt.Sprintf("%04d-%02d", lt.Year(), int(lt.Month())), Start: start, End: start.AddDate(0, 1, 0)}
+		return Period{Kind: Monthly, Key: key(lt.Year(), 0, int(lt.Month()), 0), Start: start, End: start.AddDate(0, 1, 0)}
 	}
 }
 
@@ -96,24 +96,106 @@ func ZoneOrDefault(name string) *time.Location {
 }
 
 // ParseKey is the inverse of Of(...).Key and Anchored(...).Key: "2026-11",
-// "2026-W47" or "2026-11@25" in loc.
+// "2026-W47" or "2026-11@25" in loc. Anything else, a month outside 1..12,
+// a week outside 1..53 or an anchor day outside 2..MaxAnchorDay, is not a
+// key. (It runs for every spend bucket a state keeps: no fmt scanning.)
 func ParseKey(key string, loc *time.Location) (Period, bool) {
-	var y, n, d int
-	if strings.Contains(key, "@") {
-		if _, err := fmt.Sscanf(key, "%d-%d@%d", &y, &n, &d); err == nil && len(key) == 10 && n >= 1 && n <= 12 && d >= 2 && d <= MaxAnchorDay {
-			return Anchored(d, time.Date(y, time.Month(n), d, 12, 0, 0, 0, loc), loc), true
-		}
+	if len(key) < 7 || key[4] != '-' {
 		return Period{}, false
 	}
-	if _, err := fmt.Sscanf(key, "%d-W%d", &y, &n); err == nil && len(key) == 8 {
+	y, ok := digits(key[:4])
+	if !ok {
+		return Period{}, false
+	}
+	switch {
+	case len(key) == 8 && key[5] == 'W':
+		w, ok := digits(key[6:])
+		if !ok || w < 1 || w > 53 {
+			return Period{}, false
+		}
 		// ISO week 1 contains 4 January.
 		jan4 := time.Date(y, 1, 4, 12, 0, 0, 0, loc)
-		return Of(Weekly, jan4.AddDate(0, 0, 7*(n-1)), loc), true
-	}
-	if _, err := fmt.Sscanf(key, "%d-%d", &y, &n); err == nil && n >= 1 && n <= 12 && !strings.Contains(key, "@") {
-		return Of(Monthly, time.Date(y, time.Month(n), 1, 12, 0, 0, 0, loc), loc), true
+		return Of(Weekly, jan4.AddDate(0, 0, 7*(w-1)), loc), true
+	case len(key) == 7 || len(key) == 10 && key[7] == '@':
+		m, ok := digits(key[5:7])
+		if !ok || m < 1 || m > 12 {
+			return Period{}, false
+		}
+		if len(key) == 7 {
+			return Of(Monthly, time.Date(y, time.Month(m), 1, 12, 0, 0, 0, loc), loc), true
+		}
+		d, ok := digits(key[8:])
+		if !ok || d < 2 || d > MaxAnchorDay {
+			return Period{}, false
+		}
+		return Anchored(d, time.Date(y, time.Month(m), d, 12, 0, 0, 0, loc), loc), true
 	}
 	return Period{}, false
+}
+
+// MonthKey is the key of calendar month m of year y ("2026-11"), as Of
+// writes it.
+func MonthKey(y int, m time.Month) string { return key(y, 0, int(m), 0) }
+
+// ParseMonth is the year and month of a calendar month's key ("2026-11").
+func ParseMonth(k string) (y int, m time.Month, ok bool) {
+	if len(k) != 7 || k[4] != '-' {
+		return 0, 0, false
+	}
+	y, oky := digits(k[:4])
+	n, okm := digits(k[5:])
+	if !oky || !okm || n < 1 || n > 12 {
+		return 0, 0, false
+	}
+	return y, time.Month(n), true
+}
+
+// digits is the number s spells in decimal digits only.
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, len(s) > 0
+}
+
+// key formats a period key: the year in four digits, '-', an optional
+// letter (W for weeks), n in two digits, and an optional "@dd".
+func key(y int, letter byte, n, anchor int) string {
+	b := make([]byte, 0, 10)
+	b = pad(b, y, 4)
+	b = append(b, '-')
+	if letter != 0 {
+		b = append(b, letter)
+	}
+	b = pad(b, n, 2)
+	if anchor > 0 {
+		b = append(b, '@')
+		b = pad(b, anchor, 2)
+	}
+	return string(b)
+}
+
+// pad appends n in at least width digits, zero-padded (as %0*d does).
+func pad(b []byte, n, width int) []byte {
+	if n < 0 {
+		return append(b, strconv.Itoa(n)...)
+	}
+	var d [20]byte
+	i := len(d)
+	for n > 0 || i == len(d) {
+		i--
+		d[i] = byte('0' + n%10)
+		n /= 10
+	}
+	for range width - (len(d) - i) {
+		b = append(b, '0')
+	}
+	return append(b, d[i:]...)
 }
 
 // Anchored is the pay-month of anchor day day (2..28) that contains t in
@@ -129,7 +211,7 @@ func Anchored(day int, t time.Time, loc *time.Location) Period {
 	if lt.Before(start) {
 		start = start.AddDate(0, -1, 0)
 	}
-	return Period{Kind: Monthly, Key: fmt.Sprintf("%04d-%02d@%02d", start.Year(), int(start.Month()), day), Start: start, End: start.AddDate(0, 1, 0)}
+	return Period{Kind: Monthly, Key: key(start.Year(), 0, int(start.Month()), day), Start: start, End: start.AddDate(0, 1, 0)}
 }
 
 // MaxAnchorDay is the last anchor day of a pay-month (every month has it).

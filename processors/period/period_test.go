@@ -1,6 +1,7 @@
 package period
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -67,5 +68,58 @@ func TestParseKeyInvertsOf(t *testing.T) {
 	}
 	if _, ok := ParseKey("garbage", bkk); ok {
 		t.Error("garbage parsed")
+	}
+}
+
+// Keys are formatted as "%04d-%02d", "%04d-W%02d" and "%04d-%02d@%02d"
+// wrote them (states hold such keys), every day of 1999..2031 parses back
+// to its period, and what is not such a key is refused.
+func TestKeysFormatAndParse(t *testing.T) {
+	bkk, _ := Zone("")
+	for at := time.Date(1999, 1, 1, 12, 0, 0, 0, bkk); at.Year() < 2032; at = at.AddDate(0, 0, 1) {
+		y, w := at.ISOWeek()
+		want := map[string]string{
+			Of(Monthly, at, bkk).Key:  fmt.Sprintf("%04d-%02d", at.Year(), int(at.Month())),
+			Of(Weekly, at, bkk).Key:   fmt.Sprintf("%04d-W%02d", y, w),
+			Anchored(25, at, bkk).Key: fmt.Sprintf("%04d-%02d@25", Anchored(25, at, bkk).Start.Year(), int(Anchored(25, at, bkk).Start.Month())),
+		}
+		for got, w := range want {
+			if got != w {
+				t.Fatalf("%s: key %q, want %q", at.Format(time.DateOnly), got, w)
+			}
+			if p, ok := ParseKey(got, bkk); !ok || p.Key != got || at.Before(p.Start) || !at.Before(p.End) {
+				t.Fatalf("ParseKey(%q) = %+v %v: not the period of %s", got, p, ok, at.Format(time.DateOnly))
+			}
+		}
+	}
+	if k := key(987, 0, 3, 0); k != "0987-03" {
+		t.Errorf("key of year 987: %q", k)
+	}
+	for _, bad := range []string{"", "2026-1", "2026-13", "2026-00", "+026-11", "2026-W00", "2026-W54", "2026-W1", "2026-11@01",
+		"2026-11@29", "2026-11@2x", "2026-11x", "2026/11", "2026-1a", "20261-11"} {
+		if p, ok := ParseKey(bad, bkk); ok {
+			t.Errorf("ParseKey(%q) = %+v, want no key", bad, p)
+		}
+	}
+}
+
+// MonthKey and ParseMonth invert each other for every month of 0..9999;
+// ParseMonth refuses what is not a month's key.
+func TestMonthKey(t *testing.T) {
+	for y := 0; y < 10000; y += 7 {
+		for m := time.January; m <= time.December; m++ {
+			k := MonthKey(y, m)
+			if want := fmt.Sprintf("%04d-%02d", y, int(m)); k != want {
+				t.Fatalf("MonthKey(%d, %d) = %q, want %q", y, m, k, want)
+			}
+			if gy, gm, ok := ParseMonth(k); !ok || gy != y || gm != m {
+				t.Fatalf("ParseMonth(%q) = %d %d %v", k, gy, gm, ok)
+			}
+		}
+	}
+	for _, bad := range []string{"2026-W47", "2026-11@25", "2026-13", "2026-00", "26-11", "2026-1x"} {
+		if _, _, ok := ParseMonth(bad); ok {
+			t.Errorf("ParseMonth(%q) accepted", bad)
+		}
 	}
 }
