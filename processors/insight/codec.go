@@ -131,9 +131,12 @@ func (s *State) UnmarshalBinary(b []byte) error {
 		a.PostedAt = fromMinutes(r.Int())
 		s.Recent = append(s.Recent, a)
 	}
-	for n := r.Len(); n > 0; n-- {
+	// The curves of a value in one allocation (a value holds a few dozen
+	// of 248 bytes each, decoded on every event).
+	curves := make([]Curve, min(r.Len(), maxHistories))
+	for i := range curves {
 		k := readCurveKey(r.Reader)
-		c := &Curve{}
+		c := &curves[i]
 		mask := r.Uint()
 		if bits.Len64(mask) > len(c.Daily) {
 			return fmt.Errorf("insight state: %w: curve %q has a day beyond 31", compact.ErrCorrupt, k)
@@ -185,12 +188,22 @@ func writeHistories(w *compact.Writer, hs map[string]*History, keys historyKey) 
 	}
 }
 
+// maxHistories bounds the curves and histories a value's count may claim
+// (a corrupt count must not allocate gigabytes; more than it decodes as
+// trailing bytes): months × categories × currencies, or MaxMerchants,
+// with room to spare.
+const maxHistories = 1024
+
 func readHistories(r *reader, hs map[string]*History, keys historyKey) {
-	for n := r.Len(); n > 0; n-- {
-		h := &History{Name: r.Str()}
+	all := make([]History, min(r.Len(), maxHistories))
+	for i := range all {
+		h := &all[i]
+		h.Name = r.Str()
 		k := keys.read(r, h.Name)
 		var last int64
-		for m := r.Len(); m > 0; m-- {
+		m := r.Len()
+		h.Entries = make([]Entry, 0, min(m, HistoryLen))
+		for ; m > 0; m-- {
 			last += r.Int()
 			h.Entries = append(h.Entries, Entry{At: fromMinutes(last), Amount: r.Int()})
 		}
