@@ -6,7 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -65,6 +67,13 @@ func TestRunServesOpsOnOpsListener(t *testing.T) {
 	n := newNode(t)
 	n.start()
 	checkListeners(t, "run", n.listen, n.ops, opsPaths...)
+	// run's default soft memory limit is set (GOMEMLIMIT would win).
+	if os.Getenv("GOMEMLIMIT") == "" {
+		want, _ := parseMemoryLimit(DefaultRunMemoryLimit)
+		if got := metricValue(t, n.ops, "go_gc_gomemlimit_bytes"); got != float64(want) {
+			t.Errorf("run's go_gc_gomemlimit_bytes %v, want %d (%s)", got, want, DefaultRunMemoryLimit)
+		}
+	}
 	if _, body := httpGet(t, "http://"+n.ops+"/v1/ops/lag"); !strings.Contains(body, `"groups"`) {
 		t.Errorf("ops /v1/ops/lag: %.300s", body)
 	}
@@ -233,4 +242,21 @@ func checkGroups(t *testing.T, role, ops string, want ...string) {
 			t.Errorf("%s /readyz: %s is %+v, want ready with %d partitions", role, w, g, topics.DefaultPartitions)
 		}
 	}
+}
+
+// metricValue is the value of the unlabelled metric name on ops /metrics.
+func metricValue(t *testing.T, ops, name string) float64 {
+	t.Helper()
+	_, body := httpGet(t, "http://"+ops+"/metrics")
+	for _, line := range strings.Split(body, "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			return f
+		}
+	}
+	t.Fatalf("ops /metrics has no %s", name)
+	return 0
 }

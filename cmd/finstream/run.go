@@ -33,6 +33,8 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	o.groupPrefixFlag(fs)
 	o.auth.wsLimitFlags(fs)
 	o.logFlags(fs)
+	var mem memoryLimit
+	mem.flag(fs, DefaultRunMemoryLimit)
 	fs.Float64Var(&o.simulate, "simulate", 0, "simulate core-banking CDC traffic at this many events per second (0: off)")
 	simUsers := fs.Int("simulate-users", 1000, "number of simulated users with --simulate")
 	timeScale := fs.Float64("time-scale", 0, "with --simulate: simulated time runs this many times as fast as the wall clock (0: so that each user makes 5 transactions a simulated day; 1: real time)")
@@ -57,6 +59,10 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := o.compressionCheck(); err != nil {
 		return err
 	}
+	if err := mem.check(); err != nil {
+		return err
+	}
+	mem.apply(log)
 	for name, addr := range map[string]string{"listen": o.listen, "registry-listen": o.registryListen, "ops-listen": o.opsListen} {
 		if err := checkAddr(name, addr); err != nil {
 			return err
@@ -292,6 +298,8 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 	o.topicFlags(fs)
 	o.opsFlags(fs)
 	o.logFlags(fs)
+	var mem memoryLimit
+	mem.flag(fs, "")
 	groups := fs.String("groups", "", "comma-separated groups to run (default: all), e.g. finstream-rekey-transactions,finstream-users (without the --group-prefix)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -305,10 +313,11 @@ func cmdProcessors(ctx context.Context, args []string, stderr io.Writer) error {
 			base = append(base, g)
 		}
 	}
-	r, err := o.setupRole(ctx, stderr, true, o.opsListenCheck, o.topicsCheck, o.compressionCheck)
+	r, err := o.setupRole(ctx, stderr, true, o.opsListenCheck, o.topicsCheck, o.compressionCheck, mem.check)
 	if err != nil {
 		return err
 	}
+	mem.apply(r.log)
 	var only []goka.Group
 	for _, g := range base {
 		only = append(only, goka.Group(o.groupPrefix+g))
