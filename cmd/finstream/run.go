@@ -62,7 +62,6 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := mem.check(); err != nil {
 		return err
 	}
-	mem.apply(log)
 	for name, addr := range map[string]string{"listen": o.listen, "registry-listen": o.registryListen, "ops-listen": o.opsListen} {
 		if err := checkAddr(name, addr); err != nil {
 			return err
@@ -74,6 +73,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := o.assistantCheck(); err != nil {
 		return err
 	}
+	mem.apply(log) // after every check: a bad config is one line
 	dataDir, err := o.ensureDataDir()
 	if err != nil {
 		return err
