@@ -202,9 +202,16 @@ async function ask(message) {
   while ($("answers").children.length > 10) $("answers").lastChild.remove();
 }
 
+// older says whether b is an older version of a budget than prev: an answer
+// to a GET sent before a live update arrived must not undo it.
+const older = (b, prev) => !!(prev?.version && b.version && b.version < prev.version);
+
 async function load() {
   const mine = await api("/v1/me/budgets");
-  state.personal = new Map(mine.budgets.map((b) => [b.budget_id, b]));
+  state.personal = new Map(mine.budgets.map((b) => {
+    const prev = state.personal.get(b.budget_id);
+    return [b.budget_id, older(b, prev) ? prev : b];
+  }));
   state.safeCurrency = mine.currency;
   renderPersonal();
   loadAlerts();

@@ -60,7 +60,9 @@ async function awaitBudget(cat, limit, minVersion, tries) {
   const mine = await api(`/v1/me/budgets?min_version=${minVersion}&wait=5s`);
   const b = mine.budgets.find((x) => x.category === cat);
   if (b && b.limit_minor === limit) {
-    state.personal.set(b.budget_id, { ...state.personal.get(b.budget_id), ...b });
+    const prev = state.personal.get(b.budget_id);
+    if (older(b, prev)) return; // a live update already brought a later version
+    state.personal.set(b.budget_id, { ...prev, ...b });
     renderPersonal();
     return;
   }
@@ -86,7 +88,7 @@ async function showHistory(b) {
 }
 
 // loadTransactions lists the newest transactions; without the Postgres
-// sink the API answers 503 and the list says so.
+// sink the API answers 503 and the list says so. It returns the rows listed.
 async function loadTransactions() {
   const tbody = el("tbody");
   const r = await fetch("/v1/me/transactions?limit=20", { headers: { Authorization: "Bearer " + state.token } });
@@ -102,6 +104,7 @@ async function loadTransactions() {
       el("td", { class: "move" }, recategorizer(t))));
   if (!tbody.children.length) tbody.append(el("tr", {}, el("td", { class: "empty" }, "No transactions yet.")));
   $("transactions").replaceChildren(tbody);
+  return body.transactions || [];
 }
 
 // recategorizer is a transaction's "move to" control: a category and two
@@ -117,11 +120,24 @@ function recategorizer(t) {
     const body = await r.json().catch(() => ({}));
     if (r.status !== 202) return feed(`Not moved: ${body.error?.message || r.status}`, true);
     feed(scope === "merchant" ? `Moving every ${t.merchant_name} transaction to ${pick.value}` : `Moving ${t.merchant_name} ${money(t.amount_minor, t.currency)} to ${pick.value}`, false);
-    refreshTransactions();
+    awaitMoved(t, scope, pick.value);
   };
   const one = el("button", { class: "this" }, "This one"), all = el("button", { class: "merchant" }, "All from " + (t.merchant_name || "merchant"));
   one.onclick = send("this"); all.onclick = send("merchant");
   return el("span", {}, pick, one, all);
+}
+
+// awaitMoved reloads the list until it shows the move: the sink writes the
+// moved rows after the pipeline applied the correction, which takes seconds
+// on a busy node. Once a second, for a minute at most.
+async function awaitMoved(t, scope, to) {
+  for (let i = 0; i < 60; i++) {
+    await new Promise((done) => setTimeout(done, 1000));
+    const txns = await loadTransactions().catch(() => null);
+    const moved = (txns || []).filter((x) => scope === "merchant" ? x.merchant_name === t.merchant_name : x.txn_id === t.txn_id);
+    if (moved.length && moved.every((x) => x.category === to)) return;
+  }
+  feed(`The list does not show the move to ${to} yet: it will on a later update`, true);
 }
 
 // The daily digest is opt-in: a checkbox over PUT /v1/me/notification-settings.
@@ -155,10 +171,11 @@ renderPersonal = function () {
 
 // The transactions list follows the app's loads (sign-in, membership
 // changes) and every live update, debounced; the sink writes the row a
-// little after the update reaches the page, so it reloads once more later.
+// little after the update reaches the page (seconds on a busy node), so it
+// reloads twice more later.
 const txnsPending = {};
 const refreshTransactions = () => {
-  for (const ms of [300, 2000])
+  for (const ms of [300, 2000, 8000])
     if (state.token && !txnsPending[ms]) txnsPending[ms] = setTimeout(() => { txnsPending[ms] = null; loadTransactions().catch(() => {}); }, ms);
 };
 const plainLoad = load;
