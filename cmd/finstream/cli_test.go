@@ -37,6 +37,8 @@ func TestCommandLine(t *testing.T) {
 		{"broker SASL without password", []string{"broker", "--broker-sasl-user", "u"}, 2, "needs a password in FINSTREAM_KAFKA_SASL_PASSWORD"},
 		{"registry user without password", []string{"api", "--dev", "--registry-user", "u"}, 2, "needs a password in FINSTREAM_REGISTRY_PASSWORD"},
 		{"bad ops listen address", []string{"sink", "--database-url", "postgres://x@y/z", "--ops-listen", "nowhere"}, 2, "--ops-listen"},
+		{"bad memory limit", []string{"run", "--dev", "--memory-limit", "384MB"}, 2, `--memory-limit "384MB"`},
+		{"bad memory limit of processors", []string{"processors", "--memory-limit", "lots"}, 2, `--memory-limit "lots"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

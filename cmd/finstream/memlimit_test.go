@@ -8,7 +8,7 @@ import (
 
 // --memory-limit takes what GOMEMLIMIT takes and refuses the rest.
 func TestParseMemoryLimit(t *testing.T) {
-	for in, want := range map[string]int64{"": 0, "0": 0, "384MiB": 384 << 20, "1GiB": 1 << 30, "2TiB": 2 << 40, "512KiB": 512 << 10, "1000B": 1000, "123456": 123456} {
+	for in, want := range map[string]int64{"": 0, "0": 0, "off": 0, "384MiB": 384 << 20, "1GiB": 1 << 30, "2TiB": 2 << 40, "512KiB": 512 << 10, "1000B": 1000, "123456": 123456} {
 		if got, ok := parseMemoryLimit(in); !ok || got != want {
 			t.Errorf("parseMemoryLimit(%q) = %d %v, want %d", in, got, ok, want)
 		}
