@@ -1,7 +1,7 @@
 // finstream dashboard, managing part: the simulated-time badge, the budget
 // form (PUT /v1/me/budgets/{category}), each budget's Edit and History, and
 // the transactions list (GET /v1/me/transactions, from the Postgres sink).
-// It reads app.js's state, api, el, money and pct.
+// It reads app.js's state, api, el, money, pct and older.
 "use strict";
 
 const CATEGORIES = ["groceries", "dining", "transport", "shopping", "bills", "entertainment", "health", "travel",
