@@ -44,7 +44,7 @@ bench:
 
 ## bench-sweep: every group at $(SWEEP_EVENTS) events for each user count in $(SWEEP_USERS) (10 to 2,000 events per user), one JSON per point in benchmarks/pipeline/sweep/, then benchmarks/RESULTS.md
 bench-sweep:
-	$(GO) run ./benchmarks/pipeline -sweep-users $(SWEEP_USERS) -events $(SWEEP_EVENTS)
+	$(GO) run ./benchmarks/pipeline -sweep-users $(SWEEP_USERS) -events $(SWEEP_EVENTS) -ws-clients 200 -ws-min-share 0.05
 
 clean:
 	rm -rf bin data

@@ -13,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -45,6 +46,7 @@ type config struct {
 	groups            []goka.Group
 	inputs            map[string][]string // every running group's input topics (see groupInputs)
 	wsClients         int
+	wsShare           float64
 }
 
 // results are every figure of a run.
@@ -93,11 +95,16 @@ func main() {
 	flag.Int64Var(&c.baselineEvents, "baseline-events", 100_000, "events the baseline consumes (it is slow; a sample is enough for the ratio)")
 	flag.BoolVar(&c.memory, "memory-tables", false, "keep goka tables in memory instead of leveldb")
 	flag.IntVar(&c.wsClients, "ws-clients", 1000, "WebSocket devices (one per user) connected during the latency phase")
+	flag.Float64Var(&c.wsShare, "ws-min-share", 0, "connect at least this share of the users (0.05: one in twenty), so that at many users enough of the latency phase's updates reach a device")
 	hot := flag.Bool("hot-path", false, "run only the groups between CDC and budget updates (re-key, accounts, users, shared), not insights, goals and notifications")
 	reportTo := flag.String("report", "", "only render this Markdown file (benchmarks/RESULTS.md) from benchmarks/pipeline/results-{all,hot}.json, the sweep and the before runs")
 	var sw sweepConfig
 	sw.flags()
 	flag.Parse()
+	if c.wsShare < 0 || c.wsShare > 1 {
+		fmt.Fprintf(os.Stderr, "pipeline: -ws-min-share %v: want a share from 0 to 1\n", c.wsShare)
+		os.Exit(2)
+	}
 	if *reportTo != "" {
 		if err := report(*reportTo, map[string]string{"all": "benchmarks/pipeline/results-all.json", "hot": "benchmarks/pipeline/results-hot.json"}, sw); err != nil {
 			fmt.Fprintln(os.Stderr, "pipeline:", err)
@@ -246,7 +253,7 @@ func run(c config) error {
 	}
 	var wsUsers []string
 	for i, u := range world.Users() {
-		if i == c.wsClients {
+		if i == max(c.wsClients, int(math.Ceil(c.wsShare*float64(c.users)))) {
 			break
 		}
 		wsUsers = append(wsUsers, u.ID)
