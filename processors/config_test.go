@@ -1,6 +1,9 @@
 package processors
 
 import (
+	"bytes"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -77,6 +80,40 @@ func TestStorageBuilderMemory(t *testing.T) {
 		}
 		if err := st.Close(); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// Tables written through StorageBuilder have a bloom filter, and keys
+// are found, or not, as without one, through level-0 tables too.
+func TestStorageBuilderBloomFilter(t *testing.T) {
+	if f := storageOptions(0).Filter; f == nil || f.Name() != "leveldb.BuiltinBloomFilter" {
+		t.Fatalf("filter %v, want goleveldb's bloom filter", f)
+	}
+	dir := t.TempDir()
+	st, err := StorageBuilder(dir, 64<<10)("finstream-txns-table", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	value := bytes.Repeat([]byte("v"), 300)
+	for i := range 2000 { // 600 KB through a 64 KiB write buffer: level-0 tables
+		if err := st.Set(fmt.Sprintf("TXN-%06d", i), value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if tables, _ := filepath.Glob(filepath.Join(dir, "finstream-txns-table.0", "*.ldb")); len(tables) == 0 {
+		t.Fatal("no table file written")
+	}
+	for i := range 2000 {
+		if v, err := st.Get(fmt.Sprintf("TXN-%06d", i)); err != nil || !bytes.Equal(v, value) {
+			t.Fatalf("key %d: %d bytes, %v", i, len(v), err)
+		}
+		if v, err := st.Get(fmt.Sprintf("TXN-%06d-absent", i)); err != nil || v != nil {
+			t.Fatalf("absent key %d: %q, %v", i, v, err)
 		}
 	}
 }
