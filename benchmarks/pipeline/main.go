@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"time"
 
 	"github.com/lovoo/goka"
@@ -35,6 +36,7 @@ type config struct {
 	users, partitions int
 	events            int64
 	jsonOut, cpuProf  string
+	latencyTrace      string
 	flush             time.Duration
 	flushMessages     int
 	compression       string
@@ -89,6 +91,7 @@ func main() {
 	flag.IntVar(&c.flushMessages, "flush-messages", 0, "records that make the processors' producer send before the flush interval (0: none)")
 	flag.StringVar(&c.jsonOut, "json", "benchmarks/pipeline/results.json", "write the figures here")
 	flag.StringVar(&c.cpuProf, "cpuprofile", "", "write a CPU profile of the pipeline phase here")
+	flag.StringVar(&c.latencyTrace, "latency-trace", "", "write an execution trace of the latency phase here (go tool trace)")
 	flag.BoolVar(&c.keep, "keep", false, "keep the temporary data directory")
 	flag.DurationVar(&c.latencyFor, "latency-duration", 20*time.Second, "how long the latency phase produces at half the measured rate")
 	flag.Float64Var(&c.latencyRate, "latency-rate", 0, "events/s of the latency phase (0: half the measured throughput)")
@@ -263,7 +266,20 @@ func run(c config) error {
 		return err
 	}
 	running := make(chan error)
+	if c.latencyTrace != "" {
+		f, err := os.Create(c.latencyTrace)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			return err
+		}
+	}
 	r.LatencyEmitted, r.LatencyConsumed, err = latency(ctx, brokers, regClient, c, rate, c.latencyFor, running)
+	if c.latencyTrace != "" {
+		trace.Stop()
+	}
 	if err != nil {
 		return err
 	}
