@@ -252,6 +252,8 @@ func StorageBuilder(dir string, mem int) storage.Builder {
 	return storage.BuilderWithOptions(dir, storageOptions(mem))
 }
 
+// storageOptions are StorageBuilder's goleveldb options: the bloom filter,
+// and mem as write buffer and block cache when positive.
 func storageOptions(mem int) *opt.Options {
 	o := &opt.Options{Filter: filter.NewBloomFilter(10)}
 	if mem > 0 {

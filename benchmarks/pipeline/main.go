@@ -255,8 +255,9 @@ func run(c config) error {
 		return err
 	}
 	var wsUsers []string
+	devices := max(c.wsClients, int(math.Ceil(c.wsShare*float64(c.users))))
 	for i, u := range world.Users() {
-		if i == max(c.wsClients, int(math.Ceil(c.wsShare*float64(c.users)))) {
+		if i == devices {
 			break
 		}
 		wsUsers = append(wsUsers, u.ID)
