@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -85,8 +87,11 @@ func latency(ctx context.Context, brokers []string, reg *avro.Client, c config, 
 	pcancel()
 
 	var mu sync.Mutex
-	var emit, recv []time.Duration
+	var emit, recv, at []time.Duration
 	start := time.Now()
+	if c.latencySamples != "" { // to line the samples up with GODEBUG=gctrace=1's "@<s>"
+		fmt.Fprintf(os.Stderr, "latency: traffic starts %.3f s after the process\n", start.Sub(processStart).Seconds())
+	}
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan struct{})
@@ -103,6 +108,7 @@ func latency(ctx context.Context, brokers []string, reg *avro.Client, c config, 
 				mu.Lock()
 				emit = append(emit, r.Timestamp.Sub(u.SourceTime))
 				recv = append(recv, now.Sub(u.SourceTime))
+				at = append(at, u.SourceTime.Sub(start))
 				mu.Unlock()
 			})
 		}
@@ -137,5 +143,27 @@ func latency(ctx context.Context, brokers []string, reg *avro.Client, c config, 
 	if len(emit) == 0 {
 		return emitted, consumed, fmt.Errorf("no budget update observed")
 	}
+	if c.latencySamples != "" {
+		if err = writeSamples(c.latencySamples, at, emit, recv); err != nil {
+			return
+		}
+	}
 	return summarize(emit), summarize(recv), nil
+}
+
+// processStart is about when the runtime started (gctrace's clock).
+var processStart = time.Now()
+
+// writeSamples writes one line per budget update of the latency phase: when
+// its CDC change was made (ms since the phase began) and its latencies to
+// emitted and to consumed (ms), in the order they were read. A tail that
+// comes in bursts (a pause) and one spread over the phase (queueing) look
+// different here, not in the percentiles.
+func writeSamples(path string, at, emit, recv []time.Duration) error {
+	var b strings.Builder
+	b.WriteString("source_ms,emitted_ms,consumed_ms\n")
+	for i := range at {
+		fmt.Fprintf(&b, "%d,%d,%d\n", at[i].Milliseconds(), emit[i].Milliseconds(), recv[i].Milliseconds())
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
 }

@@ -24,7 +24,6 @@ import (
 	"time"
 
 	"github.com/lovoo/goka"
-	"github.com/twmb/franz-go/pkg/kfake"
 
 	"finstream/avro"
 	"finstream/benchmarks/loadgen"
@@ -37,11 +36,13 @@ type config struct {
 	events            int64
 	jsonOut, cpuProf  string
 	latencyTrace      string
+	latencySamples    string
 	flush             time.Duration
 	flushMessages     int
 	compression       string
 	storageMemory     int
 	keep, memory      bool
+	brokerProcess     bool
 	latencyFor        time.Duration
 	latencyRate       float64
 	baselineEvents    int64
@@ -91,11 +92,14 @@ func main() {
 	flag.IntVar(&c.flushMessages, "flush-messages", 0, "records that make the processors' producer send before the flush interval (0: none)")
 	flag.StringVar(&c.jsonOut, "json", "benchmarks/pipeline/results.json", "write the figures here")
 	flag.StringVar(&c.cpuProf, "cpuprofile", "", "write a CPU profile of the pipeline phase here")
+	flag.StringVar(&c.latencySamples, "latency-samples", "", "write every budget update's times of the latency phase here (CSV)")
 	flag.StringVar(&c.latencyTrace, "latency-trace", "", "write an execution trace of the latency phase here (go tool trace)")
 	flag.BoolVar(&c.keep, "keep", false, "keep the temporary data directory")
 	flag.DurationVar(&c.latencyFor, "latency-duration", 20*time.Second, "how long the latency phase produces at half the measured rate")
 	flag.Float64Var(&c.latencyRate, "latency-rate", 0, "events/s of the latency phase (0: half the measured throughput)")
 	flag.Int64Var(&c.baselineEvents, "baseline-events", 100_000, "events the baseline consumes (it is slow; a sample is enough for the ratio)")
+	flag.BoolVar(&c.brokerProcess, "broker-process", false, "run the embedded broker in a child process of its own, not in the processors' heap")
+	serve := flag.String("serve-broker", "", "(internal, for -broker-process) serve an embedded broker on this data dir until stdin closes")
 	flag.BoolVar(&c.memory, "memory-tables", false, "keep goka tables in memory instead of leveldb")
 	flag.IntVar(&c.wsClients, "ws-clients", 1000, "WebSocket devices (one per user) connected during the latency phase")
 	flag.Float64Var(&c.wsShare, "ws-min-share", 0, "connect at least this share of the users (0.05: one in twenty), so that at many users enough of the latency phase's updates reach a device")
@@ -104,6 +108,13 @@ func main() {
 	var sw sweepConfig
 	sw.flags()
 	flag.Parse()
+	if *serve != "" {
+		if err := serveBroker(*serve); err != nil {
+			fmt.Fprintln(os.Stderr, "pipeline: broker:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if c.wsShare < 0 || c.wsShare > 1 {
 		fmt.Fprintf(os.Stderr, "pipeline: -ws-min-share %v: want a share from 0 to 1\n", c.wsShare)
 		os.Exit(2)
@@ -141,12 +152,12 @@ func run(c config) error {
 	if !c.keep {
 		defer os.RemoveAll(dir)
 	}
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.DataDir(filepath.Join(dir, "kafka")))
+	bk, err := startBroker(filepath.Join(dir, "kafka"), c.brokerProcess)
 	if err != nil {
 		return err
 	}
-	defer cluster.Close()
-	brokers := cluster.ListenAddrs()
+	defer bk.close()
+	brokers := bk.addrs
 	if err := topics.EnsureTopics(ctx, brokers, topics.All(int32(c.partitions)), 1); err != nil {
 		return err
 	}
@@ -289,6 +300,9 @@ func run(c config) error {
 		return err
 	}
 	if r.PeakRSSBytes, err = peakRSS(); err != nil {
+		return err
+	}
+	if r.BrokerPeakRSSBytes, err = bk.peakRSS(); err != nil {
 		return err
 	}
 

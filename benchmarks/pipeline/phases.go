@@ -181,11 +181,22 @@ func runProcessors(ctx context.Context, brokers []string, codecs *processors.Cod
 	rctx, cancel := context.WithCancel(ctx)
 	start := time.Now()
 	done := make(chan error, 1)
+	ready := make(chan struct{})
 	go func() {
 		done <- processors.Run(rctx, processors.Config{Brokers: brokers, StorageDir: dir, FlushInterval: c.flush, FlushMessages: c.flushMessages, Compression: c.compression, StorageMemory: c.storageMemory, Codecs: codecs, Logger: log, Groups: c.groups},
-			processors.NewMetrics(nil), nil)
+			processors.NewMetrics(nil), func() { close(ready) })
 	}()
 	stop := func() error { cancel(); return <-done }
+	// Lag alone does not say the groups run: with nothing new to read, every
+	// group has no lag before it has joined and recovered its table. Wait
+	// for every processor to be running first (as the tests do), so that the
+	// latency phase does not time the groups' start.
+	select {
+	case <-ready:
+	case err := <-done:
+		cancel()
+		return 0, nil, fmt.Errorf("processors stopped before running: %v", err)
+	}
 	if err := caughtUp(ctx, brokers, c.inputs, done, start); err != nil {
 		cancel()
 		return 0, nil, err

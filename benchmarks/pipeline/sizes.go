@@ -29,6 +29,9 @@ type stateCost struct {
 	StoredChangelogBytesPerEvent float64 `json:"stored_changelog_bytes_per_event"`
 	DataDirBytes                 int64   `json:"data_dir_bytes_after_pipeline"`
 	PeakRSSBytes                 int64   `json:"peak_rss_bytes"`
+	// BrokerPeakRSSBytes is the broker's own process (-broker-process); 0 when it
+	// runs in the benchmark's and PeakRSSBytes includes it.
+	BrokerPeakRSSBytes int64 `json:"broker_peak_rss_bytes,omitempty"`
 }
 
 // tableSize is one group table's changelog: every record from its start to
@@ -156,8 +159,11 @@ func dirBytes(dir string) (int64, error) {
 }
 
 // peakRSS is the process's peak resident set size (VmHWM) in bytes.
-func peakRSS() (int64, error) {
-	f, err := os.Open("/proc/self/status")
+func peakRSS() (int64, error) { return peakRSSOf("/proc/self/status") }
+
+// peakRSSOf reads VmHWM from a /proc/<pid>/status file.
+func peakRSSOf(status string) (int64, error) {
+	f, err := os.Open(status)
 	if err != nil {
 		return 0, err
 	}
@@ -169,7 +175,7 @@ func peakRSS() (int64, error) {
 			return kb << 10, err
 		}
 	}
-	return 0, fmt.Errorf("no VmHWM in /proc/self/status")
+	return 0, fmt.Errorf("no VmHWM in %s", status)
 }
 
 // measureState fills r's table sizes, changelog bytes per event and data-dir
