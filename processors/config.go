@@ -248,14 +248,24 @@ func (c *Config) options(group goka.Group) []goka.ProcessorOption {
 // filter goleveldb looks for it in every level-0 file and in each level.
 // Measured 2026-12-03 (benchmarks/RESULTS.md, "Bloom filters"): at 1,000,000
 // transactions, p99 CDC → WebSocket 671 → 214 ms at the same rate.
+//
+// Seek-triggered compactions are off (as in RocksDB, which dropped them):
+// goleveldb otherwise compacts a level-0 file into level 1 once lookups
+// have passed through it about 100 times. After a restart every database
+// starts with such a file (its journal, flushed on open), and the first
+// seconds of traffic set off that compaction in every table partition at
+// once. Measured 2026-12-03 (benchmarks/RESULTS.md, "The start of the
+// latency phase"): about 40 compactions in the first 3 s, and CDC → update
+// emitted up to 1 s meanwhile.
 func StorageBuilder(dir string, mem int) storage.Builder {
 	return storage.BuilderWithOptions(dir, storageOptions(mem))
 }
 
 // storageOptions are StorageBuilder's goleveldb options: the bloom filter,
-// and mem as write buffer and block cache when positive.
+// no seek-triggered compactions, and mem as write buffer and block cache
+// when positive.
 func storageOptions(mem int) *opt.Options {
-	o := &opt.Options{Filter: filter.NewBloomFilter(10)}
+	o := &opt.Options{Filter: filter.NewBloomFilter(10), DisableSeeksCompaction: true}
 	if mem > 0 {
 		o.WriteBuffer, o.BlockCacheCapacity = mem, mem
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
+	"github.com/syndtr/goleveldb/leveldb"
+	"github.com/syndtr/goleveldb/leveldb/util"
 
 	"finstream/kafkasec"
 )
@@ -114,6 +116,81 @@ func TestStorageBuilderBloomFilter(t *testing.T) {
 		}
 		if v, err := st.Get(fmt.Sprintf("TXN-%06d-absent", i)); err != nil || v != nil {
 			t.Fatalf("absent key %d: %q, %v", i, v, err)
+		}
+	}
+}
+
+// After a restart, lookups through the level-0 file that the journal was
+// flushed into must not set off its compaction: StorageBuilder turns
+// goleveldb's seek-triggered compactions off. The control run with them on
+// shows that the same lookups would compact the file into level 1.
+func TestStorageNoSeekCompaction(t *testing.T) {
+	level0 := func(db *leveldb.DB) string {
+		n, err := db.GetProperty("leveldb.num-files-at-level0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, seeks := range []bool{true, false} { // true: goleveldb's default, the control
+		o := storageOptions(64 << 10)
+		if !o.DisableSeeksCompaction {
+			t.Fatal("StorageBuilder's options leave seek compactions on")
+		}
+		o.DisableSeeksCompaction = !seeks
+		dir := t.TempDir()
+		db, err := leveldb.OpenFile(dir, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		value := bytes.Repeat([]byte("v"), 300)
+		for i := range 2000 {
+			if err := db.Put(fmt.Appendf(nil, "USR-%06d", i), value, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.CompactRange(util.Range{}); err != nil { // everything below level 0
+			t.Fatal(err)
+		}
+		// Two writes across the whole key range, then a restart: their
+		// journal becomes one level-0 file that every lookup passes.
+		for _, i := range []int{0, 1999} {
+			if err := db.Put(fmt.Appendf(nil, "USR-%06d", i), value, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if db, err = leveldb.OpenFile(dir, o); err != nil {
+			t.Fatal(err)
+		}
+		if n := level0(db); n != "1" {
+			t.Fatalf("%s level-0 files after the restart, want 1", n)
+		}
+		for i := 1; i < 1999; i++ {
+			if v, err := db.Get(fmt.Appendf(nil, "USR-%06d", i), nil); err != nil || !bytes.Equal(v, value) {
+				t.Fatalf("key %d: %d bytes, %v", i, len(v), err)
+			}
+		}
+		// The compaction goroutine takes one command at a time and runs a
+		// pending automatic compaction after each: once the second range
+		// compaction (of keys that are not there) is answered, a compaction
+		// the lookups set off has run.
+		for range 2 {
+			if err := db.CompactRange(util.Range{Start: []byte("~a"), Limit: []byte("~b")}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := "1"
+		if seeks {
+			want = "0"
+		}
+		if n := level0(db); n != want {
+			t.Errorf("seek compactions %v: %s level-0 files after 1,998 lookups, want %s", seeks, n, want)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -36,6 +36,7 @@ type config struct {
 	events            int64
 	jsonOut, cpuProf  string
 	latencyTrace      string
+	latencyHeap       string
 	latencySamples    string
 	flush             time.Duration
 	flushMessages     int
@@ -93,6 +94,7 @@ func main() {
 	flag.StringVar(&c.jsonOut, "json", "benchmarks/pipeline/results.json", "write the figures here")
 	flag.StringVar(&c.cpuProf, "cpuprofile", "", "write a CPU profile of the pipeline phase here")
 	flag.StringVar(&c.latencySamples, "latency-samples", "", "write every budget update's times of the latency phase here (CSV)")
+	flag.StringVar(&c.latencyHeap, "latency-heap", "", "write a heap profile at the end of the latency phase here")
 	flag.StringVar(&c.latencyTrace, "latency-trace", "", "write an execution trace of the latency phase here (go tool trace)")
 	flag.BoolVar(&c.keep, "keep", false, "keep the temporary data directory")
 	flag.DurationVar(&c.latencyFor, "latency-duration", 20*time.Second, "how long the latency phase produces at half the measured rate")
@@ -295,6 +297,11 @@ func run(c config) error {
 	if err != nil {
 		return err
 	}
+	if c.latencyHeap != "" { // what the GC marks while the processors run
+		if err := writeHeapProfile(c.latencyHeap); err != nil {
+			return err
+		}
+	}
 	r.LatencyWS, r.WSClients = probe.result(), len(wsUsers)
 	if err := stop(); err != nil {
 		return err
@@ -315,4 +322,17 @@ func run(c config) error {
 		return fmt.Errorf("%d users differ from the source's truth", r.Mismatches)
 	}
 	return nil
+}
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC() // the profile shows the heap as of the last GC
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
