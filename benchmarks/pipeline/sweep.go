@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,13 +31,21 @@ func (s *sweepConfig) flags() {
 	flag.StringVar(&s.beforeDir, "before-dir", "benchmarks/pipeline/before", "JSON of runs before the change, reported beside the sweep")
 }
 
+// pointFiles are the flags naming an output file of a run: each point of a
+// sweep writes its own, the user count in its name.
+var pointFiles = map[string]bool{"cpuprofile": true, "latency-samples": true, "latency-trace": true, "latency-heap": true}
+
 // sweep runs this binary once per user count, with every other flag as
 // given, so each point has its own process (its own peak RSS) and temp dir.
 func sweep(s sweepConfig, events int64) error {
 	var args []string
+	perPoint := map[string]string{} // output files: one per point
 	hot := false
 	flag.Visit(func(f *flag.Flag) {
-		if !sweepFlags[f.Name] && f.Name != "users" && f.Name != "json" {
+		switch {
+		case pointFiles[f.Name]:
+			perPoint[f.Name] = f.Value.String()
+		case !sweepFlags[f.Name] && f.Name != "users" && f.Name != "json":
 			args = append(args, "-"+f.Name+"="+f.Value.String())
 		}
 		hot = hot || (f.Name == "hot-path" && f.Value.String() == "true")
@@ -55,7 +64,12 @@ func sweep(s sweepConfig, events int64) error {
 		}
 		out := filepath.Join(s.dir, pointName(hot, users))
 		fmt.Fprintf(os.Stderr, "sweep: %d users, %d events (%d per user) → %s\n", users, events, events/int64(users), out)
-		cmd := exec.Command(self, append(args, "-users="+strconv.Itoa(users), "-json="+out)...)
+		point := append(slices.Clone(args), "-users="+strconv.Itoa(users), "-json="+out)
+		for name, path := range perPoint { // samples.csv → samples-users-500.csv
+			ext := filepath.Ext(path)
+			point = append(point, fmt.Sprintf("-%s=%s-users-%d%s", name, strings.TrimSuffix(path, ext), users, ext))
+		}
+		cmd := exec.Command(self, point...)
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("sweep point %d users: %w", users, err)
