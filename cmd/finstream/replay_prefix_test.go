@@ -52,13 +52,24 @@ func TestGroupPrefixReplaysBesideTheRunningGeneration(t *testing.T) {
 	checkPostgresAgainstTruth(t, dbReplay, want)
 
 	live, replay := alertsByID(n), alertsByID(r)
-	firsts := 0
+	firsts, transient, reached := 0, 0, 0
 	for id, a := range live {
 		if !strings.HasSuffix(id, "|1") {
 			continue // a repeated crossing depends on arrival order (README)
 		}
-		firsts++
 		b, ok := replay[id]
+		if reachedAtEnd(want, a) {
+			reached++
+		} else if !ok {
+			// The period ends under the threshold: the live generation
+			// crossed it only for a while, a spend counted before a reversal
+			// that the replay counted after it (README, "Replay and alert
+			// identity"). A threshold the period's final spend reaches is
+			// crossed in every run.
+			transient++
+			continue
+		}
+		firsts++
 		switch {
 		case !ok:
 			t.Errorf("alert %s of the running generation not fired by the replay; the running generation's of its period:\n%s\nthe replay's:\n%s",
@@ -76,8 +87,17 @@ func TestGroupPrefixReplaysBesideTheRunningGeneration(t *testing.T) {
 	if after := derivedEnds(t, n, topics.Default()); !reflect.DeepEqual(before, after) {
 		t.Errorf("the replay wrote to the running generation's topics: end offsets %v, then %v", before, after)
 	}
-	t.Logf("replay: %d first-crossing alert ids of the running generation, all fired again; %d and %d alert ids in all",
-		firsts, len(live), len(replay))
+	if reached == 0 { // the truth's keys are the alerts' (user, period, category)
+		t.Fatalf("none of %d first crossings reached by the truth's final spend", firsts)
+	}
+	t.Logf("replay: %d first-crossing alert ids of the running generation, all fired again; %d more crossed only for a while in the running one; %d and %d alert ids in all",
+		firsts, transient, len(live), len(replay))
+}
+
+// reachedAtEnd says whether the truth's final spend of a's user, period and
+// category reaches a's threshold of a's limit.
+func reachedAtEnd(want map[string]map[string]map[string]int64, a event.Alert) bool {
+	return want[a.UserID][a.PeriodKey][a.Category]*10_000 >= a.ThresholdBP*a.LimitMinor
 }
 
 // startGeneration starts processors, api and sink with args (the Kafka
