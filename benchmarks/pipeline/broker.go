@@ -25,7 +25,7 @@ type broker struct {
 
 func startBroker(dataDir string, outOfProcess bool) (*broker, error) {
 	if !outOfProcess {
-		c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.DataDir(dataDir))
+		c, err := newCluster(dataDir)
 		if err != nil {
 			return nil, err
 		}
@@ -78,7 +78,7 @@ func (b *broker) close() error {
 // serveBroker is the child of -broker-process: it prints the broker's
 // addresses on one line and serves until its stdin closes.
 func serveBroker(dataDir string) error {
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.DataDir(dataDir))
+	c, err := newCluster(dataDir)
 	if err != nil {
 		return err
 	}
@@ -86,4 +86,9 @@ func serveBroker(dataDir string) error {
 	fmt.Println(strings.Join(c.ListenAddrs(), " "))
 	_, _ = io.Copy(io.Discard, os.Stdin)
 	return nil
+}
+
+// newCluster is the benchmark's broker, the same in and out of process.
+func newCluster(dataDir string) (*kfake.Cluster, error) {
+	return kfake.NewCluster(kfake.NumBrokers(1), kfake.DataDir(dataDir))
 }
