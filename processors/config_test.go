@@ -28,6 +28,13 @@ func TestConfigSaramaAndHotStandby(t *testing.T) {
 	if f := sc.Producer.Flush; f.Frequency != time.Millisecond || f.Messages != 64 {
 		t.Fatalf("producer flush %v / %d messages, want 1ms / 64", f.Frequency, f.Messages)
 	}
+	if f := sc.Consumer.Fetch.Min; f != 1 || sc.Consumer.MaxWaitTime != 500*time.Millisecond {
+		t.Fatalf("fetch without settings: %d bytes / %v, want sarama's 1 / 500ms", f, sc.Consumer.MaxWaitTime)
+	}
+	c.FetchMinBytes, c.FetchMaxWait = 1<<20, 10*time.Millisecond
+	if sc := c.sarama(); sc.Consumer.Fetch.Min != 1<<20 || sc.Consumer.MaxWaitTime != 10*time.Millisecond {
+		t.Fatalf("fetch %d bytes / %v, want 1 MiB / 10ms", sc.Consumer.Fetch.Min, sc.Consumer.MaxWaitTime)
+	}
 	g := sc.Consumer.Group
 	if g.Session.Timeout != SessionTimeout || g.Heartbeat.Interval != HeartbeatInterval || g.Rebalance.Timeout != RebalanceTimeout {
 		t.Fatalf("group timing %v/%v/%v", g.Session.Timeout, g.Heartbeat.Interval, g.Rebalance.Timeout)

@@ -37,9 +37,12 @@ type config struct {
 	jsonOut, cpuProf  string
 	latencyTrace      string
 	latencyHeap       string
+	latencyCPU        string
 	latencySamples    string
 	flush             time.Duration
 	flushMessages     int
+	fetchMin          int
+	fetchWait         time.Duration
 	compression       string
 	storageMemory     int
 	keep, memory      bool
@@ -90,11 +93,14 @@ func main() {
 	flag.DurationVar(&c.flush, "flush-interval", 5*time.Millisecond, "producer flush interval of the processors")
 	flag.IntVar(&c.storageMemory, "leveldb-memory", 0, "bytes of each table partition's leveldb write buffer and block cache (0: goleveldb's defaults)")
 	flag.StringVar(&c.compression, "compression", "", "producer batch codec of the processors: none, gzip, snappy, lz4 or zstd (default: processors.DefaultCompression)")
+	flag.IntVar(&c.fetchMin, "fetch-min", 0, "bytes the broker gathers before it answers a processor's fetch (0: sarama's 1)")
+	flag.DurationVar(&c.fetchWait, "fetch-wait", 0, "longest the broker holds a processor's fetch for -fetch-min (0: sarama's 500ms)")
 	flag.IntVar(&c.flushMessages, "flush-messages", 0, "records that make the processors' producer send before the flush interval (0: none)")
 	flag.StringVar(&c.jsonOut, "json", "benchmarks/pipeline/results.json", "write the figures here")
 	flag.StringVar(&c.cpuProf, "cpuprofile", "", "write a CPU profile of the pipeline phase here")
 	flag.StringVar(&c.latencySamples, "latency-samples", "", "write every budget update's times of the latency phase here (CSV)")
 	flag.StringVar(&c.latencyHeap, "latency-heap", "", "write a heap profile at the end of the latency phase here")
+	flag.StringVar(&c.latencyCPU, "latency-cpuprofile", "", "write a CPU profile of the latency phase here (the processors in real time, the load generator and the devices)")
 	flag.StringVar(&c.latencyTrace, "latency-trace", "", "write an execution trace of the latency phase here (go tool trace)")
 	flag.BoolVar(&c.keep, "keep", false, "keep the temporary data directory")
 	flag.DurationVar(&c.latencyFor, "latency-duration", 20*time.Second, "how long the latency phase produces at half the measured rate")
@@ -290,9 +296,22 @@ func run(c config) error {
 			return err
 		}
 	}
+	if c.latencyCPU != "" {
+		f, err := os.Create(c.latencyCPU)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
 	r.LatencyEmitted, r.LatencyConsumed, err = latency(ctx, brokers, regClient, c, rate, c.latencyFor, running)
 	if c.latencyTrace != "" {
 		trace.Stop()
+	}
+	if c.latencyCPU != "" {
+		pprof.StopCPUProfile()
 	}
 	if err != nil {
 		return err

@@ -183,7 +183,7 @@ func runProcessors(ctx context.Context, brokers []string, codecs *processors.Cod
 	done := make(chan error, 1)
 	ready := make(chan struct{})
 	go func() {
-		done <- processors.Run(rctx, processors.Config{Brokers: brokers, StorageDir: dir, FlushInterval: c.flush, FlushMessages: c.flushMessages, Compression: c.compression, StorageMemory: c.storageMemory, Codecs: codecs, Logger: log, Groups: c.groups},
+		done <- processors.Run(rctx, processors.Config{Brokers: brokers, StorageDir: dir, FlushInterval: c.flush, FlushMessages: c.flushMessages, FetchMinBytes: c.fetchMin, FetchMaxWait: c.fetchWait, Compression: c.compression, StorageMemory: c.storageMemory, Codecs: codecs, Logger: log, Groups: c.groups},
 			processors.NewMetrics(nil), func() { close(ready) })
 	}()
 	stop := func() error { cancel(); return <-done }

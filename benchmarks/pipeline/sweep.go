@@ -33,7 +33,7 @@ func (s *sweepConfig) flags() {
 
 // pointFiles are the flags naming an output file of a run: each point of a
 // sweep writes its own, the user count in its name.
-var pointFiles = map[string]bool{"cpuprofile": true, "latency-samples": true, "latency-trace": true, "latency-heap": true}
+var pointFiles = map[string]bool{"cpuprofile": true, "latency-samples": true, "latency-trace": true, "latency-heap": true, "latency-cpuprofile": true}
 
 // sweep runs this binary once per user count, with every other flag as
 // given, so each point has its own process (its own peak RSS) and temp dir.
