@@ -32,6 +32,10 @@ type Codecs struct {
 	BudgetAlerts  goka.Codec // event.Alert
 	CommandsUser  goka.Codec // event.UserCommand
 	UsersTable    goka.Codec // budget.State
+	// UsersRules decodes finstream-users-table for the transaction stage's
+	// lookup: a budget.State with only the rules, zone and memberships
+	// (budget.Codec{RulesOnly: true}). Nil: UsersTable.
+	UsersRules    goka.Codec
 	AlertsTable   goka.Codec // budget.AlertLog
 	AccountsTable goka.Codec // accountjoin.State
 	// SharedCommands (event.SharedCommand), SharedSpend (event.SharedSpend)
@@ -54,6 +58,7 @@ type Codecs struct {
 func NewCodecs(ctx context.Context, reg *avro.Client) (*Codecs, error) {
 	c := &Codecs{
 		UsersTable:    budget.Codec{},
+		UsersRules:    budget.Codec{RulesOnly: true},
 		AlertsTable:   budget.AlertLogCodec{},
 		TxnsTable:     budget.LedgerCodec{},
 		AccountsTable: avro.JSONCodec[accountjoin.State]{},
@@ -94,6 +99,15 @@ func NewCodecs(ctx context.Context, reg *avro.Client) (*Codecs, error) {
 	// here, so that views, emitters and goka's tester see the processors'
 	// codec types.
 	return c.passingEncoded(), nil
+}
+
+// usersRules is the codec of the transaction stage's lookup of
+// finstream-users-table.
+func (c *Codecs) usersRules() goka.Codec {
+	if c.UsersRules != nil {
+		return c.UsersRules
+	}
+	return c.UsersTable
 }
 
 func codecOf[T any](ctx context.Context, reg *avro.Client, subject string) (goka.Codec, error) {

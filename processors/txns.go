@@ -30,7 +30,7 @@ func (t *txns) define() *goka.GroupGraph {
 	return goka.DefineGroup(goka.Group(t.cfg.Topics.GroupTxns),
 		input(goka.Stream(t.cfg.Topics.TxnByID), t.cfg.Codecs.TxnByID, t.change),
 		input(goka.Stream(topics.CommandsTxn), t.cfg.Codecs.CommandsTxn, t.command),
-		goka.Lookup(goka.GroupTable(goka.Group(t.cfg.Topics.GroupUsers)), t.cfg.Codecs.UsersTable),
+		goka.Lookup(goka.GroupTable(goka.Group(t.cfg.Topics.GroupUsers)), t.cfg.Codecs.usersRules()),
 		goka.Output(goka.Stream(t.cfg.Topics.TxnByUser), t.cfg.Codecs.TxnByUser),
 		goka.Output(goka.Stream(t.cfg.Topics.SharedSpend), t.cfg.Codecs.SharedSpend),
 		goka.Visitor(VisitBackfill, t.backfill),
@@ -52,8 +52,7 @@ func (t *txns) rules(ctx goka.Context, userID string) budget.Rules {
 	if userID == "" {
 		return budget.Rules{}
 	}
-	// goka (and its tester) allow one codec per topic, so the lookup
-	// decodes the whole (bounded) users value.
+	// The lookup's codec (Codecs.UsersRules) decodes only these.
 	if s, ok := ctx.Lookup(goka.GroupTable(goka.Group(t.cfg.Topics.GroupUsers)), userID).(budget.State); ok {
 		return budget.Rules{UserID: userID, TimeZone: s.TimeZone, Rules: s.Rules, Memberships: s.Memberships}
 	}

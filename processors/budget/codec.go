@@ -32,7 +32,15 @@ const (
 
 // Codec is the goka codec of the finstream-users table: a compact binary
 // encoding of State. Decode returns a State value.
-type Codec struct{}
+type Codec struct {
+	// RulesOnly makes Decode return only what the transaction stage looks
+	// up on every event (Rules): the user, zone, version, rules and
+	// memberships. It reads past the spend buckets without keeping them and
+	// stops before the rest. Encode is the same either way. (goka's tester
+	// keeps one codec per topic, the last registered, so it must be the
+	// same type as the full codec.)
+	RulesOnly bool
+}
 
 // Encode encodes a State or *State.
 func (Codec) Encode(v any) ([]byte, error) {
@@ -46,10 +54,36 @@ func (Codec) Encode(v any) ([]byte, error) {
 }
 
 // Decode decodes what Encode wrote (or the formats of earlier builds).
-func (Codec) Decode(b []byte) (any, error) {
+func (c Codec) Decode(b []byte) (any, error) {
 	var s State
+	if c.RulesOnly {
+		err := s.unmarshalRules(b)
+		return s, err
+	}
 	err := s.UnmarshalBinary(b)
 	return s, err
+}
+
+// unmarshalRules decodes the head and the memberships of what
+// MarshalBinary wrote (Codec.RulesOnly). An earlier build's value decodes
+// in full, and keeps the same fields.
+func (s *State) unmarshalRules(b []byte) error {
+	if len(b) == 0 || b[0] != stateFormat {
+		var full State
+		if err := full.UnmarshalBinary(b); err != nil {
+			return err
+		}
+		*s = State{UserID: full.UserID, TimeZone: full.TimeZone, Version: full.Version, Rules: full.Rules, Memberships: full.Memberships}
+		return nil
+	}
+	r, err := s.head(b)
+	if err != nil {
+		return err
+	}
+	readBudgets(r) // a few; the spend buckets are the bulk
+	skipSpend(r)
+	s.readShared(r)
+	return r.err
 }
 
 // MarshalBinary encodes the state.
@@ -146,23 +180,7 @@ func (s *State) UnmarshalBinary(b []byte) error {
 	if err != nil || len(b) == 0 {
 		return err
 	}
-	if n := r.len(); n > 0 {
-		s.Budgets = make(map[string]*Budget, n)
-		for range n {
-			bd := &Budget{Category: r.str(), Period: period.Kind(r.str()), Currency: r.str(), LimitMinor: r.int()}
-			if m := r.len(); m > 0 {
-				bd.ThresholdsBP = make([]int64, m)
-				for i := range bd.ThresholdsBP {
-					bd.ThresholdsBP[i] = r.int()
-				}
-			}
-			bd.Version = r.int()
-			if !r.pre6 {
-				readPlan(r, bd)
-			}
-			s.Budgets[bd.Category] = bd
-		}
-	}
+	s.Budgets = readBudgets(r)
 	if r.old {
 		if n := r.len(); n > 0 {
 			s.Spend = make(map[string]int64, n)
@@ -209,6 +227,29 @@ func (s *State) UnmarshalBinary(b []byte) error {
 		s.readTicks(r) // an optional trailer
 	}
 	return s.done(r)
+}
+
+func readBudgets(r *reader) map[string]*Budget {
+	n := r.len()
+	if n == 0 {
+		return nil
+	}
+	budgets := make(map[string]*Budget, n)
+	for range n {
+		bd := &Budget{Category: r.str(), Period: period.Kind(r.str()), Currency: r.str(), LimitMinor: r.int()}
+		if m := r.len(); m > 0 {
+			bd.ThresholdsBP = make([]int64, m)
+			for i := range bd.ThresholdsBP {
+				bd.ThresholdsBP[i] = r.int()
+			}
+		}
+		bd.Version = r.int()
+		if !r.pre6 {
+			readPlan(r, bd)
+		}
+		budgets[bd.Category] = bd
+	}
+	return budgets
 }
 
 func (s *State) done(r *reader) error {
@@ -348,6 +389,14 @@ func (r *reader) str() string {
 	s := string(r.b[:n])
 	r.b = r.b[n:]
 	return s
+}
+
+// skip reads past a string.
+func (r *reader) skip() {
+	n := r.len()
+	if r.err == nil {
+		r.b = r.b[n:]
+	}
 }
 
 func (r *reader) byte() byte {
@@ -509,6 +558,29 @@ func readSpend(r *reader) map[string]int64 {
 		start = b.end
 	}
 	return out
+}
+
+// skipSpend reads past what writeSpend wrote, as readSpend reads it,
+// keeping nothing.
+func skipSpend(r *reader) {
+	curs := r.len()
+	for range curs {
+		r.skip()
+	}
+	for n := r.len(); n > 0 && r.err == nil; n-- {
+		r.skip() // the period
+		for m := r.len(); m > 0 && r.err == nil; m-- {
+			if c := r.len(); c == 0 {
+				r.skip()
+			} else if c > len(slugs) {
+				r.fail()
+			}
+			if r.len() >= curs {
+				r.fail()
+			}
+			r.int()
+		}
+	}
 }
 
 // slugs are the category slugs in their documented order: their index is

@@ -2,6 +2,7 @@ package budget
 
 import (
 	"encoding/hex"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -53,13 +54,15 @@ func fill(v reflect.Value, n *int) {
 	}
 }
 
-func TestCodecRoundTripsEveryField(t *testing.T) {
+// everyField is a State with every field set (fill), in the shape the
+// codec keeps.
+func everyField() State {
 	var s State
 	n := 0
 	fill(reflect.ValueOf(&s).Elem(), &n)
 	// Spend keys are buckets (period|category|currency); a category outside
 	// the slugs takes the long form.
-	s.Spend = map[string]int64{"2026-11|groceries|THB": 5, "2026-11|dining|USD": -3, "2026-W47|pets|THB": 7}
+	s.Spend = map[string]int64{"2026-11|groceries|THB": 5, "2026-11|dining|USD": -3, "2026-W47|pets|THB": 7, "2026-10|custom-cat|THB": 9}
 	// The codec keys budgets by category and memberships by budget id.
 	for id, m := range s.Memberships {
 		m.BudgetID = id
@@ -73,6 +76,11 @@ func TestCodecRoundTripsEveryField(t *testing.T) {
 	for i := range s.Recurring {
 		s.Recurring[i].Last = s.Recurring[i].Last.Truncate(time.Second)
 	}
+	return s
+}
+
+func TestCodecRoundTripsEveryField(t *testing.T) {
+	s := everyField()
 	b, err := Codec{}.Encode(&s)
 	if err != nil {
 		t.Fatal(err)
@@ -194,5 +202,77 @@ func TestEveryStateRoundTrips(t *testing.T) {
 		if again := roundTrip(t, &back); !reflect.DeepEqual(again, back) {
 			t.Fatalf("after %d transactions: decoded differently again", i+1)
 		}
+	}
+}
+
+// The transaction stage's lookup (Codec.RulesOnly) decodes the user, zone,
+// version, rules and memberships as the full decode does, and nothing
+// else; truncated input is an error there too.
+func TestCodecRulesOnly(t *testing.T) {
+	s := everyField()
+	b, err := Codec{}.Encode(&s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := Codec{}.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := full.(State)
+	want := State{UserID: f.UserID, TimeZone: f.TimeZone, Version: f.Version, Rules: f.Rules, Memberships: f.Memberships}
+	if len(want.Rules) == 0 || len(want.Memberships) == 0 || want.TimeZone == "" {
+		t.Fatalf("the fixture has no rules, memberships or zone: %+v", want)
+	}
+	got, err := Codec{RulesOnly: true}.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("rules-only decode:\n got %+v\nwant %+v", got, want)
+	}
+	// Up to the memberships' end a cut is an error; after it the rest is
+	// not read.
+	failed := 0
+	for i := 1; i < len(b); i += 5 {
+		g, err := Codec{RulesOnly: true}.Decode(b[:i])
+		if err != nil {
+			failed++
+		} else if !reflect.DeepEqual(g, want) {
+			t.Fatalf("decoding %d of %d bytes succeeded with %+v", i, len(b), g)
+		}
+	}
+	if failed == 0 {
+		t.Fatal("no cut of the value failed to decode")
+	}
+	// An earlier build's value (JSON here) decodes in full and keeps the
+	// same fields.
+	old, err := Codec{RulesOnly: true}.Decode([]byte(`{"user_id":"U","rules":{"m":"dining"},"spend":{"2026-11|groceries|THB":5},"version":3}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := old.(State); o.UserID != "U" || o.Rules["m"] != "dining" || o.Spend != nil || o.Version != 3 {
+		t.Fatalf("rules-only decode of JSON: %+v", o)
+	}
+}
+
+// BenchmarkCodecRulesOnly is the transaction stage's lookup of a user a
+// year in (historyUser after 2,000 of historyTxn), decoded in full and
+// rules only.
+func BenchmarkCodecRulesOnly(b *testing.B) {
+	s := historyUser()
+	for i := range 2000 {
+		s.ApplyTxnFrom(historyTxn(i, int64(i)), At(0, int64(i)))
+	}
+	raw, _ := Codec{}.Encode(s.State)
+	for _, c := range []Codec{{}, {RulesOnly: true}} {
+		b.Run(fmt.Sprintf("rules-only=%v", c.RulesOnly), func(b *testing.B) {
+			b.SetBytes(int64(len(raw)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Decode(raw); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
