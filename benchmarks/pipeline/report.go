@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -8,13 +9,23 @@ import (
 	"strings"
 )
 
-// report renders benchmarks/RESULTS.md from the JSON of the runs that
-// exist: every group ("all"), the hot path only ("hot"), the history sweep
-// and the runs before it.
+// The generated part of benchmarks/RESULTS.md lies between these lines.
+// The rest of the file is the measurements written by hand (A/Bs,
+// profiles, what was tried), which a new report keeps.
+const (
+	generatedBegin = "<!-- make bench writes from here to the end mark; the rest of this file is kept -->"
+	generatedEnd   = "<!-- make bench: end of its part -->"
+)
+
+// report renders the generated part of benchmarks/RESULTS.md from the JSON
+// of the runs that exist: every group ("all"), the hot path only ("hot"),
+// the history sweep and the runs before it. An existing file with the
+// marks keeps everything outside them; without a file, or marks, it is
+// written anew, the analysis (benchmarks/ANALYSIS.md) at its end.
 func report(path string, runs map[string]string, sw sweepConfig) error {
 	var b strings.Builder
 	commit, _ := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
-	fmt.Fprintf(&b, "# finstream benchmarks\n\nProduced by `make bench` (`go run ./benchmarks/pipeline` twice, then `-report`) at commit `%s`.\n", strings.TrimSpace(string(commit)))
+	fmt.Fprintf(&b, "Produced by `make bench` (`go run ./benchmarks/pipeline` twice, then `-report`) at commit `%s`.\n", strings.TrimSpace(string(commit)))
 	fmt.Fprintf(&b, "The WebSocket fanout at 10,000 connections and the Postgres sink have their own runs: "+
 		"[wsbench/RESULTS.md](wsbench/RESULTS.md) and [pgsink/RESULTS.md](pgsink/RESULTS.md).\n\n")
 	order := []struct{ key, title, cmd string }{
@@ -53,10 +64,45 @@ func report(path string, runs map[string]string, sw sweepConfig) error {
 	if err := history(&b, sw); err != nil {
 		return err
 	}
-	if analysis, err := os.ReadFile("benchmarks/ANALYSIS.md"); err == nil {
-		b.Write(analysis)
+	if old, err := os.ReadFile(path); err == nil {
+		if out, ok := spliceGenerated(old, b.String()); ok {
+			return os.WriteFile(path, out, 0o644)
+		}
 	}
-	return os.WriteFile(path, []byte(b.String()), 0o644)
+	var out bytes.Buffer
+	out.WriteString("# finstream benchmarks\n\n")
+	out.Write(wrapGenerated(b.String()))
+	if analysis, err := os.ReadFile("benchmarks/ANALYSIS.md"); err == nil {
+		out.WriteString("\n")
+		out.Write(analysis)
+	}
+	return os.WriteFile(path, out.Bytes(), 0o644)
+}
+
+func wrapGenerated(gen string) []byte {
+	return []byte(generatedBegin + "\n" + gen + generatedEnd + "\n")
+}
+
+// spliceGenerated puts gen between the marks of old, and reports false
+// when old has no such pair.
+func spliceGenerated(old []byte, gen string) ([]byte, bool) {
+	i := bytes.Index(old, []byte(generatedBegin))
+	if i < 0 {
+		return nil, false
+	}
+	j := bytes.Index(old[i:], []byte(generatedEnd))
+	if j < 0 {
+		return nil, false
+	}
+	j += i + len(generatedEnd)
+	if j < len(old) && old[j] == '\n' {
+		j++
+	}
+	var out bytes.Buffer
+	out.Write(old[:i])
+	out.Write(wrapGenerated(gen))
+	out.Write(old[j:])
+	return out.Bytes(), true
 }
 
 func verdict(ok bool, miss string) string {
