@@ -329,7 +329,10 @@ func (n *node) alerts() []event.Alert {
 func problems(log string) string {
 	var out []string
 	for _, l := range strings.Split(log, "\n") {
-		if strings.Contains(l, "level=WARN") || strings.Contains(l, "level=ERROR") || strings.Contains(l, "panic") {
+		// goka's views log through goka's own logger: a partition that
+		// fails and restarts says "Error while starting up".
+		if strings.Contains(l, "level=WARN") || strings.Contains(l, "level=ERROR") || strings.Contains(l, "panic") ||
+			strings.Contains(l, "Error while starting up") {
 			out = append(out, l)
 		}
 	}

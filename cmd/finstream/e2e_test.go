@@ -28,6 +28,10 @@ func budgetOf(t *testing.T, n *node, user, cat string) map[string]any {
 	if code != 200 {
 		t.Fatalf("GET budgets: %d %v", code, body)
 	}
+	return budgetIn(body, cat)
+}
+
+func budgetIn(body map[string]any, cat string) map[string]any {
 	for _, b := range body["budgets"].([]any) {
 		if m := b.(map[string]any); m["category"] == cat {
 			return m
@@ -36,11 +40,25 @@ func budgetOf(t *testing.T, n *node, user, cat string) map[string]any {
 	return nil
 }
 
+// notReady reports a 503 not_ready answer: a view of the API restores
+// (after a reconnect too), and a client retries.
+func notReady(code int, body map[string]any) bool {
+	e, _ := body["error"].(map[string]any)
+	return code == 503 && e["code"] == "not_ready"
+}
+
 func waitBudget(t *testing.T, n *node, user, cat string, cond func(b map[string]any) bool) map[string]any {
 	t.Helper()
 	var b map[string]any
 	waitFor(t, 30*time.Second, user+" "+cat+" budget", func() (bool, string) {
-		b = budgetOf(t, n, user, cat)
+		code, body := n.call("GET", "/v1/me/budgets", user, "")
+		if notReady(code, body) {
+			return false, "the API answers 503 not_ready"
+		}
+		if code != 200 {
+			t.Fatalf("GET budgets: %d %v", code, body)
+		}
+		b = budgetIn(body, cat)
 		return b != nil && cond(b), fmt.Sprint(b)
 	})
 	return b
