@@ -38,7 +38,8 @@ func newTestCodecs(tb testing.TB) *processors.Codecs {
 func FuzzTableCodecs(f *testing.F) {
 	c := newTestCodecs(f)
 	tables := []goka.Codec{c.UsersTable, c.TxnsTable, c.AccountsTable, c.SharedTable,
-		c.Copilot.InsightsTable, c.Copilot.GoalsTable, c.Copilot.NotificationsTable, c.AlertsTable}
+		c.Copilot.InsightsTable, c.Copilot.GoalsTable, c.Copilot.NotificationsTable, c.AlertsTable,
+		c.UsersRules} // the transaction stage's lookup of the users table
 	// Seeds: real values of each table, from the processors.
 	h := processorstest.Start(f)
 	row := tesco("T1", 1_000, "POSTED", 3)

@@ -83,7 +83,10 @@ func (s *State) unmarshalRules(b []byte) error {
 	readBudgets(r) // a few; the spend buckets are the bulk
 	skipSpend(r)
 	s.readShared(r)
-	return r.err
+	if r.err != nil {
+		return fmt.Errorf("budget state of %q: %w", s.UserID, r.err)
+	}
+	return nil
 }
 
 // MarshalBinary encodes the state.
