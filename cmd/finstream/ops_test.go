@@ -66,6 +66,9 @@ func checkListeners(t *testing.T, role, public, ops string, want ...string) {
 func TestRunServesOpsOnOpsListener(t *testing.T) {
 	n := newNode(t)
 	n.start()
+	// n.start waits for the API's readiness (its views); the ops /readyz
+	// is the whole role's (its groups too), which may come later.
+	waitOK(t, 60*time.Second, "run's groups", "http://"+n.ops+"/readyz", n.exited, n.log)
 	checkListeners(t, "run", n.listen, n.ops, opsPaths...)
 	// run's default soft memory limit is set (GOMEMLIMIT would win).
 	if os.Getenv("GOMEMLIMIT") == "" {
