@@ -45,6 +45,11 @@ func TestConfigSaramaAndHotStandby(t *testing.T) {
 	if !sc.Net.SASL.Enable || sc.Net.SASL.Mechanism != "SCRAM-SHA-512" || sc.Net.SASL.SCRAMClientGeneratorFunc == nil {
 		t.Fatalf("SASL not applied: %+v", sc.Net.SASL)
 	}
+	c.FetchMinBytes = 1 << 31
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "fetch min bytes") {
+		t.Fatalf("a fetch min over int32: %v", err)
+	}
+	c.FetchMinBytes = 0
 	c.HotStandby = true
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "storage dir") {
 		t.Fatalf("hot standby without a storage dir: %v", err)
