@@ -10,8 +10,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"net"
@@ -230,16 +232,13 @@ func run(c config) error {
 	}
 
 	fmt.Fprintln(os.Stderr, "pipeline: processors on the backlog until every group has caught up...")
-	if c.cpuProf != "" {
-		f, err := os.Create(c.cpuProf)
-		if err != nil {
-			return err
-		}
-		_ = pprof.StartCPUProfile(f)
+	stopCPU, err := profile(c.cpuProf, pprof.StartCPUProfile, pprof.StopCPUProfile)
+	if err != nil {
+		return err
 	}
 	secs, stop, err := runProcessors(ctx, brokers, codecs, storageDir, c, log)
-	if c.cpuProf != "" {
-		pprof.StopCPUProfile()
+	if err := stopCPU(); err != nil {
+		return err
 	}
 	if err != nil {
 		return err
@@ -286,32 +285,18 @@ func run(c config) error {
 		return err
 	}
 	running := make(chan error)
-	if c.latencyTrace != "" {
-		f, err := os.Create(c.latencyTrace)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := trace.Start(f); err != nil {
-			return err
-		}
+	stopTrace, err := profile(c.latencyTrace, trace.Start, trace.Stop)
+	if err != nil {
+		return err
 	}
-	if c.latencyCPU != "" {
-		f, err := os.Create(c.latencyCPU)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
+	stopLatencyCPU, err := profile(c.latencyCPU, pprof.StartCPUProfile, pprof.StopCPUProfile)
+	if err != nil {
+		stopTrace()
+		return err
 	}
 	r.LatencyEmitted, r.LatencyConsumed, err = latency(ctx, brokers, regClient, c, rate, c.latencyFor, running)
-	if c.latencyTrace != "" {
-		trace.Stop()
-	}
-	if c.latencyCPU != "" {
-		pprof.StopCPUProfile()
+	if err := errors.Join(stopTrace(), stopLatencyCPU()); err != nil {
+		return err
 	}
 	if err != nil {
 		return err
@@ -341,6 +326,24 @@ func run(c config) error {
 		return fmt.Errorf("%d users differ from the source's truth", r.Mismatches)
 	}
 	return nil
+}
+
+// profile starts writing a profile (a CPU profile, an execution trace) to
+// path, and returns what stops it and closes the file. An empty path
+// profiles nothing.
+func profile(path string, start func(io.Writer) error, stop func()) (func() error, error) {
+	if path == "" {
+		return func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := start(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() error { stop(); return f.Close() }, nil
 }
 
 func writeHeapProfile(path string) error {
