@@ -277,8 +277,11 @@ func (c *Config) options(group goka.Group) []goka.ProcessorOption {
 // once. Measured 2026-12-03 (benchmarks/RESULTS.md, "The start of the
 // latency phase"): about 40 compactions in the first 3 s, and CDC → update
 // emitted up to 1 s meanwhile.
+//
+// A running table writes down its changelog offset every OffsetEvery, not
+// after every record (lazyOffsets).
 func StorageBuilder(dir string, mem int) storage.Builder {
-	return storage.BuilderWithOptions(dir, storageOptions(mem))
+	return lazyOffsetBuilder(storage.BuilderWithOptions(dir, storageOptions(mem)), OffsetEvery)
 }
 
 // storageOptions are StorageBuilder's goleveldb options: the bloom filter,
