@@ -266,3 +266,35 @@ func TestBudgetUpdatesRideOnCategorized(t *testing.T) {
 		t.Errorf("loopback carried %v, want only the command's update %v", looped, want)
 	}
 }
+
+// The notifications group stores its state when a candidate is admitted,
+// not when a later input brings a candidate it has seen (an insight's next
+// version at the same severity): that one leaves the state as it was.
+func TestNotificationSeenBeforeWritesNoState(t *testing.T) {
+	c := startCopilot(t)
+	table := c.tt.NewQueueTracker(TableNotifications)
+	runway := event.Insight{InsightID: "USR-789|runway|groceries|2026-11", UserID: "USR-789", Kind: event.InsightRunway,
+		Severity: event.SeverityWarning, Subject: "groceries", PeriodKey: "2026-11", Currency: "THB",
+		Text: "At this rate you run out in 5 days", Version: 1, EventTime: nov(10)}
+	writes := func() int {
+		n := 0
+		for _, _, ok := table.Next(); ok; _, _, ok = table.Next() {
+			n++
+		}
+		return n
+	}
+	c.tt.Consume(topics.Insights, "USR-789", runway)
+	if n, w := len(c.notifications()), writes(); n != 1 || w != 1 {
+		t.Fatalf("first insight: %d notifications, %d table writes; want 1 and 1", n, w)
+	}
+	runway.Version, runway.Text = 2, "At this rate you run out in 4 days"
+	c.tt.Consume(topics.Insights, "USR-789", runway)
+	if n, w := len(c.notifications()), writes(); n != 0 || w != 0 {
+		t.Fatalf("its next version, same severity: %d notifications, %d table writes; want none", n, w)
+	}
+	runway.Version, runway.Severity = 3, event.SeverityCritical
+	c.tt.Consume(topics.Insights, "USR-789", runway)
+	if n, w := len(c.notifications()), writes(); n != 1 || w != 1 {
+		t.Fatalf("critical now: %d notifications, %d table writes; want 1 and 1", n, w)
+	}
+}

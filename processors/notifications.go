@@ -91,20 +91,29 @@ func (p *notifications) settings(ctx goka.Context, msg any) {
 }
 
 // admit passes the candidates addressed to this key through the
-// recipient's state and writes those admitted.
+// recipient's state and writes those admitted. The state is stored when it
+// changed or when this input re-sends what it admitted before (a
+// redelivery after a crash between the local store and the changelog
+// re-writes the changelog), not for candidates already seen from another
+// input (an insight's next version with the same severity): they leave the
+// state as it was.
 func (p *notifications) admit(ctx goka.Context, candidates []event.Notification) {
 	if len(candidates) == 0 {
 		return
 	}
 	s := p.state(ctx)
 	from := inputOf(ctx)
+	version, sent := s.Version, false
 	for _, c := range candidates {
 		if c.UserID != ctx.Key() {
 			continue
 		}
 		if n, ok := s.AdmitFrom(c, from); ok {
 			ctx.Emit(goka.Stream(p.cfg.Topics.Notifications), n.UserID, n)
+			sent = true
 		}
 	}
-	ctx.SetValue(*s)
+	if sent || s.Version != version {
+		ctx.SetValue(*s)
+	}
 }

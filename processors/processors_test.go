@@ -210,3 +210,42 @@ func TestCategorizedCarriesTheDetailedCategoryAndLevel(t *testing.T) {
 		t.Fatalf("after an update: categorized %+v, want groceries.other kept", c)
 	}
 }
+
+// The users group writes no table value for a change that counts nothing
+// (a pending payment): only its categorized record. When it posts, it
+// counts once.
+func TestUsersGroupStoresNothingForAChangeThatCountsNothing(t *testing.T) {
+	h := processorstest.Start(t)
+	table := h.Tester.NewQueueTracker(topics.Table(h.Names.GroupUsers))
+	categorized := h.Tester.NewQueueTracker(topics.TxnCategorized)
+	h.Txn(cdc.OpCreate, tesco("T1", 10_000, "POSTED", 10))
+	if n := len(processorstest.Drain(table)); n != 1 {
+		t.Fatalf("a posted payment wrote %d users table values, want 1", n)
+	}
+	processorstest.Drain(categorized)
+	before := h.User("USR-789")
+
+	pending := tesco("T2", 4_000, "PENDING", 10)
+	pending.PostedAt = pending.PostedAt.Add(time.Hour)
+	pending.UpdatedAt = pending.PostedAt
+	h.Txn(cdc.OpCreate, pending)
+	if n := len(processorstest.Drain(table)); n != 0 {
+		t.Fatalf("a pending payment wrote %d users table values, want none", n)
+	}
+	c := processorstest.Drain(categorized)
+	if len(c) != 1 || c[0].(event.Categorized).TxnID != "T2" || c[0].(event.Categorized).Status != "PENDING" {
+		t.Fatalf("categorized %+v, want the pending payment's", c)
+	}
+	if after := h.User("USR-789"); after.Version != before.Version {
+		t.Fatalf("state version %d → %d for a change that counts nothing", before.Version, after.Version)
+	}
+
+	pending.Status = "POSTED"
+	h.Txn(cdc.OpUpdate, pending)
+	if n := len(processorstest.Drain(table)); n != 1 {
+		t.Fatalf("the payment's posting wrote %d users table values, want 1", n)
+	}
+	if got := h.User("USR-789").SpentIn("groceries", "THB", "monthly", pending.PostedAt); got != 14_000 {
+		t.Fatalf("spend %d, want 14000", got)
+	}
+}

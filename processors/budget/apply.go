@@ -38,6 +38,12 @@ type Effects struct {
 	// Late says the change was not applied: its transaction, unknown to the
 	// state, was posted before the retention horizon (see RetentionMonths).
 	Late bool
+	// Unstored says the input left nothing in the state to store: a
+	// transaction's change that counted nothing before and counts nothing
+	// now (a pending payment, a credit, a failed one). Only its categorized
+	// record is written; a redelivery of it writes that record again and
+	// still counts nothing, so it needs no mark of the duplicate guard.
+	Unstored bool
 }
 
 // Changed reports whether the input changed the state.
@@ -64,7 +70,7 @@ func (s *State) ApplyTxn(rec cdc.TxnChange) Effects { return s.ApplyTxnFrom(rec,
 func (s *State) ApplyTxnFrom(rec cdc.TxnChange, in Input) Effects {
 	_ = in
 	s.init()
-	s.advance(sourceTime(rec.Pos))
+	moved := s.advance(sourceTime(rec.Pos))
 	if s.applied(rec) {
 		eff := Effects{
 			ResendCategorized: []event.Categorized{s.categorized(rec)},
@@ -75,6 +81,10 @@ func (s *State) ApplyTxnFrom(rec cdc.TxnChange, in Input) Effects {
 			s.reexplain(eff.ResendAlerts)
 		}
 		return eff
+	}
+	if rec.Counted.Amount == 0 && rec.Counts.Amount == 0 && rec.Op != OpRecategorize && !moved {
+		// Nothing to count, learn or mark (see Effects.Unstored).
+		return Effects{Categorized: []event.Categorized{s.categorized(rec)}, Unstored: true}
 	}
 	if rec.Op == OpRecategorize && rec.Source == string(category.SourceUserRule) {
 		if key := category.MerchantKey(rec.Row.MerchantID, rec.Row.MerchantName); key != "" {

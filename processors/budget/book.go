@@ -68,9 +68,10 @@ func (b *Book) Recategorize(txnID, cat string, at time.Time) (Effects, error) {
 }
 
 func (b *Book) apply(recs []cdc.TxnChange, in Input) Effects {
-	var eff Effects
+	eff := Effects{Unstored: len(recs) > 0}
 	for _, r := range recs {
 		e := b.State.ApplyTxnFrom(r, in)
+		eff.Unstored = eff.Unstored && e.Unstored
 		eff.Categorized = append(eff.Categorized, e.Categorized...)
 		eff.Updates = append(eff.Updates, e.Updates...)
 		eff.Alerts = append(eff.Alerts, e.Alerts...)

@@ -368,3 +368,58 @@ func TestRedeliveryResendsTheCurrentUpdate(t *testing.T) {
 		t.Fatalf("re-sent update %+v", u)
 	}
 }
+
+// A change that counts nothing before and after (a pending payment, a
+// credit) leaves nothing to store: the users group writes only its
+// categorized record. Delivered again it counts nothing again; once it
+// counts, it counts once. A change that moves the state's clock (a new
+// week) is stored, whatever it counts.
+func TestAChangeThatCountsNothingIsNotStored(t *testing.T) {
+	s := NewBook("USR-789")
+	groceries(t, s, 1_600_000)
+	timed := func(row cdc.Txn, lsn int64) cdc.TxnChange { // at its CDC source time
+		ch := change(row, lsn)
+		ch.Pos.TsMs = row.PostedAt.UnixMilli()
+		return ch
+	}
+	s.ApplyTxnFrom(timed(txn("T1", 100_000, "POSTED", at(5, 10)), 10), At(0, 1))
+	stored := roundTrip(t, s.State)
+
+	pending := timed(txn("T2", 40_000, "PENDING", at(5, 11)), 20)
+	credit := txn("T3", 500_000, "POSTED", at(5, 12))
+	credit.Direction, credit.Type = "CREDIT", "DEPOSIT"
+	// The transaction stage's by-user records of both, the pending one
+	// twice (a redelivery to the users group).
+	var recs []cdc.TxnChange
+	for i, ch := range []cdc.TxnChange{pending, timed(credit, 30)} {
+		recs = append(recs, s.ledger(ch.Row.ID).ApplyChange(ch, InStream(StreamChanges, 0, int64(2+i)), s.rules()).Records...)
+	}
+	recs = append(recs, recs[0])
+	for i, rec := range recs {
+		eff := s.State.ApplyTxnFrom(rec, Input{})
+		if !eff.Unstored || len(eff.Categorized) != 1 || eff.Categorized[0].TxnID != rec.Row.ID || eff.Categorized[0].SpendMinor != 0 {
+			t.Fatalf("record %d (%s %s): %+v, want only its categorized record, unstored", i, rec.Row.ID, rec.Row.Status, eff)
+		}
+		if len(eff.Updates)+len(eff.Alerts) != 0 {
+			t.Fatalf("record %d moved a budget: %+v", i, eff)
+		}
+	}
+	if got := roundTrip(t, s.State); !reflect.DeepEqual(got, stored) {
+		t.Fatalf("changes that count nothing changed the state:\n%+v\nwant\n%+v", got, stored)
+	}
+
+	posted := timed(txn("T2", 40_000, "POSTED", at(5, 13)), 40)
+	for range 2 { // and once more, as a redelivery
+		if eff := s.ApplyTxnFrom(posted, At(0, 5)); eff.Unstored {
+			t.Fatalf("the posted change was not stored: %+v", eff)
+		}
+	}
+	if got := s.SpentIn("groceries", "THB", "monthly", at(5, 13)); got != 140_000 {
+		t.Fatalf("spend %d after the pending payment posted (and came again), want 140000", got)
+	}
+
+	nextWeek := timed(txn("T4", 9_000, "PENDING", at(16, 10)), 50)
+	if eff := s.ApplyTxnFrom(nextWeek, At(0, 6)); eff.Unstored || s.LatestWeek != "2026-W47" {
+		t.Fatalf("a change in a new week was not stored (latest week %q): %+v", s.LatestWeek, eff)
+	}
+}

@@ -67,14 +67,13 @@ func (s *State) kept(k string) bool {
 // advance moves the state's clock to the source time at and, when that
 // starts a new month or week, forgets the spend buckets before the new
 // horizons.
-func (s *State) advance(at time.Time) {
+func (s *State) advance(at time.Time) (moved bool) {
 	if at.IsZero() {
-		return
+		return false
 	}
 	loc := s.location()
 	m := period.Of(period.Monthly, at, loc).Key
 	w := period.Of(period.Weekly, at, loc)
-	moved := false
 	if m > s.LatestMonth {
 		s.LatestMonth, moved = m, true
 	}
@@ -82,7 +81,7 @@ func (s *State) advance(at time.Time) {
 		s.LatestWeek, moved = w.Key, true
 	}
 	if !moved {
-		return
+		return false
 	}
 	for k := range s.Spend {
 		key, _, _, ok := splitBucket(k)
@@ -91,4 +90,5 @@ func (s *State) advance(at time.Time) {
 		}
 	}
 	s.Drops.Forget(func(k string) bool { return !s.kept(k[strings.LastIndexByte(k, '|')+1:]) })
+	return true
 }
