@@ -108,7 +108,7 @@ func (u *users) commit(ctx goka.Context, s *budget.State, eff budget.Effects) {
 	// store and the changelog, the redelivered input re-writes the changelog.
 	// Not stored when the input left nothing in the state (a change that
 	// counts nothing: budget.Effects.Unstored), like the insights group's
-	// records that never counted: about two in five of the simulator's.
+	// records that never counted: about a third of the simulator's.
 	if !eff.Unstored {
 		ctx.SetValue(*s)
 	}
