@@ -100,7 +100,7 @@ func (s *State) ApplyTxnFrom(rec cdc.TxnChange, in Input) Effects {
 	s.observe(rec)
 	s.mark(rec)
 	if len(eff.Alerts) > 0 {
-		s.remember(Seen{TxnID: rec.Row.ID, Seq: rec.Seq, Alerts: encodeAlerts(eff.Alerts)})
+		s.remember(Seen{TxnID: rec.Row.ID, Seq: rec.Seq, Alerts: encodeAlerts(s.UserID, eff.Alerts)})
 	}
 	return eff
 }

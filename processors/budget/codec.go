@@ -21,7 +21,8 @@ import (
 // '{': JSON) still decode, their transactions dropped (the transaction
 // stage's table holds them now).
 const (
-	stateFormat   byte = 0xB7
+	stateFormat   byte = 0xB8
+	stateFormatV7 byte = 0xB7 // the duplicate guard's transaction ids in full, its alerts in alertsV1
 	stateFormatV6 byte = 0xB6 // builders' ids and merchant names in full
 	stateFormatV5 byte = 0xB5 // never released: a format of two branches, not read
 	stateFormatV4 byte = 0xB4 // before drops, rollover, pace, builders and recurring merchants
@@ -128,7 +129,7 @@ func (s *State) MarshalBinary() ([]byte, error) {
 	}
 	w.uint(len(s.Recent))
 	for _, r := range s.Recent {
-		w.str(r.TxnID)
+		w.prefixed(r.TxnID)
 		w.int(r.Seq)
 		w.str(string(r.Alerts))
 	}
@@ -151,11 +152,12 @@ func (s *State) head(b []byte) (*reader, error) {
 	if len(b) == 0 {
 		return &reader{}, nil
 	}
-	if b[0] != stateFormat && b[0] != stateFormatV6 && b[0] != stateFormatV4 && b[0] != stateFormatV3 && b[0] != stateFormatV2 && b[0] != stateFormatV1 {
+	if b[0] != stateFormat && b[0] != stateFormatV7 && b[0] != stateFormatV6 && b[0] != stateFormatV4 && b[0] != stateFormatV3 && b[0] != stateFormatV2 && b[0] != stateFormatV1 {
 		return nil, fmt.Errorf("budget state: unknown format byte 0x%02x", b[0])
 	}
 	r := &reader{b: b[1:], v1: b[0] == stateFormatV1, old: b[0] == stateFormatV2 || b[0] == stateFormatV1, v3: b[0] == stateFormatV3,
-		pre6: b[0] != stateFormat && b[0] != stateFormatV6, pre7: b[0] != stateFormat}
+		pre6: b[0] != stateFormat && b[0] != stateFormatV7 && b[0] != stateFormatV6,
+		pre7: b[0] != stateFormat && b[0] != stateFormatV7, pre8: b[0] != stateFormat}
 	s.UserID = r.str()
 	s.TimeZone = r.str()
 	s.Version = r.int()
@@ -210,9 +212,17 @@ func (s *State) UnmarshalBinary(b []byte) error {
 	if n := r.len(); n > 0 {
 		s.Recent = make([]Seen, n)
 		for i := range s.Recent {
-			s.Recent[i] = Seen{TxnID: r.str(), Seq: r.int()}
+			if r.pre8 {
+				s.Recent[i].TxnID = r.str()
+			} else {
+				s.Recent[i].TxnID = r.prefixed()
+			}
+			s.Recent[i].Seq = r.int()
 			if a := r.str(); a != "" {
 				s.Recent[i].Alerts = []byte(a)
+			}
+			if r.pre8 && r.err == nil {
+				s.Recent[i].Alerts = recodeAlerts(s.Recent[i].Alerts, s.UserID, s.Recent[i].TxnID)
 			}
 		}
 	}
@@ -343,7 +353,10 @@ type reader struct {
 	old  bool // an earlier build's format (V1, V2)
 	// pre7: before stateFormat (0xB7): builders' ids and recurring
 	// merchants' names in full
-	pre7  bool
+	pre7 bool
+	// pre8: before stateFormat (0xB8): the duplicate guard's transaction
+	// ids in full, its alerts in alertsV1
+	pre8  bool
 	names compact.Strings // what interned read
 	prev  string          // what prefixed read last
 }
@@ -590,32 +603,150 @@ func skipSpend(r *reader) {
 // their code in the binary format (append only).
 var slugs = category.All()
 
-// encodeAlerts encodes the alerts one record fired for the duplicate guard:
-// their facts, then their ids (which name the n-th crossing, not derivable
-// again); budget ids and texts are derived again.
-func encodeAlerts(alerts []event.Alert) []byte {
-	w := writer{}
+// The alerts one record fired, as the duplicate guard keeps them
+// (Seen.Alerts): alertsV2, a 0 byte and then every alert's facts with its
+// category as a code and its other strings interned, its time in seconds and nanoseconds and its id as the
+// crossing it names; alertsV1 (values before 0xB8), the count first (never
+// 0) and every string and time in full, the ids after the facts (an
+// earlier build wrote none).
+const alertsV2 byte = 0
+
+// Alert id codes of alertsV2: an id the alert's facts do not derive is
+// written in full after idInFull; idPace is the period's pace alert;
+// idNth+n names the n-th crossing of the threshold (AlertID).
+const (
+	idInFull = iota
+	idPace
+	idNth
+)
+
+// encodeAlerts encodes the alerts one record of user's fired for the
+// duplicate guard (alertsV2). Budget ids and texts are derived again.
+func encodeAlerts(user string, alerts []event.Alert) []byte {
+	w := writer{b: make([]byte, 0, 48*len(alerts))}
+	w.b = append(w.b, alertsV2)
 	w.uint(len(alerts))
 	for _, a := range alerts {
-		w.str(a.Category)
-		w.str(a.PeriodKey)
-		w.str(a.Currency)
-		w.str(a.Merchant)
+		code(&w, a.Category, slugs)
+		w.interned(a.PeriodKey)
+		w.interned(a.Currency)
+		w.interned(a.Merchant)
 		for _, v := range []int64{a.ThresholdBP, a.UsedBP, a.SpentMinor, a.LimitMinor, a.RemainingMinor, a.DaysLeft} {
 			w.int(v)
 		}
-		w.time(a.EventTime)
-	}
-	for _, a := range alerts { // after the facts: an earlier build wrote none
-		w.str(a.AlertID)
+		w.instant(a.EventTime)
+		switch nth, ok := crossing(user, a); {
+		case ok:
+			w.uint(idNth + int(nth))
+		case a.ThresholdBP == 0 && a.AlertID == paceAlertID(user, a.Category, a.PeriodKey):
+			w.uint(idPace)
+		default:
+			w.uint(idInFull)
+			w.str(a.AlertID)
+		}
 	}
 	return w.b
 }
 
+// crossing is the n of an alert whose id is AlertID(user, its category,
+// period, threshold, n).
+func crossing(user string, a event.Alert) (int64, bool) {
+	prefix := AlertID(user, a.Category, a.PeriodKey, a.ThresholdBP, 0)
+	prefix = prefix[:len(prefix)-1] // without the "0"
+	rest, ok := strings.CutPrefix(a.AlertID, prefix)
+	if !ok || rest == "" || (len(rest) > 1 && rest[0] == '0') {
+		return 0, false
+	}
+	var n int64
+	for _, c := range rest {
+		if c < '0' || c > '9' || n > (1<<31) {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+// instant writes a time that is not zero as Unix seconds and nanoseconds;
+// the zero time as seconds 0 and nanoseconds 1<<31 (a time the clock of
+// Unix 0 + 2.1 s never has, as no nanosecond part reaches a second).
+func (w *writer) instant(t time.Time) {
+	if t.IsZero() {
+		w.int(0)
+		w.uint(1 << 31)
+		return
+	}
+	w.int(t.Unix())
+	w.uint(t.Nanosecond())
+}
+
+func (r *reader) instant() time.Time {
+	sec, ns := r.int(), r.uvarint()
+	switch {
+	case ns == 1<<31 && sec == 0:
+		return time.Time{}
+	case ns >= 1e9:
+		r.fail()
+		return time.Time{}
+	}
+	return time.Unix(sec, int64(ns)).UTC()
+}
+
 // decodeAlerts decodes what encodeAlerts wrote for the alerts of user's
-// transaction txnID (an earlier build's, without ids, gets the ids that
+// transaction txnID, or alertsV1 (a build's without ids gets the ids that
 // build gave them).
 func decodeAlerts(b []byte, userID, txnID string) ([]event.Alert, error) {
+	if len(b) == 0 || b[0] != alertsV2 {
+		return decodeAlertsV1(b, userID, txnID)
+	}
+	r := &reader{b: b[1:]}
+	out := make([]event.Alert, r.len())
+	for i := range out {
+		a := event.Alert{UserID: userID, TxnID: txnID, Category: decode(r, slugs), PeriodKey: r.interned(), Currency: r.interned(), Merchant: r.interned()}
+		for _, p := range []*int64{&a.ThresholdBP, &a.UsedBP, &a.SpentMinor, &a.LimitMinor, &a.RemainingMinor, &a.DaysLeft} {
+			*p = r.int()
+		}
+		a.EventTime = r.instant()
+		a.BudgetID = BudgetID(userID, a.Category)
+		a.Text, a.Kind = AlertText(a.Category, a.UsedBP, a.RemainingMinor, a.Currency, a.DaysLeft), event.AlertThreshold
+		if a.ThresholdBP == 0 {
+			a.Kind = event.AlertPace
+		}
+		switch id := r.uvarint(); id {
+		case idInFull:
+			a.AlertID = r.str()
+		case idPace:
+			a.AlertID = paceAlertID(userID, a.Category, a.PeriodKey)
+		default:
+			a.AlertID = AlertID(userID, a.Category, a.PeriodKey, a.ThresholdBP, int64(id-idNth))
+		}
+		out[i] = a
+	}
+	if r.err == nil && len(r.b) > 0 {
+		r.err = fmt.Errorf("%d trailing bytes", len(r.b))
+	}
+	if r.err != nil {
+		return nil, fmt.Errorf("duplicate guard's alerts: %w", r.err)
+	}
+	return out, nil
+}
+
+// recodeAlerts turns what an earlier build kept (alertsV1) into
+// alertsV2; what does not decode is kept as it was (decodeAlerts reads
+// both).
+func recodeAlerts(b []byte, userID, txnID string) []byte {
+	if len(b) == 0 || b[0] == alertsV2 {
+		return b
+	}
+	alerts, err := decodeAlertsV1(b, userID, txnID)
+	if err != nil || len(alerts) == 0 {
+		return b
+	}
+	return encodeAlerts(userID, alerts)
+}
+
+// decodeAlertsV1 decodes alertsV1.
+func decodeAlertsV1(b []byte, userID, txnID string) ([]event.Alert, error) {
 	r := &reader{b: b}
 	out := make([]event.Alert, r.len())
 	for i := range out {

@@ -1,7 +1,7 @@
 package budget
 
 // The strings a value repeats or that share a prefix, written shorter
-// (stateFormat 0xB7, alertLogFormat 0xA2).
+// (stateFormat 0xB7 and later, alertLogFormat 0xA2).
 
 // interned writes s once per writer: the first time as 0 and the string,
 // later as 1 + its number (compact.Strings): the merchant names a budget's

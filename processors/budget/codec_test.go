@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"finstream/processors/cdc"
+	"finstream/processors/event"
 )
 
 // fill sets every field reachable from v to a non-zero value, so that a
@@ -162,36 +163,6 @@ func roundTrip(t *testing.T, s *State) State {
 	return v.(State)
 }
 
-// A value of format 0xB6 (testdata/users-b6.hex: historyUser after 300
-// transactions, written by the build before 0xB7) decodes to what the
-// current format round-trips, and the current format is smaller.
-func TestCodecDecodesFormatV6(t *testing.T) {
-	raw, err := os.ReadFile("testdata/users-b6.hex")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v6, err := hex.DecodeString(strings.TrimSpace(string(raw)))
-	if err != nil || v6[0] != stateFormatV6 {
-		t.Fatalf("fixture: %v", err)
-	}
-	var old State
-	if err := old.UnmarshalBinary(v6); err != nil {
-		t.Fatal(err)
-	}
-	s := historyUser()
-	for i := range 300 {
-		s.ApplyTxnFrom(historyTxn(i, int64(i)), At(0, int64(i)))
-	}
-	if now := roundTrip(t, s.State); !reflect.DeepEqual(old, now) {
-		t.Fatalf("0xB6 decodes to\n%+v\nthe state round-trips to\n%+v", old, now)
-	}
-	b, _ := Codec{}.Encode(s.State)
-	t.Logf("%d bytes in 0xB7, %d in 0xB6", len(b), len(v6))
-	if len(b) >= len(v6) {
-		t.Fatalf("%d bytes in 0xB7, %d in 0xB6", len(b), len(v6))
-	}
-}
-
 // The state after each of a user's first transactions round-trips: small
 // values too, where a code may exceed the bytes left after it.
 func TestEveryStateRoundTrips(t *testing.T) {
@@ -275,4 +246,121 @@ func BenchmarkCodecRulesOnly(b *testing.B) {
 			}
 		})
 	}
+}
+
+// Values of earlier formats decode to what the current format
+// round-trips, and the current format is smaller: testdata/users-b6.hex
+// (historyUser after 300 transactions, written by the build before 0xB7)
+// and testdata/users-b7.hex (alertingUser after 300 transactions, by the
+// build before 0xB8, its duplicate guard full of records with alerts,
+// which are re-sent the same).
+func TestCodecDecodesEarlierFormats(t *testing.T) {
+	for _, c := range []struct {
+		file   string
+		format byte
+		user   func() *Book
+		guard  bool // the duplicate guard is full
+	}{
+		{"testdata/users-b6.hex", stateFormatV6, historyUser, false},
+		{"testdata/users-b7.hex", stateFormatV7, alertingUser, true},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			raw, err := os.ReadFile(c.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			earlier, err := hex.DecodeString(strings.TrimSpace(string(raw)))
+			if err != nil || earlier[0] != c.format {
+				t.Fatalf("fixture: %v", err)
+			}
+			var old State
+			if err := old.UnmarshalBinary(earlier); err != nil {
+				t.Fatal(err)
+			}
+			s := c.user()
+			for i := range 300 {
+				s.ApplyTxnFrom(historyTxn(i, int64(i)), At(0, int64(i)))
+			}
+			if c.guard && len(s.Recent) != keepRecent {
+				t.Fatalf("the duplicate guard holds %d records, want %d", len(s.Recent), keepRecent)
+			}
+			if now := roundTrip(t, s.State); !reflect.DeepEqual(old, now) {
+				t.Fatalf("0x%02X decodes to\n%+v\nthe state round-trips to\n%+v", c.format, old, now)
+			}
+			for i, r := range old.Recent {
+				a, err := decodeAlerts(r.Alerts, old.UserID, r.TxnID)
+				b, err2 := decodeAlerts(s.Recent[i].Alerts, s.UserID, s.Recent[i].TxnID)
+				if err != nil || err2 != nil || len(a) == 0 || !reflect.DeepEqual(a, b) {
+					t.Fatalf("record %s: 0x%02X's alerts %+v (%v), the state's %+v (%v)", r.TxnID, c.format, a, err, b, err2)
+				}
+			}
+			b, _ := Codec{}.Encode(s.State)
+			t.Logf("%d bytes in the current format, %d in 0x%02X", len(b), len(earlier), c.format)
+			if len(b) >= len(earlier) {
+				t.Fatalf("%d bytes in the current format, %d in 0x%02X", len(b), len(earlier), c.format)
+			}
+		})
+	}
+}
+
+// The duplicate guard's alerts round-trip whatever their ids and times: an
+// id that names the n-th crossing, the pace alert's, an id of an earlier
+// build (in full), the zero time and a time with nanoseconds. The earlier
+// encoding (alertsV1) still decodes, and recodes to the same alerts.
+func TestDuplicateGuardAlertsRoundTrip(t *testing.T) {
+	at := time.Date(2026, 11, 19, 10, 0, 0, 123456789, time.UTC)
+	base := event.Alert{UserID: "USR-1", TxnID: "T3", Category: "groceries", PeriodKey: "2026-11", Currency: "THB",
+		Merchant: "Tesco Lotus", ThresholdBP: 9000, UsedBP: 9375, SpentMinor: 1_500_000, LimitMinor: 1_600_000,
+		RemainingMinor: 100_000, DaysLeft: 12, EventTime: at, BudgetID: BudgetID("USR-1", "groceries"), Kind: event.AlertThreshold}
+	base.Text = AlertText(base.Category, base.UsedBP, base.RemainingMinor, base.Currency, base.DaysLeft)
+	nth := base
+	nth.AlertID = AlertID("USR-1", "groceries", "2026-11", 9000, 12)
+	first := base
+	first.AlertID, first.EventTime = AlertID("USR-1", "groceries", "2026-11", 9000, 0), time.Time{}
+	pace := base
+	pace.ThresholdBP, pace.Kind, pace.AlertID = 0, event.AlertPace, paceAlertID("USR-1", "groceries", "2026-11")
+	pace.Text = AlertText(pace.Category, pace.UsedBP, pace.RemainingMinor, pace.Currency, pace.DaysLeft)
+	legacy := base
+	legacy.AlertID = legacyAlertID("USR-1", "groceries", "2026-11", 9000, "T3")
+	odd := base
+	odd.AlertID = AlertID("USR-1", "groceries", "2026-11", 9000, 1) + "0x" // not an id AlertID makes
+	leading := base
+	leading.AlertID = "USR-1|groceries|2026-11|9000|07"
+	alerts := []event.Alert{nth, first, pace, legacy, odd, leading}
+
+	b := encodeAlerts("USR-1", alerts)
+	got, err := decodeAlerts(b, "USR-1", "T3")
+	if err != nil || !reflect.DeepEqual(got, alerts) {
+		t.Fatalf("decoded %+v, %v\nwant %+v", got, err, alerts)
+	}
+	if _, err := decodeAlerts(append(b, 1), "USR-1", "T3"); err == nil {
+		t.Error("a trailing byte decodes")
+	}
+	if _, err := decodeAlerts(b[:len(b)-3], "USR-1", "T3"); err == nil {
+		t.Error("a truncated encoding decodes")
+	}
+
+	// alertsV1, as the build before 0xB8 wrote it.
+	w := writer{}
+	w.uint(1)
+	for _, f := range []string{nth.Category, nth.PeriodKey, nth.Currency, nth.Merchant} {
+		w.str(f)
+	}
+	for _, v := range []int64{nth.ThresholdBP, nth.UsedBP, nth.SpentMinor, nth.LimitMinor, nth.RemainingMinor, nth.DaysLeft} {
+		w.int(v)
+	}
+	w.time(nth.EventTime)
+	w.str(nth.AlertID)
+	v1, err := decodeAlerts(w.b, "USR-1", "T3")
+	if err != nil || !reflect.DeepEqual(v1, alerts[:1]) {
+		t.Fatalf("alertsV1 decoded %+v, %v", v1, err)
+	}
+	re := recodeAlerts(w.b, "USR-1", "T3")
+	if again, err := decodeAlerts(re, "USR-1", "T3"); re[0] != alertsV2 || err != nil || !reflect.DeepEqual(again, alerts[:1]) {
+		t.Fatalf("recoded %x decodes to %+v, %v", re, again, err)
+	}
+	if re[len(re)-1] != idNth+12 {
+		t.Fatalf("the id of the 12th crossing is not written as the crossing it names: %x", re)
+	}
+	t.Logf("one alert: %d bytes in alertsV2, %d in alertsV1", len(re), len(w.b))
 }

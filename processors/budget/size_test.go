@@ -75,10 +75,16 @@ func TestValueSizeDoesNotGrowWithHistory(t *testing.T) {
 
 // historyUser is USR-000001 with five monthly ฿10,000 budgets from May 2025
 // (groceries, dining, transport, shopping, subscriptions).
-func historyUser() *Book {
+func historyUser() *Book { return budgetedUser(1_000_000) }
+
+// alertingUser is historyUser with ฿1,500 budgets: its purchases cross
+// thresholds every month, so the duplicate guard holds alerts.
+func alertingUser() *Book { return budgetedUser(150_000) }
+
+func budgetedUser(limit int64) *Book {
 	s := NewBook("USR-000001")
 	for _, c := range []string{"groceries", "dining", "transport", "shopping", "subscriptions"} {
-		b, _ := ValidateBudget(c, 1_000_000, "THB", "monthly", nil, known)
+		b, _ := ValidateBudget(c, limit, "THB", "monthly", nil, known)
 		s.SetBudget(*b, time.Date(2025, 5, 1, 0, 0, 0, 0, bkk))
 	}
 	return s

@@ -76,6 +76,10 @@ func NewReader(b []byte) *Reader { return &Reader{b: b} }
 // Err is the first error met, wrapping ErrCorrupt.
 func (r *Reader) Err() error { return r.err }
 
+// Fail records that what was invalid (a value the caller decodes and
+// finds out of range): every later read returns zero values, Err the error.
+func (r *Reader) Fail(what string) { r.fail(what) }
+
 func (r *Reader) fail(what string) {
 	if r.err == nil {
 		r.err = fmt.Errorf("%w: truncated or invalid %s", ErrCorrupt, what)

@@ -292,41 +292,114 @@ func TestDecodeOldJSON(t *testing.T) {
 	}
 }
 
-// A value of format 0xA1 (testdata/insights-a1.hex: the three-a-day user
-// after 300 transactions, written by the build before 0xA2) decodes to
-// what the current format round-trips, and the current format is smaller.
-func TestDecodeFormatV1(t *testing.T) {
-	raw, err := os.ReadFile("testdata/insights-a1.hex")
-	if err != nil {
-		t.Fatal(err)
+// Values of earlier formats decode to what the current format
+// round-trips, their insights render the same, and the current format is
+// smaller; a truncated value does not decode: testdata/insights-a1.hex
+// (newHistory(4, 8) after 300 transactions, written by the build before
+// 0xA2) and testdata/insights-a2.hex (after 600, its zone set, by the build
+// before 0xA3).
+func TestDecodeEarlierFormats(t *testing.T) {
+	for _, c := range []struct {
+		file   string
+		format byte
+		n      int
+		zone   string
+	}{
+		{"testdata/insights-a1.hex", stateFormatV1, 300, ""},
+		{"testdata/insights-a2.hex", stateFormatV2, 600, "Asia/Bangkok"},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			raw, err := os.ReadFile(c.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			earlier, err := hex.DecodeString(strings.TrimSpace(string(raw)))
+			if err != nil || earlier[0] != c.format {
+				t.Fatalf("fixture: %v", err)
+			}
+			old, err := Codec{}.Decode(earlier)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, s := newHistory(4, 8), &State{UserID: "USR-1", TimeZone: c.zone}
+			for range c.n {
+				for _, v := range h.next() {
+					apply(s, v)
+				}
+			}
+			if len(s.Budgets) == 0 || len(s.Insights) < 5 || len(s.Recent) == 0 || len(s.Curves) == 0 {
+				t.Fatalf("the fixture's state lacks parts: %d budgets, %d insights, %d recent, %d curves", len(s.Budgets), len(s.Insights), len(s.Recent), len(s.Curves))
+			}
+			b := encode(t, s)
+			now, err := Codec{}.Decode(b)
+			if err != nil || !reflect.DeepEqual(old, now) {
+				t.Fatalf("0x%02X decodes to\n%+v\nthe state round-trips to\n%+v (%v)", c.format, old, now, err)
+			}
+			o, n := old.(State), now.(State)
+			if a, b := o.Current(h.at), n.Current(h.at); len(a) == 0 || !reflect.DeepEqual(a, b) {
+				t.Fatalf("0x%02X's insights\n%+v\nthe state's\n%+v", c.format, a, b)
+			}
+			t.Logf("%d bytes in the current format, %d in 0x%02X", len(b), len(earlier), c.format)
+			if len(b) >= len(earlier) {
+				t.Fatalf("%d bytes in the current format, %d in 0x%02X", len(b), len(earlier), c.format)
+			}
+			for i := 1; i < len(b); i += 5 {
+				if _, err := (Codec{}).Decode(b[:i]); err == nil {
+					t.Fatalf("decoding %d of %d bytes succeeded", i, len(b))
+				}
+			}
+		})
 	}
-	v1, err := hex.DecodeString(strings.TrimSpace(string(raw)))
-	if err != nil || v1[0] != stateFormatV1 {
-		t.Fatalf("fixture: %v", err)
+}
+
+// Values the steps must not lose: an insight with a zero event time and
+// one with a zero expiry, times with nanoseconds, a curve and a last day of
+// a key that is not a month, a budget that is not the user's personal one
+// and a category outside the list, round-trip.
+func TestStepCodedFieldsRoundTrip(t *testing.T) {
+	at := time.Date(2026, 11, 19, 10, 30, 0, 123, time.UTC)
+	s := &State{UserID: "USR-1", Version: 40,
+		Budgets: map[string]*BudgetSeen{
+			"USR-1:groceries": {Version: 3, MaxEventTime: at, PeriodStart: at.AddDate(0, 0, -18)},
+			"USR-1:no-such":   {Version: 1},
+			"HH-1":            {Version: 2, MaxEventTime: at},
+		},
+		Recent: []Applied{
+			{Txn: 1, Version: 1, Counted: Counted{Amount: 100, Category: "dining", Currency: "THB", Merchant: "mk", PostedAt: at.Truncate(time.Minute)}},
+			{Txn: 2, Version: 2, Counted: Counted{Amount: 200, Category: "dining", Currency: "THB", Merchant: "mk", PostedAt: at.Add(-48 * time.Hour).Truncate(time.Minute)}},
+		},
+		Curves: map[string]*Curve{
+			"2026-09|dining|THB": {Daily: [31]int64{3: 500}}, "2026-11|dining|THB": {Daily: [31]int64{0: 100, 30: 7}},
+			"2026-11|dining|USD": {Daily: [31]int64{1: 1}}, "someday|dining|THB": {Daily: [31]int64{2: 2}},
+		},
+		LastDay:    map[string]int{"2026-09": 4, "2026-11": 31, "someday": 3},
+		Categories: map[string]*History{},
+		Merchants:  map[string]*History{"mk|THB": {Name: "MK", Entries: []Entry{{Amount: 100, At: at.Truncate(time.Minute)}}}},
+		Insights:   map[string]*Kept{},
 	}
-	old, err := Codec{}.Decode(v1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, s := newHistory(4, 8), &State{UserID: "USR-1"}
-	for range 300 {
-		for _, v := range h.next() {
-			apply(s, v)
-		}
+	for i, k := range []Kept{
+		{Kind: event.InsightUnusual, Severity: event.SeverityWarning, Subject: "mk:THB", Version: 40, EventTime: at, ExpiresAt: at.AddDate(0, 0, 7), Name: "MK", Data: map[string]int64{"amount_minor": 9000}},
+		{Kind: event.InsightSpike, Severity: event.SeverityInfo, Subject: "dining:THB", PeriodKey: "2026-11", Version: 12, ExpiresAt: at.Add(time.Nanosecond)},
+		{Kind: event.InsightRunway, Severity: event.SeverityCritical, Subject: "dining", PeriodKey: "2026-11", Version: 39, EventTime: at.Add(-time.Hour)},
+		{Kind: "a later kind", Severity: event.SeverityInfo, Subject: "x", Version: 41, EventTime: at.AddDate(-1, 0, 0), ExpiresAt: at.AddDate(-2, 0, 0)},
+	} {
+		k := k
+		s.Insights[fmt.Sprint(i)] = &k
 	}
 	b := encode(t, s)
-	now, err := Codec{}.Decode(b)
-	if err != nil || !reflect.DeepEqual(old, now) {
-		t.Fatalf("0xA1 decodes to\n%+v\nthe state round-trips to\n%+v (%v)", old, now, err)
+	back, err := Codec{}.Decode(b)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Logf("%d bytes in 0xA2, %d in 0xA1", len(b), len(v1))
-	if len(b) >= len(v1) {
-		t.Fatalf("%d bytes in 0xA2, %d in 0xA1", len(b), len(v1))
+	got := back.(State)
+	want := *s
+	want.Insights = map[string]*Kept{}
+	for _, k := range s.Insights {
+		want.Insights[ID(s.UserID, k.Kind, k.Subject, k.PeriodKey)] = k
 	}
-	for i := 1; i < len(b); i += 7 {
-		if _, err := (Codec{}).Decode(b[:i]); err == nil {
-			t.Fatalf("decoding %d of %d bytes succeeded", i, len(b))
-		}
+	if !reflect.DeepEqual(got.Budgets, want.Budgets) || !reflect.DeepEqual(got.Recent, want.Recent) || !reflect.DeepEqual(got.Curves, want.Curves) ||
+		!reflect.DeepEqual(got.LastDay, want.LastDay) || !reflect.DeepEqual(got.Merchants, want.Merchants) || !reflect.DeepEqual(got.Insights, want.Insights) {
+		t.Fatalf("decoded\n%+v\nwant\n%+v", got, want)
 	}
 }
 

@@ -15,16 +15,24 @@ import (
 	"finstream/processors/period"
 )
 
-// stateFormat is the first byte of a binary-encoded State. Format 0xA2
-// writes insights' kinds and severities as codes, the strings an insight
-// shares with others (subject, period, currency, name, basis) and those of
-// the recent transactions interned, and the budgets' and insights' times to
-// the second (Instant), histories' currencies interned; stateFormatV1 (0xA1), those strings and times in
-// full, still decodes. A value starting with '{' is the JSON of earlier
+// stateFormat is the first byte of a binary-encoded State. Format 0xA3
+// writes what 0xA2 does, shorter: personal budgets' ids as their category's
+// code, the months of curves and last days as the step from the month
+// before, curves' currencies and histories' names interned, recent
+// transactions' times as the step from the one before, and insights'
+// versions as their distance from the state's, their event times as the
+// step from the insight before and their expiry from their event time.
+// stateFormatV2 (0xA2) writes insights' kinds and severities as codes, the
+// strings an insight shares with others (subject, period, currency, name,
+// basis) and those of the recent transactions interned, and the budgets'
+// and insights' times to the nanosecond (Instant), histories' currencies
+// interned; stateFormatV1 (0xA1), those strings and times in full. Both
+// still decode. A value starting with '{' is the JSON of earlier
 // builds: its summaries and insights are read (its transactions are not:
 // later changes of them count as first changes, see ApplyCategorized).
 const (
-	stateFormat   byte = 0xA2
+	stateFormat   byte = 0xA3
+	stateFormatV2 byte = 0xA2
 	stateFormatV1 byte = 0xA1
 )
 
@@ -61,12 +69,13 @@ func (s *State) MarshalBinary() ([]byte, error) {
 	w.Len(len(s.Budgets))
 	for _, id := range slices.Sorted(maps.Keys(s.Budgets)) {
 		b := s.Budgets[id]
-		w.Str(id)
+		writeBudgetID(w, s.UserID, id)
 		w.Int(b.Version)
 		w.Instant(b.MaxEventTime)
 		w.Instant(b.PeriodStart)
 	}
 	w.Len(len(s.Recent))
+	var at int64 // the minute of the transaction before
 	for _, a := range s.Recent {
 		w.Fixed64(a.Txn)
 		w.Int(a.Version)
@@ -74,12 +83,15 @@ func (s *State) MarshalBinary() ([]byte, error) {
 		writeCategory(w, a.Category)
 		w.Interned(a.Currency)
 		w.Interned(a.Merchant)
-		w.Int(minutes(a.PostedAt))
+		m := minutes(a.PostedAt)
+		w.Int(m - at)
+		at = m
 	}
 	w.Len(len(s.Curves))
+	var month months // the curves' keys are sorted: their months ascend
 	for _, k := range slices.Sorted(maps.Keys(s.Curves)) {
 		c := s.Curves[k]
-		writeCurveKey(w, k)
+		writeCurveKey(w, &month, k)
 		var mask uint64
 		for d, v := range c.Daily {
 			if v != 0 {
@@ -94,15 +106,17 @@ func (s *State) MarshalBinary() ([]byte, error) {
 		}
 	}
 	w.Len(len(s.LastDay))
+	month = months{}
 	for _, m := range slices.Sorted(maps.Keys(s.LastDay)) {
-		writeMonth(w, m)
+		month.write(w, m)
 		w.Int(int64(s.LastDay[m]))
 	}
 	writeHistories(w, s.Categories, categoryKey)
 	writeHistories(w, s.Merchants, merchantKey)
 	w.Len(len(s.Insights))
+	var event int64 // the event time of the insight before, Unix seconds
 	for _, id := range slices.Sorted(maps.Keys(s.Insights)) {
-		writeKept(w, s.Insights[id])
+		writeKept(w, s.Insights[id], s.Version, &event)
 	}
 	return w.B, nil
 }
@@ -114,28 +128,35 @@ func (s *State) UnmarshalBinary(b []byte) error {
 	if len(b) > 0 && b[0] == '{' {
 		return s.fromJSON(b)
 	}
-	if len(b) == 0 || (b[0] != stateFormat && b[0] != stateFormatV1) {
+	if len(b) == 0 || (b[0] != stateFormat && b[0] != stateFormatV2 && b[0] != stateFormatV1) {
 		return fmt.Errorf("insight state: %w: unknown format", compact.ErrCorrupt)
 	}
-	r := &reader{Reader: compact.NewReader(b[1:]), v1: b[0] == stateFormatV1}
+	r := &reader{Reader: compact.NewReader(b[1:]), v1: b[0] == stateFormatV1, pre3: b[0] != stateFormat}
 	s.UserID, s.TimeZone, s.LatestMonth, s.FirstMonth = r.Str(), r.Str(), r.Str(), r.Str()
 	s.Version = r.Int()
 	s.init()
 	for n := r.Len(); n > 0; n-- {
-		id := r.Str()
+		id := r.budgetID(s.UserID)
 		s.Budgets[id] = &BudgetSeen{Version: r.Int(), MaxEventTime: r.time(), PeriodStart: r.time()}
 	}
+	var at int64
 	for n := r.Len(); n > 0; n-- {
 		a := Applied{Txn: r.Fixed64(), Version: r.Int()}
 		a.Amount, a.Category, a.Currency, a.Merchant = r.Int(), readCategory(r.Reader), r.str(), r.str()
-		a.PostedAt = fromMinutes(r.Int())
+		if m := r.Int(); r.pre3 {
+			a.PostedAt = fromMinutes(m)
+		} else {
+			at += m
+			a.PostedAt = fromMinutes(at)
+		}
 		s.Recent = append(s.Recent, a)
 	}
 	// The curves of a value in one allocation (a value holds a few dozen
 	// of 248 bytes each, decoded on every event).
 	curves := make([]Curve, min(r.Len(), maxHistories))
+	var month months
 	for i := range curves {
-		k := readCurveKey(r.Reader)
+		k := r.curveKey(&month)
 		c := &curves[i]
 		mask := r.Uint()
 		if bits.Len64(mask) > len(c.Daily) {
@@ -148,14 +169,16 @@ func (s *State) UnmarshalBinary(b []byte) error {
 		}
 		s.Curves[k] = c
 	}
+	month = months{}
 	for n := r.Len(); n > 0; n-- {
-		m := readMonth(r.Reader)
+		m := r.month(&month)
 		s.LastDay[m] = int(r.Int())
 	}
 	readHistories(r, s.Categories, categoryKey)
 	readHistories(r, s.Merchants, merchantKey)
+	var event int64
 	for n := r.Len(); n > 0; n-- {
-		k := readKept(r)
+		k := readKept(r, s.Version, &event)
 		s.Insights[ID(s.UserID, k.Kind, k.Subject, k.PeriodKey)] = k
 	}
 	if err := r.Done(); err != nil {
@@ -175,7 +198,7 @@ func writeHistories(w *compact.Writer, hs map[string]*History, keys historyKey) 
 	w.Len(len(hs))
 	for _, k := range slices.Sorted(maps.Keys(hs)) {
 		h := hs[k]
-		w.Str(h.Name)
+		w.Interned(h.Name)
 		keys.write(w, k, h.Name)
 		w.Len(len(h.Entries))
 		var last int64
@@ -198,7 +221,7 @@ func readHistories(r *reader, hs map[string]*History, keys historyKey) {
 	all := make([]History, min(r.Len(), maxHistories))
 	for i := range all {
 		h := &all[i]
-		h.Name = r.Str()
+		h.Name = r.name()
 		k := keys.read(r, h.Name)
 		var last int64
 		m := r.Len()
@@ -211,10 +234,19 @@ func readHistories(r *reader, hs map[string]*History, keys historyKey) {
 	}
 }
 
-// reader reads stateFormat, or (v1) stateFormatV1.
+// reader reads stateFormat, or (pre3) stateFormatV2, or (v1 and pre3)
+// stateFormatV1.
 type reader struct {
 	*compact.Reader
-	v1 bool
+	v1, pre3 bool
+}
+
+// name reads a history's name: interned, or (before 0xA3) a string.
+func (r *reader) name() string {
+	if r.pre3 {
+		return r.Str()
+	}
+	return r.Interned()
 }
 
 // str reads an interned string (v1: a string).
@@ -241,7 +273,11 @@ func (r *reader) code(list []string) string {
 	return readCode(r.Reader, list, "")
 }
 
-func writeKept(w *compact.Writer, k *Kept) {
+// writeKept writes k: its version as the distance from the state's
+// version, its event time as the step from event (the event time of the
+// insight written before, in Unix seconds, which it updates) and its expiry
+// from its event time.
+func writeKept(w *compact.Writer, k *Kept, version int64, event *int64) {
 	writeCode(w, k.Kind, kinds)
 	writeCode(w, k.Severity, severities)
 	for _, f := range []string{k.Subject, k.PeriodKey, k.Currency} {
@@ -258,14 +294,43 @@ func writeKept(w *compact.Writer, k *Kept) {
 		}
 		w.Int(k.Data[key])
 	}
-	w.Int(k.Version)
-	w.Instant(k.ExpiresAt)
-	w.Instant(k.EventTime)
+	w.Int(version - k.Version)
+	base := *event
+	if !k.EventTime.IsZero() {
+		base = k.EventTime.Unix()
+	}
+	writeStep(w, k.ExpiresAt, base)
+	writeStep(w, k.EventTime, *event)
+	*event = base
 	w.Interned(k.Name)
 	w.Interned(k.Basis)
 }
 
-func readKept(r *reader) *Kept {
+// writeStep writes t as its nanoseconds + 1 (0 for the zero time) and its
+// Unix seconds less from.
+func writeStep(w *compact.Writer, t time.Time, from int64) {
+	if t.IsZero() {
+		w.Uint(0)
+		return
+	}
+	w.Uint(uint64(t.Nanosecond()) + 1)
+	w.Int(t.Unix() - from)
+}
+
+// step reads what writeStep wrote.
+func (r *reader) step(from int64) time.Time {
+	ns := r.Uint()
+	if ns == 0 {
+		return time.Time{}
+	}
+	if ns > 1e9 {
+		r.Fail("insight time")
+		return time.Time{}
+	}
+	return time.Unix(from+r.Int(), int64(ns-1)).UTC()
+}
+
+func readKept(r *reader, version int64, event *int64) *Kept {
 	k := &Kept{Kind: r.code(kinds), Severity: r.code(severities), Subject: r.str(), PeriodKey: r.str(), Currency: r.str(), Date: r.Date()}
 	if n := r.Len(); n > 0 {
 		k.Data = make(map[string]int64, n)
@@ -282,8 +347,25 @@ func readKept(r *reader) *Kept {
 		}
 	}
 	k.Version = r.Int()
-	k.ExpiresAt = r.time()
-	k.EventTime = r.time()
+	if r.pre3 {
+		k.ExpiresAt, k.EventTime = r.time(), r.time()
+	} else {
+		k.Version = version - k.Version
+		// The expiry is written first, from the event time read after it.
+		ns, rel := r.Uint(), int64(0)
+		if ns != 0 {
+			rel = r.Int()
+		}
+		k.EventTime = r.step(*event)
+		if !k.EventTime.IsZero() {
+			*event = k.EventTime.Unix()
+		}
+		if ns > 1e9 {
+			r.Fail("insight time")
+		} else if ns != 0 {
+			k.ExpiresAt = time.Unix(*event+rel, int64(ns-1)).UTC()
+		}
+	}
 	k.Name = r.str()
 	k.Basis = r.str()
 	return k
@@ -365,19 +447,87 @@ func readMonth(r *compact.Reader) string {
 	return period.MonthKey(int((n-1)/12), time.Month((n-1)%12+1))
 }
 
-// writeCurveKey writes "<month>|<category>|<currency>".
-func writeCurveKey(w *compact.Writer, k string) {
-	m, rest, _ := strings.Cut(k, "|")
-	cat, cur, _ := strings.Cut(rest, "|")
-	writeMonth(w, m)
-	writeCategory(w, cat)
-	w.Str(cur)
+// months writes and reads months in ascending order (sorted keys) as the
+// step from the month before: 0 then the string for a key that is not a
+// month or comes before the one before, 1 + the step for another.
+type months struct{ last int }
+
+func (m *months) write(w *compact.Writer, key string) {
+	y, mo, ok := period.ParseMonth(key)
+	n := y*12 + int(mo) - 1
+	if !ok || n < m.last {
+		w.Uint(0)
+		w.Str(key)
+		return
+	}
+	w.Uint(uint64(n-m.last) + 1)
+	m.last = n
 }
 
-func readCurveKey(r *compact.Reader) string {
-	m := readMonth(r)
-	cat := readCategory(r)
-	return m + "|" + cat + "|" + r.Str()
+// month reads a month: as months wrote it, or (before 0xA3) as writeMonth
+// did.
+func (r *reader) month(m *months) string {
+	if r.pre3 {
+		return readMonth(r.Reader)
+	}
+	step := r.Uint()
+	if step == 0 {
+		return r.Str()
+	}
+	if step > 1<<20 { // beyond the year 87,000: not a value this build wrote
+		r.Fail("insight month")
+		return ""
+	}
+	m.last += int(step - 1)
+	return period.MonthKey(m.last/12, time.Month(m.last%12+1))
+}
+
+// writeCurveKey writes "<month>|<category>|<currency>", the currency
+// interned.
+func writeCurveKey(w *compact.Writer, m *months, k string) {
+	month, rest, _ := strings.Cut(k, "|")
+	cat, cur, _ := strings.Cut(rest, "|")
+	m.write(w, month)
+	writeCategory(w, cat)
+	w.Interned(cur)
+}
+
+func (r *reader) curveKey(m *months) string {
+	month := r.month(m)
+	cat := readCategory(r.Reader)
+	if r.pre3 {
+		return month + "|" + cat + "|" + r.Str()
+	}
+	return month + "|" + cat + "|" + r.Interned()
+}
+
+// writeBudgetID writes a personal budget's id "<user>:<category>" as its
+// category's code + 1, another id as 0 and the id.
+func writeBudgetID(w *compact.Writer, user, id string) {
+	if cat, ok := strings.CutPrefix(id, user+":"); ok {
+		if i := slices.Index(slugs, cat); i >= 0 {
+			w.Uint(uint64(i) + 1)
+			return
+		}
+	}
+	w.Uint(0)
+	w.Str(id)
+}
+
+// budgetID reads what writeBudgetID wrote (before 0xA3, a string).
+func (r *reader) budgetID(user string) string {
+	if r.pre3 {
+		return r.Str()
+	}
+	c := r.Uint()
+	switch {
+	case c == 0:
+		return r.Str()
+	case c > uint64(len(slugs)):
+		r.Fail("insight budget id")
+		return ""
+	}
+	return user + ":" + slugs[c-1]
 }
 
 // historyKey writes and reads the key of a history ("<category>|<currency>"
