@@ -22,7 +22,7 @@ import (
 // stage's table holds them now).
 const (
 	stateFormat   byte = 0xB8
-	stateFormatV7 byte = 0xB7 // the duplicate guard's transaction ids in full, its alerts in alertsV1
+	stateFormatV7 byte = 0xB7 // budgets' and the duplicate guard's strings and times in full, its alerts in alertsV1
 	stateFormatV6 byte = 0xB6 // builders' ids and merchant names in full
 	stateFormatV5 byte = 0xB5 // never released: a format of two branches, not read
 	stateFormatV4 byte = 0xB4 // before drops, rollover, pace, builders and recurring merchants
@@ -106,9 +106,9 @@ func (s *State) MarshalBinary() ([]byte, error) {
 	}
 	w.uint(len(s.Budgets))
 	for _, b := range s.Budgets {
-		w.str(b.Category)
-		w.str(string(b.Period))
-		w.str(b.Currency)
+		code(&w, b.Category, slugs)
+		code(&w, string(b.Period), periodKinds)
+		w.interned(b.Currency)
 		w.int(b.LimitMinor)
 		w.uint(len(b.ThresholdsBP))
 		for _, t := range b.ThresholdsBP {
@@ -249,7 +249,13 @@ func readBudgets(r *reader) map[string]*Budget {
 	}
 	budgets := make(map[string]*Budget, n)
 	for range n {
-		bd := &Budget{Category: r.str(), Period: period.Kind(r.str()), Currency: r.str(), LimitMinor: r.int()}
+		bd := &Budget{}
+		if r.pre8 {
+			bd.Category, bd.Period, bd.Currency = r.str(), period.Kind(r.str()), r.str()
+		} else {
+			bd.Category, bd.Period, bd.Currency = decode(r, slugs), period.Kind(decode(r, periodKinds)), r.interned8()
+		}
+		bd.LimitMinor = r.int()
 		if m := r.len(); m > 0 {
 			bd.ThresholdsBP = make([]int64, m)
 			for i := range bd.ThresholdsBP {
@@ -354,8 +360,10 @@ type reader struct {
 	// pre7: before stateFormat (0xB7): builders' ids and recurring
 	// merchants' names in full
 	pre7 bool
-	// pre8: before stateFormat (0xB8): the duplicate guard's transaction
-	// ids in full, its alerts in alertsV1
+	// pre8: before stateFormat (0xB8): budgets' category, period and
+	// currency, their period keys, builders' and recurring merchants' times
+	// and currencies, the duplicate guard's transaction ids in full, its
+	// alerts in alertsV1
 	pre8  bool
 	names compact.Strings // what interned read
 	prev  string          // what prefixed read last
