@@ -613,10 +613,10 @@ var slugs = category.All()
 
 // The alerts one record fired, as the duplicate guard keeps them
 // (Seen.Alerts): alertsV2, a 0 byte and then every alert's facts with its
-// category as a code and its other strings interned, its time in seconds and nanoseconds and its id as the
-// crossing it names; alertsV1 (values before 0xB8), the count first (never
-// 0) and every string and time in full, the ids after the facts (an
-// earlier build wrote none).
+// category as a code and its other strings interned, its time in seconds
+// and nanoseconds and its id as the crossing it names; alertsV1 (values
+// before 0xB8), the count first (never 0) and every string and time in
+// full, the ids after the facts (an earlier build wrote none).
 const alertsV2 byte = 0
 
 // Alert id codes of alertsV2: an id the alert's facts do not derive is
@@ -675,29 +675,27 @@ func crossing(user string, a event.Alert) (int64, bool) {
 	return n, true
 }
 
-// instant writes a time that is not zero as Unix seconds and nanoseconds;
-// the zero time as seconds 0 and nanoseconds 1<<31 (a time the clock of
-// Unix 0 + 2.1 s never has, as no nanosecond part reaches a second).
+// instant writes a time as its nanoseconds + 1 and its Unix seconds, the
+// zero time as 0 (compact.Writer.Instant's form).
 func (w *writer) instant(t time.Time) {
 	if t.IsZero() {
-		w.int(0)
-		w.uint(1 << 31)
+		w.uint(0)
 		return
 	}
+	w.uint(t.Nanosecond() + 1)
 	w.int(t.Unix())
-	w.uint(t.Nanosecond())
 }
 
 func (r *reader) instant() time.Time {
-	sec, ns := r.int(), r.uvarint()
+	ns := r.uvarint()
 	switch {
-	case ns == 1<<31 && sec == 0:
+	case ns == 0:
 		return time.Time{}
-	case ns >= 1e9:
+	case ns > 1e9:
 		r.fail()
 		return time.Time{}
 	}
-	return time.Unix(sec, int64(ns)).UTC()
+	return time.Unix(r.int(), int64(ns-1)).UTC()
 }
 
 // decodeAlerts decodes what encodeAlerts wrote for the alerts of user's

@@ -275,8 +275,8 @@ func (r *reader) code(list []string) string {
 
 // writeKept writes k: its version as the distance from the state's
 // version, its event time as the step from event (the event time of the
-// insight written before, in Unix seconds, which it updates) and its expiry
-// from its event time.
+// insight written before, in Unix seconds, which it updates: a zero event
+// time leaves it) and its expiry as the step from event then.
 func writeKept(w *compact.Writer, k *Kept, version int64, event *int64) {
 	writeCode(w, k.Kind, kinds)
 	writeCode(w, k.Severity, severities)
@@ -295,13 +295,11 @@ func writeKept(w *compact.Writer, k *Kept, version int64, event *int64) {
 		w.Int(k.Data[key])
 	}
 	w.Int(version - k.Version)
-	base := *event
-	if !k.EventTime.IsZero() {
-		base = k.EventTime.Unix()
-	}
-	writeStep(w, k.ExpiresAt, base)
 	writeStep(w, k.EventTime, *event)
-	*event = base
+	if !k.EventTime.IsZero() {
+		*event = k.EventTime.Unix()
+	}
+	writeStep(w, k.ExpiresAt, *event)
 	w.Interned(k.Name)
 	w.Interned(k.Basis)
 }
@@ -351,20 +349,11 @@ func readKept(r *reader, version int64, event *int64) *Kept {
 		k.ExpiresAt, k.EventTime = r.time(), r.time()
 	} else {
 		k.Version = version - k.Version
-		// The expiry is written first, from the event time read after it.
-		ns, rel := r.Uint(), int64(0)
-		if ns != 0 {
-			rel = r.Int()
-		}
 		k.EventTime = r.step(*event)
 		if !k.EventTime.IsZero() {
 			*event = k.EventTime.Unix()
 		}
-		if ns > 1e9 {
-			r.Fail("insight time")
-		} else if ns != 0 {
-			k.ExpiresAt = time.Unix(*event+rel, int64(ns-1)).UTC()
-		}
+		k.ExpiresAt = r.step(*event)
 	}
 	k.Name = r.str()
 	k.Basis = r.str()
