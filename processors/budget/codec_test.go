@@ -3,13 +3,12 @@ package budget
 import (
 	"encoding/hex"
 	"fmt"
-	"os"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
 	"finstream/processors/cdc"
+	"finstream/processors/compact"
 	"finstream/processors/event"
 )
 
@@ -265,13 +264,9 @@ func TestCodecDecodesEarlierFormats(t *testing.T) {
 		{"testdata/users-b7.hex", stateFormatV7, alertingUser, true},
 	} {
 		t.Run(c.file, func(t *testing.T) {
-			raw, err := os.ReadFile(c.file)
+			earlier, err := compact.Fixture(c.file, c.format)
 			if err != nil {
 				t.Fatal(err)
-			}
-			earlier, err := hex.DecodeString(strings.TrimSpace(string(raw)))
-			if err != nil || earlier[0] != c.format {
-				t.Fatalf("fixture: %v", err)
 			}
 			var old State
 			if err := old.UnmarshalBinary(earlier); err != nil {

@@ -2,15 +2,13 @@ package insight
 
 import (
 	"bytes"
-	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
+	"finstream/processors/compact"
 	"finstream/processors/event"
 )
 
@@ -309,13 +307,9 @@ func TestDecodeEarlierFormats(t *testing.T) {
 		{"testdata/insights-a2.hex", stateFormatV2, 600, "Asia/Bangkok"},
 	} {
 		t.Run(c.file, func(t *testing.T) {
-			raw, err := os.ReadFile(c.file)
+			earlier, err := compact.Fixture(c.file, c.format)
 			if err != nil {
 				t.Fatal(err)
-			}
-			earlier, err := hex.DecodeString(strings.TrimSpace(string(raw)))
-			if err != nil || earlier[0] != c.format {
-				t.Fatalf("fixture: %v", err)
 			}
 			old, err := Codec{}.Decode(earlier)
 			if err != nil {
