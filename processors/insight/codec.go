@@ -18,7 +18,8 @@ import (
 // stateFormat is the first byte of a binary-encoded State. Format 0xA3
 // writes what 0xA2 does, shorter: personal budgets' ids as their category's
 // code, the months of curves and last days as the step from the month
-// before, curves' currencies and histories' names interned, recent
+// before, curves' currencies and histories' names and merchant keys
+// interned, recent
 // transactions' times as the step from the one before, and insights'
 // versions as their distance from the state's, their event times as the
 // step from the insight before and their expiry from their event time.
@@ -543,10 +544,10 @@ var merchantKey = historyKey{
 		if m == category.MerchantKey("", name) {
 			m = ""
 		}
-		w.Str(m)
+		w.Interned(m) // the recent transactions wrote the keys they share
 	},
 	read: func(r *reader, name string) string {
-		cur, m := r.str(), r.Str()
+		cur, m := r.str(), r.name()
 		if m == "" {
 			m = category.MerchantKey("", name)
 		}
