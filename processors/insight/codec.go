@@ -296,37 +296,13 @@ func writeKept(w *compact.Writer, k *Kept, version int64, event *int64) {
 		w.Int(k.Data[key])
 	}
 	w.Int(version - k.Version)
-	writeStep(w, k.EventTime, *event)
+	w.InstantFrom(k.EventTime, *event)
 	if !k.EventTime.IsZero() {
 		*event = k.EventTime.Unix()
 	}
-	writeStep(w, k.ExpiresAt, *event)
+	w.InstantFrom(k.ExpiresAt, *event)
 	w.Interned(k.Name)
 	w.Interned(k.Basis)
-}
-
-// writeStep writes t as its nanoseconds + 1 (0 for the zero time) and its
-// Unix seconds less from.
-func writeStep(w *compact.Writer, t time.Time, from int64) {
-	if t.IsZero() {
-		w.Uint(0)
-		return
-	}
-	w.Uint(uint64(t.Nanosecond()) + 1)
-	w.Int(t.Unix() - from)
-}
-
-// step reads what writeStep wrote.
-func (r *reader) step(from int64) time.Time {
-	ns := r.Uint()
-	if ns == 0 {
-		return time.Time{}
-	}
-	if ns > 1e9 {
-		r.Fail("insight time")
-		return time.Time{}
-	}
-	return time.Unix(from+r.Int(), int64(ns-1)).UTC()
 }
 
 func readKept(r *reader, version int64, event *int64) *Kept {
@@ -350,11 +326,11 @@ func readKept(r *reader, version int64, event *int64) *Kept {
 		k.ExpiresAt, k.EventTime = r.time(), r.time()
 	} else {
 		k.Version = version - k.Version
-		k.EventTime = r.step(*event)
+		k.EventTime = r.InstantFrom(*event)
 		if !k.EventTime.IsZero() {
 			*event = k.EventTime.Unix()
 		}
-		k.ExpiresAt = r.step(*event)
+		k.ExpiresAt = r.InstantFrom(*event)
 	}
 	k.Name = r.str()
 	k.Basis = r.str()
@@ -494,8 +470,8 @@ func (r *reader) curveKey(m *months) string {
 // writeBudgetID writes a personal budget's id "<user>:<category>" as its
 // category's code + 1, another id as 0 and the id.
 func writeBudgetID(w *compact.Writer, user, id string) {
-	if cat, ok := strings.CutPrefix(id, user+":"); ok {
-		if i := slices.Index(slugs, cat); i >= 0 {
+	if rest, ok := strings.CutPrefix(id, user); ok && strings.HasPrefix(rest, ":") { // no concatenation on every event
+		if i := slices.Index(slugs, rest[1:]); i >= 0 {
 			w.Uint(uint64(i) + 1)
 			return
 		}
